@@ -1,0 +1,55 @@
+package service
+
+import (
+	"context"
+	"fmt"
+)
+
+// Artifact is an object in S3: where a function's code zip was uploaded.
+type Artifact struct {
+	Bucket string
+	Key    string
+}
+
+// ServiceDecoratorHookHandler adds resources to a service's template. The
+// provision workflow runs each decorator in order over one ServiceContext;
+// an error stops provisioning and names the decorator.
+type ServiceDecoratorHookHandler interface {
+	DecorateService(ctx context.Context, sc *ServiceContext) error
+}
+
+// ServiceDecoratorHookFunc adapts a function to ServiceDecoratorHookHandler.
+type ServiceDecoratorHookFunc func(ctx context.Context, sc *ServiceContext) error
+
+// DecorateService calls f.
+func (f ServiceDecoratorHookFunc) DecorateService(ctx context.Context, sc *ServiceContext) error {
+	return f(ctx, sc)
+}
+
+// NamedDecorator gives a decorator a name that provisioning logs and errors
+// use; without one they show the decorator's Go type.
+func NamedDecorator(name string, d ServiceDecoratorHookHandler) ServiceDecoratorHookHandler {
+	return namedDecorator{name: name, ServiceDecoratorHookHandler: d}
+}
+
+type namedDecorator struct {
+	name string
+	ServiceDecoratorHookHandler
+}
+
+func (n namedDecorator) String() string { return n.name }
+
+// DecoratorName is how logs and errors refer to decorator number i.
+func DecoratorName(i int, d ServiceDecoratorHookHandler) string {
+	if s, ok := d.(fmt.Stringer); ok {
+		return fmt.Sprintf("service decorator %d (%s)", i, s.String())
+	}
+	return fmt.Sprintf("service decorator %d (%T)", i, d)
+}
+
+// WorkflowHooks are the user's extension points into provisioning.
+type WorkflowHooks struct {
+	// ServiceDecorators run in order over the template after the functions
+	// are added: a state machine, an image builder, a Fargate cluster...
+	ServiceDecorators []ServiceDecoratorHookHandler
+}
