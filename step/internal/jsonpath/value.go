@@ -14,8 +14,12 @@ import (
 func number(v any) (i int64, f float64, isInt, ok bool) {
 	switch n := v.(type) {
 	case json.Number:
-		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-			return i, float64(i), true, true
+		// Check the shape first: a failed ParseInt allocates its error, and
+		// filters compare numbers such as 8.95 on every element.
+		if isIntText(string(n)) {
+			if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+				return i, float64(i), true, true
+			}
 		}
 		f, err := strconv.ParseFloat(string(n), 64)
 		if err != nil && !isRangeErr(err) {
@@ -48,6 +52,22 @@ func number(v any) (i int64, f float64, isInt, ok bool) {
 		return uintNumber(n)
 	}
 	return 0, 0, false, false
+}
+
+// isIntText reports whether s is an optionally negative run of digits.
+func isIntText(s string) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func isRangeErr(err error) bool {
