@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package cfn
 
 import "github.com/awslabs/goformation/v7/cloudformation"

@@ -1,0 +1,99 @@
+package build
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// zipEpoch is the fixed modification time of every zip entry: the same binary
+// must give the same zip bytes on every machine and every run.
+var zipEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Package is a code zip ready to upload.
+type Package struct {
+	Path   string // the zip on disk
+	SHA256 string // hex digest of the zip bytes
+	Size   int64
+}
+
+// Zip packages the binary at binaryPath as a zip holding one entry,
+// "bootstrap" with mode 0755 (what the provided.al2023 runtime executes),
+// written atomically to zipPath.
+func Zip(binaryPath, zipPath string) (Package, error) {
+	bin, err := os.Open(binaryPath)
+	if err != nil {
+		return Package{}, fmt.Errorf("packaging: %w", err)
+	}
+	defer bin.Close()
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	// Best compression: the zip is built once and uploaded and unpacked
+	// many times, and flate's output is fixed for a given level.
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestCompression)
+	})
+	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate, Modified: zipEpoch}
+	hdr.SetMode(0o755)
+	w, err := zw.CreateHeader(hdr)
+	if err != nil {
+		return Package{}, fmt.Errorf("packaging: %w", err)
+	}
+	if _, err := io.Copy(w, bin); err != nil {
+		return Package{}, fmt.Errorf("packaging %s: %w", binaryPath, err)
+	}
+	if err := zw.Close(); err != nil {
+		return Package{}, fmt.Errorf("packaging: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	if err := WriteFileAtomic(zipPath, buf.Bytes(), 0o644); err != nil {
+		return Package{}, err
+	}
+	return Package{Path: zipPath, SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}, nil
+}
+
+// ArtifactKey is the S3 key of a code zip: it carries the digest, so a key
+// that already exists in the bucket holds exactly these bytes.
+func ArtifactKey(service, arch, digest string) string {
+	return fmt.Sprintf("sparta/%s/%s-%s.zip", service, arch, digest)
+}
+
+// WriteFileAtomic writes through a temporary file and a rename, so readers
+// never see half a file and a failure leaves the old file in place.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}

@@ -1,0 +1,105 @@
+//go:build !lambdabinary
+
+package sparta
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/sparta-go/sparta/internal/cli"
+)
+
+// CommandLine is the program's command tree.
+type CommandLine struct {
+	// Root is the cobra root command. Add your own subcommands to it before
+	// calling MainEx; a container image built by the framework runs one.
+	Root *cobra.Command
+
+	level, format string
+}
+
+// CommandLineOptions is the CLI that MainEx runs. It exists before MainEx so
+// that main can add commands to CommandLineOptions.Root first.
+var CommandLineOptions = newCommandLine()
+
+func newCommandLine() *CommandLine {
+	c := &CommandLine{Root: &cobra.Command{
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}}
+	pf := c.Root.PersistentFlags()
+	pf.StringVar(&c.level, "level", "info", "log level: panic, fatal, error, warn, info, debug or trace")
+	pf.StringVar(&c.format, "format", cli.FormatText, "log format: text or json")
+	return c
+}
+
+// logger builds the logger for the global flags.
+func (c *CommandLine) logger() (*logrus.Logger, error) {
+	return cli.NewLogger(c.level, c.format, os.Stderr)
+}
+
+// MainEx is the program's entry point. Inside AWS Lambda it serves the
+// function that _HANDLER names. Everywhere else it runs the CLI:
+//
+//	go run . provision --noop   # validate, build, package and write the template
+//
+// MainEx reports errors on stderr itself, so main only has to exit non-zero
+// when it returns one.
+func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *WorkflowHooks) error {
+	if insideLambda() {
+		return serveLambda(lambdas)
+	}
+	_, callerFile, _, _ := runtime.Caller(1)
+	if callerFile == mainFile() {
+		_, callerFile, _, _ = runtime.Caller(2)
+	}
+	svc := &serviceDefinition{
+		name:        serviceName,
+		description: description,
+		lambdas:     lambdas,
+		hooks:       hooks,
+		callerFile:  callerFile,
+	}
+	root := CommandLineOptions.Root
+	if root.Use == "" {
+		root.Use = os.Args[0]
+		root.Short = fmt.Sprintf("%s: %s", serviceName, description)
+	}
+	root.AddCommand(newProvisionCommand(svc, CommandLineOptions))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+	}
+	return err
+}
+
+// mainFile is the file holding Main, so MainEx can look past it for the
+// user's main.go when Main was the caller.
+func mainFile() string {
+	_, file, _, _ := runtime.Caller(0)
+	return file[:len(file)-len("main_cli.go")] + "sparta.go"
+}
+
+// serviceDefinition is what the user handed MainEx.
+type serviceDefinition struct {
+	name, description string
+	lambdas           []*LambdaAWSInfo
+	hooks             *WorkflowHooks
+	callerFile        string
+}
+
+func (s *serviceDefinition) decorators() []ServiceDecoratorHookHandler {
+	if s.hooks == nil {
+		return nil
+	}
+	return s.hooks.ServiceDecorators
+}

@@ -1,0 +1,355 @@
+//go:build !lambdabinary
+
+package sparta
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/internal/build"
+	"github.com/sparta-go/sparta/internal/cli"
+	"github.com/sparta-go/sparta/service"
+)
+
+// WorkDir is where the framework writes templates and code zips, relative
+// to the directory the CLI runs in.
+const WorkDir = ".sparta"
+
+// defaultArtifactBucket is the bucket provisioning uses when --s3Bucket is
+// not given; as an Fn::Sub the template stays valid in any account.
+const defaultArtifactBucket = "sparta-artifacts-${AWS::AccountId}-${AWS::Region}"
+
+type provisionFlags struct {
+	noop     bool
+	s3Bucket string
+	buildID  string
+	arch     string
+}
+
+func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
+	var f provisionFlags
+	cmd := &cobra.Command{
+		Use:   "provision",
+		Short: "Validate, build, package and deploy the service with CloudFormation",
+		Long: "Validate the functions and decorators, cross-compile the service for Lambda, " +
+			"package it as a zip named by its SHA-256, run the decorators over one template and " +
+			"write it to " + WorkDir + "/<service>-cftemplate.json. With --noop nothing is uploaded or deployed.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := cl.logger()
+			if err != nil {
+				return err
+			}
+			if !f.noop {
+				return errors.New("provision: deploying to CloudFormation is not available in this version yet; run `provision --noop` to validate, build and write the template")
+			}
+			_, err = provision(cmd.Context(), svc, f, log)
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.noop, "noop", false, "validate, build, package and write the template, but upload and deploy nothing")
+	fl.StringVar(&f.s3Bucket, "s3Bucket", "", "S3 bucket for code artifacts (default sparta-artifacts-<account>-<region>)")
+	fl.StringVar(&f.buildID, "build-id", "", "build ID recorded in the template (default: derived from the code's SHA-256)")
+	fl.StringVar(&f.arch, "arch", "", "build every function for this architecture, arm64 or x86_64 (default: each function's own)")
+	return cmd
+}
+
+// provisionResult is what a provision produced, for the summary and tests.
+type provisionResult struct {
+	TemplatePath string
+	Template     []byte
+	Packages     map[service.Architecture]build.Package
+	BuildID      string
+}
+
+// provision runs the workflow phase by phase; nothing is built before the
+// inputs validate, and a failed phase leaves no artifact of its own behind.
+func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, log *logrus.Logger) (*provisionResult, error) {
+	entry := log.WithField(cli.FieldService, svc.name)
+	cli.Banner(entry, svc.name, "provision", Version)
+	phases := cli.NewPhases(entry)
+	res := &provisionResult{}
+
+	var archOverride service.Architecture
+	err := phases.Run("validate", func() error {
+		var errs []error
+		if f.arch != "" {
+			a, err := service.ParseArchitecture(f.arch)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("--arch: %w", err))
+			}
+			archOverride = a
+		}
+		errs = append(errs, validateService(svc))
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("invalid service %q:\n%w", svc.name, err)
+	}
+
+	archs := architectures(svc.lambdas, archOverride)
+	workDir, err := filepath.Abs(WorkDir)
+	if err == nil {
+		err = os.MkdirAll(workDir, 0o755)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("creating %s: %w", WorkDir, err)
+	}
+
+	res.Packages = map[service.Architecture]build.Package{}
+	if len(archs) > 0 {
+		pkg, err := build.MainPackage(svc.callerFile)
+		if err != nil {
+			return nil, err
+		}
+		tmp, err := os.MkdirTemp("", "sparta-build-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		err = phases.Run("build", func() error {
+			for _, a := range archs {
+				entry.WithFields(logrus.Fields{cli.FieldArch: a, "package": pkg}).Info("Compiling for Lambda")
+				if err := build.Compile(ctx, build.Options{
+					Package: pkg, GOARCH: a.GOARCH(), Tags: build.LambdaTags,
+					Output: filepath.Join(tmp, string(a), "bootstrap"),
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		err = phases.Run("package", func() error {
+			for _, a := range archs {
+				zipPath := filepath.Join(workDir, fmt.Sprintf("%s-%s.zip", svc.name, a))
+				p, err := build.Zip(filepath.Join(tmp, string(a), "bootstrap"), zipPath)
+				if err != nil {
+					return err
+				}
+				res.Packages[a] = p
+				entry.WithFields(logrus.Fields{cli.FieldArch: a, cli.FieldPath: relPath(zipPath), cli.FieldBytes: p.Size}).Info("Packaged code")
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.BuildID = f.buildID
+	if res.BuildID == "" {
+		res.BuildID = deriveBuildID(res.Packages)
+	}
+	entry.WithField(cli.FieldBuildID, res.BuildID).Info("Build ID")
+	phases.Skip("upload")
+
+	bucket := f.s3Bucket
+	if bucket == "" {
+		bucket = cloudformation.Sub(defaultArtifactBucket)
+	}
+	artifacts := map[service.Architecture]service.Artifact{}
+	for a, p := range res.Packages {
+		artifacts[a] = service.Artifact{Bucket: bucket, Key: build.ArtifactKey(svc.name, string(a), p.SHA256)}
+	}
+
+	template := cfn.NewServiceTemplate(svc.description, res.BuildID, Version)
+	for _, l := range svc.lambdas {
+		a := archOverride
+		if a == "" {
+			a = functionArch(l)
+		}
+		if archOverride != "" {
+			opts := service.LambdaFunctionOptions{}
+			if l.Options != nil {
+				opts = *l.Options
+			}
+			opts.Architecture = archOverride
+			copied := *l
+			copied.Options = &opts
+			l = &copied
+		}
+		cfn.AddFunction(template, svc.name, l, artifacts[a])
+	}
+
+	err = phases.Run("decorate", func() error {
+		sc := &service.ServiceContext{
+			Service:   svc.name,
+			Template:  template,
+			Code:      artifacts[defaultArch(archs)],
+			Artifacts: artifacts,
+			BuildID:   res.BuildID,
+			Lambdas:   svc.lambdas,
+			AWS:       awsConfig(ctx, entry),
+			Values:    map[string]any{},
+			Noop:      f.noop,
+		}
+		for i, d := range svc.decorators() {
+			name := service.DecoratorName(i, d)
+			sc.Log = entry.WithField("decorator", name)
+			if err := d.DecorateService(ctx, sc); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = phases.Run("template", func() error {
+		b, err := cfn.Marshal(template)
+		if err != nil {
+			return err
+		}
+		if err := cfn.ValidateTemplate(b); err != nil {
+			return fmt.Errorf("the assembled template is invalid:\n%w", err)
+		}
+		res.Template = b
+		res.TemplatePath = filepath.Join(workDir, svc.name+"-cftemplate.json")
+		return build.WriteFileAtomic(res.TemplatePath, b, 0o644)
+	})
+	if err != nil {
+		return nil, err
+	}
+	phases.Skip("deploy")
+
+	summarizeNoop(entry, res)
+	phases.Summary("Provision (noop) complete")
+	return res, nil
+}
+
+// validateService checks every function and every decorator that can check
+// itself (a state machine, say), reporting all problems together.
+func validateService(svc *serviceDefinition) error {
+	var errs []error
+	if svc.name == "" {
+		errs = append(errs, errors.New("service name is empty: pass one to sparta.MainEx"))
+	}
+	if err := service.ValidateLambdas(svc.lambdas); err != nil {
+		errs = append(errs, err)
+	}
+	for i, d := range svc.decorators() {
+		if d == nil {
+			errs = append(errs, fmt.Errorf("service decorator %d is nil", i))
+			continue
+		}
+		if v, ok := d.(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", service.DecoratorName(i, d), err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func functionArch(l *LambdaAWSInfo) service.Architecture {
+	if l.Options == nil {
+		return service.ArchARM64
+	}
+	return l.Options.Architecture.Or(service.ArchARM64)
+}
+
+// architectures lists, in a fixed order, the architectures to build for.
+func architectures(lambdas []*LambdaAWSInfo, override service.Architecture) []service.Architecture {
+	if len(lambdas) == 0 {
+		return nil
+	}
+	if override != "" {
+		return []service.Architecture{override}
+	}
+	var out []service.Architecture
+	for _, l := range lambdas {
+		if a := functionArch(l); !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func defaultArch(archs []service.Architecture) service.Architecture {
+	if len(archs) == 0 || slices.Contains(archs, service.ArchARM64) {
+		return service.ArchARM64
+	}
+	return archs[0]
+}
+
+// deriveBuildID names a build by its code, so that the same code gives the
+// same template bytes.
+func deriveBuildID(pkgs map[service.Architecture]build.Package) string {
+	if len(pkgs) == 0 {
+		return "nocode"
+	}
+	h := sha256.New()
+	for _, a := range service.SortedKeys(archKeys(pkgs)) {
+		fmt.Fprintf(h, "%s=%s\n", a, pkgs[service.Architecture(a)].SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func archKeys(pkgs map[service.Architecture]build.Package) map[string]bool {
+	m := map[string]bool{}
+	for a := range pkgs {
+		m[string(a)] = true
+	}
+	return m
+}
+
+// awsConfig loads the standard AWS configuration for decorators. It reads
+// only local files and the environment; a failure leaves an empty config
+// and a warning, because --noop must work without any AWS setup.
+func awsConfig(ctx context.Context, log logrus.FieldLogger) aws.Config {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		log.WithError(err).Warn("AWS configuration could not be loaded; decorators get an empty one")
+		return aws.Config{}
+	}
+	return cfg
+}
+
+func summarizeNoop(log logrus.FieldLogger, res *provisionResult) {
+	doc, err := cfn.Decode(res.Template)
+	if err != nil {
+		return
+	}
+	counts := map[string]int{}
+	resources, _ := doc["Resources"].(map[string]any)
+	for _, r := range resources {
+		if m, ok := r.(map[string]any); ok {
+			t, _ := m["Type"].(string)
+			counts[t]++
+		}
+	}
+	var parts []string
+	for _, t := range service.SortedKeys(counts) {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[t], t))
+	}
+	log.WithFields(logrus.Fields{cli.FieldPath: relPath(res.TemplatePath), cli.FieldBytes: len(res.Template)}).Info("Wrote template")
+	log.Info("Resources: " + strings.Join(parts, ", "))
+}
+
+func relPath(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil {
+			return r
+		}
+	}
+	return p
+}

@@ -1,0 +1,71 @@
+// Package sparta turns one Go main package into a serverless service on AWS:
+// Lambda functions written as ordinary Go handlers, Step Functions state
+// machines declared as typed Go values (package step), and decorators that add
+// any other resource, all provisioned with CloudFormation by the CLI that
+// MainEx gives the program.
+//
+// The same program, built with the lambdabinary tag and started by AWS Lambda,
+// serves the handler that Lambda asks for instead of the CLI.
+//
+// The declarative types are defined in package service (so that step can use
+// them without importing this package) and re-exported here under the names
+// users write.
+package sparta
+
+import "github.com/sparta-go/sparta/service"
+
+// Version is the framework version, recorded in template metadata and logs.
+const Version = "0.1.0"
+
+// LambdaAWSInfo is one Go function deployed as an AWS Lambda function.
+type LambdaAWSInfo = service.LambdaAWSInfo
+
+// LambdaFunctionOptions are a function's memory, timeout, environment, tags,
+// architecture, reserved concurrency, ephemeral storage and log retention.
+type LambdaFunctionOptions = service.LambdaFunctionOptions
+
+// IAMRoleDefinition is the role a function runs as.
+type IAMRoleDefinition = service.IAMRoleDefinition
+
+// IAMRolePrivilege is one Allow statement of a function's role.
+type IAMRolePrivilege = service.IAMRolePrivilege
+
+// Architecture is a Lambda instruction set architecture.
+type Architecture = service.Architecture
+
+// The Lambda architectures; arm64 is the default.
+const (
+	ArchARM64  = service.ArchARM64
+	ArchX86_64 = service.ArchX86_64
+)
+
+// WorkflowHooks are the user's extension points into provisioning.
+type WorkflowHooks = service.WorkflowHooks
+
+// ServiceDecoratorHookHandler adds resources to the service's template.
+type ServiceDecoratorHookHandler = service.ServiceDecoratorHookHandler
+
+// ServiceDecoratorHookFunc adapts a function to ServiceDecoratorHookHandler.
+type ServiceDecoratorHookFunc = service.ServiceDecoratorHookFunc
+
+// ServiceContext is what every decorator receives.
+type ServiceContext = service.ServiceContext
+
+// Artifact is an object in S3, such as a function's code zip.
+type Artifact = service.Artifact
+
+// NewAWSLambda declares a Lambda function named name whose code is handler,
+// one of the eight aws-lambda-go handler shapes, running as role.
+func NewAWSLambda(name string, handler any, role IAMRoleDefinition) (*LambdaAWSInfo, error) {
+	return service.NewAWSLambda(name, handler, role)
+}
+
+// NamedDecorator gives a decorator the name logs and errors use.
+func NamedDecorator(name string, d ServiceDecoratorHookHandler) ServiceDecoratorHookHandler {
+	return service.NamedDecorator(name, d)
+}
+
+// Main is MainEx without workflow hooks.
+func Main(serviceName, description string, lambdas []*LambdaAWSInfo) error {
+	return MainEx(serviceName, description, lambdas, nil)
+}
