@@ -21,7 +21,7 @@ type CommandLine struct {
 	// calling MainEx; a container image built by the framework runs one.
 	Root *cobra.Command
 
-	level, format string
+	level, format, workDir string
 }
 
 // CommandLineOptions is the CLI that MainEx runs. It exists before MainEx so
@@ -36,6 +36,7 @@ func newCommandLine() *CommandLine {
 	pf := c.Root.PersistentFlags()
 	pf.StringVar(&c.level, "level", "info", "log level: panic, fatal, error, warn, info, debug or trace")
 	pf.StringVar(&c.format, "format", cli.FormatText, "log format: text or json")
+	pf.StringVar(&c.workDir, "work-dir", DefaultWorkDir, "directory for templates and code zips")
 	return c
 }
 

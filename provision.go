@@ -25,9 +25,9 @@ import (
 	"github.com/sparta-go/sparta/service"
 )
 
-// WorkDir is where the framework writes templates and code zips, relative
-// to the directory the CLI runs in.
-const WorkDir = ".sparta"
+// DefaultWorkDir is where the framework writes templates and code zips,
+// relative to the directory the CLI runs in; --work-dir changes it.
+const DefaultWorkDir = ".sparta"
 
 // defaultArtifactBucket is the bucket provisioning uses when --s3Bucket is
 // not given; as an Fn::Sub the template stays valid in any account.
@@ -38,6 +38,7 @@ type provisionFlags struct {
 	s3Bucket string
 	buildID  string
 	arch     string
+	workDir  string
 }
 
 func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
@@ -47,7 +48,7 @@ func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command
 		Short: "Validate, build, package and deploy the service with CloudFormation",
 		Long: "Validate the functions and decorators, cross-compile the service for Lambda, " +
 			"package it as a zip named by its SHA-256, run the decorators over one template and " +
-			"write it to " + WorkDir + "/<service>-cftemplate.json. With --noop nothing is uploaded or deployed.",
+			"write it to " + DefaultWorkDir + "/<service>-cftemplate.json. With --noop nothing is uploaded or deployed.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := cl.logger()
@@ -57,6 +58,7 @@ func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command
 			if !f.noop {
 				return errors.New("provision: deploying to CloudFormation is not available in this version yet; run `provision --noop` to validate, build and write the template")
 			}
+			f.workDir = cl.workDir
 			_, err = provision(cmd.Context(), svc, f, log)
 			return err
 		},
@@ -103,12 +105,12 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 	}
 
 	archs := architectures(svc.lambdas, archOverride)
-	workDir, err := filepath.Abs(WorkDir)
+	workDir, err := filepath.Abs(f.workDir)
 	if err == nil {
 		err = os.MkdirAll(workDir, 0o755)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("creating %s: %w", WorkDir, err)
+		return nil, fmt.Errorf("creating --work-dir %s: %w", f.workDir, err)
 	}
 
 	res.Packages = map[service.Architecture]build.Package{}

@@ -43,7 +43,7 @@ func (r IAMRoleDefinition) ExistingRoleARN() (arn string, isARN bool, ok bool) {
 	return r.ExistingRole, strings.HasPrefix(r.ExistingRole, "arn:"), true
 }
 
-func (r IAMRoleDefinition) validate() error {
+func (r IAMRoleDefinition) validate() []error {
 	var errs []error
 	if r.ExistingRole != "" {
 		if len(r.Privileges) > 0 {
@@ -81,5 +81,5 @@ func (r IAMRoleDefinition) validate() error {
 			errs = append(errs, fmt.Errorf("Privileges[%d]: Resource of type %T: use a string, []string or an intrinsic", i, res))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }

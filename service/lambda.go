@@ -78,7 +78,7 @@ func (l *LambdaAWSInfo) Validate() error {
 	if _, err := InspectHandler(l.Handler); err != nil {
 		errs = append(errs, fmt.Errorf("function %q: %w", l.Name, err))
 	}
-	if err := l.Role.validate(); err != nil {
+	for _, err := range l.Role.validate() {
 		errs = append(errs, fmt.Errorf("function %q: role: %w", l.Name, err))
 	}
 	if l.Options != nil {

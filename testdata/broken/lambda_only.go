@@ -1,0 +1,5 @@
+//go:build lambdabinary
+
+package main
+
+var notAnInt int = "the Lambda build fails here"

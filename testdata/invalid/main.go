@@ -1,0 +1,26 @@
+// Command invalid is a service with several mistakes, for the test that
+// provision reports all of them before building anything.
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	sparta "github.com/sparta-go/sparta"
+	"github.com/sparta-go/sparta/service"
+)
+
+func ok(context.Context) error { return nil }
+
+func main() {
+	a, _ := sparta.NewAWSLambda("twice", ok, sparta.IAMRoleDefinition{})
+	b, _ := sparta.NewAWSLambda("twice", ok, sparta.IAMRoleDefinition{})
+	c, _ := sparta.NewAWSLambda("big", ok, sparta.IAMRoleDefinition{})
+	c.Options = &sparta.LambdaFunctionOptions{MemorySize: 64, Timeout: 20 * time.Minute}
+	// Built by hand to get past NewAWSLambda's own check.
+	d := &service.LambdaAWSInfo{Name: "shape", Handler: func(string) {}}
+	if sparta.Main("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}) != nil {
+		os.Exit(1)
+	}
+}
