@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package sparta_test
 
 import (

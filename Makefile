@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+GO ?= go
+STATICCHECK_VERSION ?= 2025.1.1
+
+.PHONY: demo test lint bench fuzz tools
+
+## demo: validate, cross-compile and package examples/rolldie and write its
+## CloudFormation template to .sparta/.
+demo:
+	$(GO) run ./examples/rolldie provision --noop
+
+## test: vet both sides of the build tag and run every test.
+test:
+	$(GO) vet ./...
+	$(GO) vet -tags lambdabinary ./...
+	$(GO) test -count=1 ./...
+
+## lint: gofmt, vet and staticcheck (installed by exact version).
+lint: tools
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+	$(GO) vet -tags lambdabinary ./...
+	$$($(GO) env GOPATH)/bin/staticcheck ./...
+	$$($(GO) env GOPATH)/bin/staticcheck -tags lambdabinary ./...
+
+tools:
+	@test -x "$$($(GO) env GOPATH)/bin/staticcheck" || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+## bench: the speed and size goals, as Go benchmarks.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: a short fuzzing pass over every parser.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 20s ./step/internal/jsonpath
+	$(GO) test -run '^$$' -fuzz FuzzParseReference -fuzztime 20s ./step/internal/jsonpath
