@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 GO ?= go
-STATICCHECK_VERSION ?= 2025.1.1
+STATICCHECK_VERSION ?= v0.6.1
 
 .PHONY: demo test lint bench fuzz tools
 
