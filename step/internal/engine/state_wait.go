@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"time"
+)
+
+// Wait states, through the execution's Clock.
+//
+// See https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html.
+
+func (c *compiler) compileWait(o *object, s *state) []string {
+	s.waitSeconds = c.intOrPath(o, s, "Seconds", 0)
+	s.waitTimestamp = c.strOrPath(o, s, "Timestamp")
+	if ts := s.waitTimestamp; ts.set && ts.path == nil && ts.expr == nil {
+		if _, err := parseTimestamp(ts.static); err != nil {
+			o.errorf("Timestamp", "%q is not an RFC 3339 timestamp such as 2016-03-14T01:59:00Z", ts.static)
+		}
+	}
+	switch {
+	case s.waitSeconds.set && s.waitTimestamp.set:
+		o.errorf("Seconds", "a Wait state takes exactly one of Seconds, SecondsPath, Timestamp and TimestampPath")
+	case !s.waitSeconds.set && !s.waitTimestamp.set:
+		o.errorf("Seconds", "a Wait state needs one of Seconds, SecondsPath, Timestamp or TimestampPath")
+	}
+	if s.jsonata {
+		return []string{"Seconds", "Timestamp"}
+	}
+	return []string{"Seconds", "SecondsPath", "Timestamp", "TimestampPath"}
+}
+
+func parseTimestamp(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+func (r *runner) runWait(f *frame) (any, *state, *failure) {
+	st := f.st
+	eff := f.input
+	if !st.jsonata {
+		var fl *failure
+		if eff, fl = f.effectiveInput(); fl != nil {
+			return nil, nil, fl
+		}
+	}
+	var until time.Time
+	if st.waitSeconds.set {
+		n, _, fl := f.evalInt(st.waitSeconds, eff)
+		if fl != nil {
+			return nil, nil, fl
+		}
+		if n < 0 {
+			return nil, nil, r.waitFieldFailure(f, "Seconds must not be negative")
+		}
+		until = f.entered.Add(time.Duration(n) * time.Second)
+	} else {
+		s, fl := f.evalStr(st.waitTimestamp, eff)
+		if fl != nil {
+			return nil, nil, fl
+		}
+		t, err := parseTimestamp(s)
+		if err != nil {
+			return nil, nil, r.waitFieldFailure(f, "the timestamp "+s+" is not RFC 3339")
+		}
+		until = t
+	}
+	if fl := r.sleepUntil(until); fl != nil {
+		return nil, nil, fl
+	}
+	out, fl := f.finishPlain(eff, st.assign, st.output)
+	return out, st.next, fl
+}
+
+func (r *runner) waitFieldFailure(f *frame, msg string) *failure {
+	if f.st.jsonata {
+		return fail(ErrQueryEvaluationError, "The Wait state '%s' cannot wait: %s", f.st.name, msg)
+	}
+	return runtimeFailure("The Wait state '%s' cannot wait: %s", f.st.name, msg)
+}
