@@ -1,0 +1,570 @@
+package step
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// FromJSON reads an ASL definition, in JSONPath or JSONata, into typed
+// states: MarshalJSON of the result gives the same JSON back (same fields
+// and values; numbers keep their text). Fields a state type does not have,
+// unknown fields and malformed choice rules are reported all at once as
+// *ValidationError values; transitions to states that do not exist are kept
+// for Validate to report. The machine has no name: set one with WithName
+// before decorating it.
+//
+// See https://states-language.net/spec.html.
+func FromJSON(data []byte) (*StateMachine, error) {
+	var w wireMachine
+	if err := decodeStrict(data, &w); err != nil {
+		return nil, &ValidationError{Reason: "reading the definition: " + err.Error()}
+	}
+	p := &parser{problems: problems{}}
+	sm := &StateMachine{
+		comment:       w.Comment,
+		version:       w.Version,
+		queryLanguage: QueryLanguage(w.QueryLanguage),
+	}
+	if w.TimeoutSeconds != nil {
+		n, ok := intValue(w.TimeoutSeconds)
+		if !ok {
+			p.addNamed("", "", "TimeoutSeconds", "must be a positive integer, not %s", jsonText(w.TimeoutSeconds))
+		}
+		sm.timeoutSeconds = n
+	}
+	sm.body = p.scope(w.StartAt, w.States)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return sm, nil
+}
+
+// decodeStrict decodes one JSON value into v, keeping numbers as
+// json.Number and refusing unknown fields and trailing data.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the definition")
+	}
+	return nil
+}
+
+func (o *orderedStates) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return errors.New("States must be an object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name := tok.(string)
+		if seen[name] {
+			return fmt.Errorf("state %q is defined twice in one States object", name)
+		}
+		seen[name] = true
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fmt.Errorf("state %q: %w", name, err)
+		}
+		ws := new(wireState)
+		if err := decodeStrict(raw, ws); err != nil {
+			return fmt.Errorf("state %q: %w", name, err)
+		}
+		*o = append(*o, namedState{name: name, state: ws})
+	}
+	_, err = dec.Token()
+	return err
+}
+
+type parser struct {
+	problems
+}
+
+// pending is a transition to resolve once a scope's states all exist.
+type pending struct {
+	from  State
+	field string
+	name  string
+	set   func(State)
+}
+
+// scope builds the states of one States object and resolves transitions
+// within it.
+func (p *parser) scope(startAt string, states orderedStates) scope {
+	byName := make(map[string]State, len(states))
+	var todo []pending
+	sc := scope{declared: make([]State, 0, len(states))}
+	for _, ns := range states {
+		s := p.state(ns.name, ns.state, &todo)
+		if s == nil {
+			continue
+		}
+		byName[ns.name] = s
+		sc.declared = append(sc.declared, s)
+	}
+	resolve := func(name string) State {
+		if s, ok := byName[name]; ok {
+			return s
+		}
+		return &missingState{stateCommon{name: name}}
+	}
+	for _, t := range todo {
+		t.set(resolve(t.name))
+	}
+	if startAt == "" {
+		p.addNamed("", "", "StartAt", "is required")
+	} else {
+		sc.startAt = resolve(startAt)
+	}
+	return sc
+}
+
+// allowedFields lists the fields each state type has (in either query
+// language); QueryLanguage-specific rules are Validate's.
+var allowedFields = func() map[StateType]map[string]bool {
+	set := func(fields ...string) map[string]bool {
+		m := map[string]bool{"Type": true, "Comment": true, "QueryLanguage": true}
+		for _, f := range fields {
+			m[f] = true
+		}
+		return m
+	}
+	io := []string{"InputPath", "OutputPath", "Output"}
+	flow := []string{"Next", "End", "Assign"}
+	errs := []string{"Retry", "Catch"}
+	result := []string{"Parameters", "Arguments", "ResultSelector", "ResultPath"}
+	cat := func(lists ...[]string) []string {
+		var out []string
+		for _, l := range lists {
+			out = append(out, l...)
+		}
+		return out
+	}
+	return map[StateType]map[string]bool{
+		TypeTask: set(cat(io, flow, errs, result, []string{"Resource", "Credentials",
+			"TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath"})...),
+		TypePass:     set(cat(io, flow, []string{"Parameters", "Result", "ResultPath"})...),
+		TypeChoice:   set(cat(io, []string{"Choices", "Default", "Assign"})...),
+		TypeWait:     set(cat(io, flow, []string{"Seconds", "SecondsPath", "Timestamp", "TimestampPath"})...),
+		TypeSucceed:  set(io...),
+		TypeFail:     set("Error", "ErrorPath", "Cause", "CausePath"),
+		TypeParallel: set(cat(io, flow, errs, result, []string{"Branches"})...),
+		TypeMap: set(cat(io, flow, errs, []string{"Parameters", "ResultSelector", "ResultPath",
+			"ItemProcessor", "Iterator", "ItemReader", "ItemsPath", "Items", "ItemSelector", "ItemBatcher",
+			"ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage",
+			"ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"})...),
+	}
+}()
+
+var wireFieldNames = func() []string {
+	t := reflect.TypeFor[wireState]()
+	out := make([]string, t.NumField())
+	for i := range out {
+		out[i] = strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+	}
+	return out
+}()
+
+// state builds one typed state from its wire form; transitions are queued.
+func (p *parser) state(name string, w *wireState, todo *[]pending) State {
+	t := StateType(w.Type)
+	allowed, known := allowedFields[t]
+	if !known {
+		p.addNamed(name, "", "Type", "unknown state type %q; want Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map", w.Type)
+		return nil
+	}
+	v := reflect.ValueOf(w).Elem()
+	bad := false
+	for i, f := range wireFieldNames {
+		if !allowed[f] && !v.Field(i).IsZero() {
+			p.addNamed(name, t, f, "a %s state has no field %s", t, f)
+			bad = true
+		}
+	}
+	if bad {
+		return nil
+	}
+	c := stateCommon{name: name, comment: w.Comment, queryLanguage: QueryLanguage(w.QueryLanguage)}
+	var s State
+	switch t {
+	case TypeTask:
+		st := &TaskState{stateCommon: c, resource: w.Resource, arguments: w.Arguments, credentials: w.Credentials,
+			timeoutSeconds: w.TimeoutSeconds, timeoutSecondsPath: w.TimeoutSecondsPath,
+			heartbeatSeconds: w.HeartbeatSeconds, heartbeatSecondsPath: w.HeartbeatSecondsPath, assign: w.Assign}
+		p.io(st, &st.ioPaths, w)
+		p.result(st, &st.resultFields, w)
+		p.errorHandling(st, &st.errorHandling, w, todo)
+		p.flow(st, &st.flow, w, todo)
+		s = st
+	case TypePass:
+		st := &PassState{stateCommon: c, result: w.Result, assign: w.Assign}
+		p.io(st, &st.ioPaths, w)
+		p.result(st, &st.resultFields, w)
+		p.flow(st, &st.flow, w, todo)
+		s = st
+	case TypeChoice:
+		st := &ChoiceState{stateCommon: c, assign: w.Assign}
+		p.io(st, &st.ioPaths, w)
+		if w.Default != "" {
+			*todo = append(*todo, pending{st, "Default", w.Default, func(d State) { st.defaultState = d }})
+		}
+		for i, raw := range w.Choices {
+			if r := p.rule(st, indexField("Choices", i), raw, todo); r != nil {
+				st.choices = append(st.choices, r)
+			}
+		}
+		s = st
+	case TypeWait:
+		st := &WaitState{stateCommon: c, assign: w.Assign, seconds: w.Seconds, secondsPath: w.SecondsPath,
+			timestamp: w.Timestamp, timestampPath: w.TimestampPath}
+		p.io(st, &st.ioPaths, w)
+		p.flow(st, &st.flow, w, todo)
+		s = st
+	case TypeSucceed:
+		st := &SucceedState{stateCommon: c}
+		p.io(st, &st.ioPaths, w)
+		s = st
+	case TypeFail:
+		s = &FailState{stateCommon: c, errorName: w.Error, errorPath: w.ErrorPath, cause: w.Cause, causePath: w.CausePath}
+	case TypeParallel:
+		st := &ParallelState{stateCommon: c, assign: w.Assign}
+		p.io(st, &st.ioPaths, w)
+		p.result(st, &st.resultFields, w)
+		st.arguments, st.parameters = w.Arguments, w.Parameters
+		p.errorHandling(st, &st.errorHandling, w, todo)
+		p.flow(st, &st.flow, w, todo)
+		for _, b := range w.Branches {
+			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.States)})
+		}
+		if w.Branches == nil {
+			st.branches = nil
+		}
+		s = st
+	case TypeMap:
+		s = p.mapState(c, w, todo)
+	}
+	return s
+}
+
+func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapState {
+	st := &MapState{stateCommon: c, assign: w.Assign, itemsPath: w.ItemsPath, items: w.Items,
+		itemSelector: w.ItemSelector, itemReader: w.ItemReader, itemBatcher: w.ItemBatcher,
+		resultWriter: w.ResultWriter, label: w.Label,
+		maxConcurrency: w.MaxConcurrency, maxConcurrencyPath: w.MaxConcurrencyPath,
+		toleratedFailurePercentage: w.ToleratedFailurePercentage, toleratedFailurePercentagePath: w.ToleratedFailurePercentagePath,
+		toleratedFailureCount: w.ToleratedFailureCount, toleratedFailureCountPath: w.ToleratedFailureCountPath}
+	p.io(st, &st.ioPaths, w)
+	st.resultSelector = w.ResultSelector
+	st.resultPath = p.path(st, "ResultPath", w.ResultPath)
+	if w.Parameters != nil {
+		if w.ItemSelector != nil {
+			p.add(st, "Parameters", "cannot be combined with ItemSelector, which replaces it")
+		}
+		st.itemSelector, st.legacyParameters = w.Parameters, true
+	}
+	p.errorHandling(st, &st.errorHandling, w, todo)
+	p.flow(st, &st.flow, w, todo)
+	switch {
+	case w.ItemProcessor != nil && w.Iterator != nil:
+		p.add(st, "Iterator", "cannot be combined with ItemProcessor, which replaces it")
+	case w.ItemProcessor != nil:
+		ip := w.ItemProcessor
+		st.processor = &Branch{comment: ip.Comment, body: p.scope(ip.StartAt, ip.States)}
+		if pc := ip.ProcessorConfig; pc != nil {
+			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)
+		}
+	case w.Iterator != nil:
+		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.States)}
+		st.legacyIterator = true
+	}
+	return st
+}
+
+func (p *parser) flow(s State, f *flow, w *wireState, todo *[]pending) {
+	f.strict, f.end = true, w.End
+	if w.Next != "" {
+		*todo = append(*todo, pending{s, "Next", w.Next, func(n State) { f.next = n }})
+	}
+}
+
+func (p *parser) io(s State, io *ioPaths, w *wireState) {
+	io.inputPath = p.path(s, "InputPath", w.InputPath)
+	io.outputPath = p.path(s, "OutputPath", w.OutputPath)
+	io.output = w.Output
+}
+
+func (p *parser) result(s State, r *resultFields, w *wireState) {
+	r.parameters, r.resultSelector = w.Parameters, w.ResultSelector
+	r.resultPath = p.path(s, "ResultPath", w.ResultPath)
+}
+
+// path reads a path field that may be null.
+func (p *parser) path(s State, field string, raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	if string(raw) == "null" {
+		return JSONNull
+	}
+	var str string
+	if err := json.Unmarshal(raw, &str); err != nil {
+		p.add(s, field, "must be a string or null, not %s", raw)
+		return ""
+	}
+	if str == "" {
+		p.add(s, field, "is empty; write \"$\" or null")
+	}
+	return str
+}
+
+func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]pending) {
+	for _, r := range w.Retry {
+		rt := Retrier{ErrorEquals: r.ErrorEquals, Comment: r.Comment, JitterStrategy: JitterStrategy(r.JitterStrategy)}
+		if r.IntervalSeconds != nil {
+			rt.IntervalSeconds = *r.IntervalSeconds
+		}
+		if r.MaxAttempts != nil {
+			rt.MaxAttempts = *r.MaxAttempts
+			if rt.MaxAttempts == 0 {
+				rt.MaxAttempts = NoRetry
+			}
+		}
+		if r.BackoffRate != nil {
+			rt.BackoffRate = *r.BackoffRate
+		}
+		if r.MaxDelaySeconds != nil {
+			rt.MaxDelaySeconds = *r.MaxDelaySeconds
+		}
+		e.retry = append(e.retry, rt)
+	}
+	e.catch = make([]Catcher, len(w.Catch))
+	for i, c := range w.Catch {
+		field := indexField("Catch", i)
+		ct := Catcher{ErrorEquals: c.ErrorEquals, Comment: c.Comment, Output: c.Output,
+			ResultPath: p.path(s, field+".ResultPath", c.ResultPath)}
+		if c.Assign != nil {
+			m, ok := c.Assign.(map[string]any)
+			if !ok {
+				p.add(s, field+".Assign", "must be an object")
+			}
+			ct.Assign = m
+		}
+		e.catch[i] = ct
+		if c.Next == "" {
+			p.add(s, field+".Next", "is required")
+			continue
+		}
+		*todo = append(*todo, pending{s, field + ".Next", c.Next, func(n State) { e.catch[i].Next = n }})
+	}
+	if len(e.catch) == 0 {
+		e.catch = nil
+	}
+}
+
+// ruleKeys are the fields of a top-level choice rule besides its comparison.
+var ruleKeys = map[string]bool{"Next": true, "Comment": true, "Assign": true, "Output": true}
+
+// rule parses a top-level choice rule.
+func (p *parser) rule(s State, field string, raw json.RawMessage, todo *[]pending) *ChoiceRule {
+	var obj map[string]json.RawMessage
+	if err := decodeStrict(raw, &obj); err != nil || obj == nil {
+		p.add(s, field, "must be an object")
+		return nil
+	}
+	r := &ChoiceRule{}
+	if v, ok := obj["Comment"]; ok {
+		if json.Unmarshal(v, &r.Comment) != nil {
+			p.add(s, field+".Comment", "must be a string")
+		}
+	}
+	if v, ok := obj["Assign"]; ok {
+		if decodeStrict(v, &r.Assign) != nil || r.Assign == nil {
+			p.add(s, field+".Assign", "must be an object")
+		}
+	}
+	if v, ok := obj["Output"]; ok {
+		var out any
+		_ = decodeStrict(v, &out)
+		r.Output = out
+	}
+	var next string
+	if v, ok := obj["Next"]; !ok {
+		p.add(s, field+".Next", "is required in a top-level choice rule")
+	} else if json.Unmarshal(v, &next) != nil || next == "" {
+		p.add(s, field+".Next", "must be a state name")
+	} else {
+		*todo = append(*todo, pending{s, field + ".Next", next, func(n State) { r.Next = n }})
+	}
+	r.Comparison = p.comparison(s, field, obj, true)
+	return r
+}
+
+// comparison parses the Boolean expression of a rule object.
+func (p *parser) comparison(s State, field string, obj map[string]json.RawMessage, top bool) Comparison {
+	var ops []string
+	for k := range obj {
+		switch {
+		case k == "Variable":
+		case top && ruleKeys[k]:
+		case k == "Next":
+			p.add(s, field+".Next", "is allowed only in top-level choice rules, not inside And, Or or Not")
+		default:
+			ops = append(ops, k)
+		}
+	}
+	if len(ops) != 1 {
+		p.add(s, field, "want exactly one operator (such as StringEquals, And, Not or Condition), found %d: %s", len(ops), strings.Join(sortedKeys(keySet(ops)), ", "))
+		return nil
+	}
+	op := ops[0]
+	_, hasVar := obj["Variable"]
+	switch op {
+	case "And", "Or":
+		if hasVar {
+			p.add(s, field+".Variable", "is not allowed beside %s", op)
+		}
+		var list []json.RawMessage
+		if json.Unmarshal(obj[op], &list) != nil {
+			p.add(s, field+"."+op, "must be an array of rules")
+			return nil
+		}
+		cmps := make([]Comparison, 0, len(list))
+		for i, raw := range list {
+			var sub map[string]json.RawMessage
+			if decodeStrict(raw, &sub) != nil || sub == nil {
+				p.add(s, indexField(field+"."+op, i), "must be an object")
+				continue
+			}
+			if c := p.comparison(s, indexField(field+"."+op, i), sub, false); c != nil {
+				cmps = append(cmps, c)
+			}
+		}
+		if op == "And" {
+			return &And{Comparison: cmps}
+		}
+		return &Or{Comparison: cmps}
+	case "Not":
+		if hasVar {
+			p.add(s, field+".Variable", "is not allowed beside Not")
+		}
+		var sub map[string]json.RawMessage
+		if decodeStrict(obj["Not"], &sub) != nil || sub == nil {
+			p.add(s, field+".Not", "must be an object")
+			return nil
+		}
+		inner := p.comparison(s, field+".Not", sub, false)
+		if inner == nil {
+			return nil
+		}
+		return &Not{Comparison: inner}
+	case "Condition":
+		var cond any
+		_ = decodeStrict(obj["Condition"], &cond)
+		switch c := cond.(type) {
+		case string:
+			return Condition(c)
+		case bool:
+			if c {
+				return Condition("{% true %}")
+			}
+			return Condition("{% false %}")
+		}
+		p.add(s, field+".Condition", "must be a JSONata expression string or a Boolean")
+		return nil
+	}
+	def, ok := leafOperators[op]
+	if !ok {
+		p.add(s, field, "unknown comparison operator %q", op)
+		return nil
+	}
+	var variable string
+	if !hasVar || json.Unmarshal(obj["Variable"], &variable) != nil || variable == "" {
+		p.add(s, field+".Variable", "%s needs a Variable path", op)
+	}
+	val, err := leafValue(def.kind, obj[op])
+	if err != nil {
+		p.add(s, field+"."+op, "%v", err)
+		return nil
+	}
+	return def.make(variable, val)
+}
+
+func leafValue(kind valueKind, raw json.RawMessage) (any, error) {
+	switch kind {
+	case kindString, kindPath:
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, fmt.Errorf("must be a string, not %s", raw)
+		}
+		return s, nil
+	case kindNumber:
+		var f float64
+		if json.Unmarshal(raw, &f) != nil {
+			return nil, fmt.Errorf("must be a number, not %s", raw)
+		}
+		return f, nil
+	case kindTimestamp:
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, fmt.Errorf("must be an RFC 3339 timestamp string, not %s", raw)
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, fmt.Errorf("must be an RFC 3339 timestamp such as \"2016-03-14T01:59:00Z\", not %q", s)
+		}
+		return t, nil
+	case kindBool:
+		var b bool
+		if json.Unmarshal(raw, &b) != nil {
+			return nil, fmt.Errorf("must be true or false, not %s", raw)
+		}
+		return b, nil
+	}
+	return nil, errors.New("unknown operator kind")
+}
+
+func keySet(keys []string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// intValue reads an integer from a decoded JSON number or a Go int.
+func intValue(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	case float64:
+		return int(n), n == float64(int(n))
+	}
+	return 0, false
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,29 @@
+package step
+
+// PassState passes its input to its output, optionally injecting a fixed
+// Result or reshaping the data with Parameters.
+//
+// See https://states-language.net/spec.html#pass-state.
+type PassState struct {
+	stateCommon
+	flow
+	ioPaths
+	resultFields
+	assign any
+	result any
+}
+
+// NewPassState declares a Pass state.
+func NewPassState(name string) *PassState {
+	return &PassState{stateCommon: stateCommon{name: name}}
+}
+
+// WithResult sets the Result the state outputs instead of its input
+// (placed at ResultPath).
+func (p *PassState) WithResult(result any) *PassState { p.result = result; return p }
+
+// Type returns TypePass.
+func (*PassState) Type() StateType { return TypePass }
+
+// MarshalJSON writes the state's ASL object.
+func (p *PassState) MarshalJSON() ([]byte, error) { return marshalState(p) }
