@@ -62,7 +62,7 @@ type stateCommon struct {
 	queryLanguage QueryLanguage
 }
 
-func (c *stateCommon) Name() string          { return c.name }
+func (c *stateCommon) Name() string         { return c.name }
 func (c *stateCommon) common() *stateCommon { return c }
 
 // flow is how a non-terminal state ends: a transition to Next or End.
@@ -99,7 +99,7 @@ type errorHandling struct {
 // in the state's scope. Validate reports it; MarshalJSON writes its name back.
 type missingState struct{ stateCommon }
 
-func (*missingState) Type() StateType               { return "" }
+func (*missingState) Type() StateType              { return "" }
 func (*missingState) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
 
 // Transition is one edge of a machine's graph: the field it is written in

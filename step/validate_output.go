@@ -223,5 +223,3 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
-
-
