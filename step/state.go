@@ -103,7 +103,7 @@ func (*missingState) Type() StateType              { return "" }
 func (*missingState) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
 
 // Transition is one edge of a machine's graph: the field it is written in
-// ("Next", "Default", "Choices[0]", "Catch[1]") and the state it leads to.
+// ("Next", "Default", "Choices[0].Next", "Catch[1].Next") and the state it leads to.
 type Transition struct {
 	Field string
 	To    State
@@ -123,7 +123,7 @@ func Transitions(s State) []Transition {
 	switch st := s.(type) {
 	case *ChoiceState:
 		for i, r := range st.choices {
-			add(indexField("Choices", i), r.Next)
+			add(indexField("Choices", i)+".Next", r.Next)
 		}
 		add("Default", st.defaultState)
 	case *TaskState:
@@ -145,6 +145,6 @@ func Transitions(s State) []Transition {
 
 func addCatch(add func(string, State), catch []Catcher) {
 	for i, c := range catch {
-		add(indexField("Catch", i), c.Next)
+		add(indexField("Catch", i)+".Next", c.Next)
 	}
 }
