@@ -319,7 +319,7 @@ func (o *object) list(field string, required bool) ([]any, bool) {
 // machine compiles StartAt and States of o.
 func (c *compiler) machine(o *object, owner string, depth int, isolated bool) *machine {
 	m := &machine{states: map[string]*state{}, depth: depth, isolated: isolated}
-	start, _ := o.str("StartAt", true)
+	start, hasStart := o.str("StartAt", true)
 	states, ok := o.sub("States", true)
 	if !ok {
 		return m
@@ -353,7 +353,7 @@ func (c *compiler) machine(o *object, owner string, depth int, isolated bool) *m
 	if owner != "" {
 		where = fmt.Sprintf("state %q", owner)
 	}
-	if start != "" {
+	if hasStart {
 		m.start = m.states[start]
 		if m.start == nil && !o.hasStateError(start) {
 			o.errorf("StartAt", "names %q, which is not a state of %s", start, where)

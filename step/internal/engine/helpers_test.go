@@ -18,7 +18,7 @@ func execute(t testing.TB, def, input string, opts Options) *Result {
 		t.Fatalf("Compile: %v", err)
 	}
 	if opts.Clock == nil {
-		opts.Clock = NewVirtualClock(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
+		opts.Clock = NewVirtualClock(testStart)
 	}
 	e, err := p.Start(context.Background(), json.RawMessage(input), opts)
 	if err != nil {
@@ -60,3 +60,6 @@ func handlers(m map[string]func(ctx context.Context, in any) (any, error)) func(
 		return h(ctx, req.Input)
 	}
 }
+
+// testStart is the virtual clock's reading when a test execution starts.
+var testStart = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -1,0 +1,111 @@
+// Package engine owns the local execution engine: an interpreter of the
+// Amazon States Language that runs state machines in-process, as faithfully
+// to AWS Step Functions as it can, for offline runs (step's sm.Execute) and
+// for the local cloud's Step Functions service.
+//
+// # Shape
+//
+// [Compile] turns an ASL definition (the JSON a
+// AWS::StepFunctions::StateMachine DefinitionString holds) into a
+// [Program], pre-parsing every path, intrinsic function, JSONata expression
+// and Choice rule and reporting every problem as a [*CompileError] that
+// names the state and field. [Program.Start] runs one execution with
+// [Options] and returns an [*Execution]; [Execution.Wait] returns its
+// [*Result] (Status, Output, Error, Cause, Path, dates). The engine does not
+// interpret Task resources: every Task goes to Options.Invoke, and the
+// embedder routes by TaskRequest.Resource. [WrapLambdaInvokeResult] shapes a
+// result the way the "arn:aws:states:::lambda:invoke" integration does.
+//
+// Refinements of the original design: history is read with
+// [Result.History] (or [Execution.History] while running) instead of a
+// field, because events keep their payloads as decoded values and marshal
+// them only when read; Options also takes Rand and UUID for deterministic
+// tests; [Execution.Done], [Execution.Status] and [Execution.ARN] serve the
+// local cloud.
+//
+// # Values
+//
+// Values are decoded JSON as encoding/json.Decoder.UseNumber produces it and
+// are immutable once created: ResultPath and Parameters build new documents
+// that share untouched parts, so states pass values without re-marshaling,
+// and history events and Parallel branches hold references, not copies.
+//
+// # Errors
+//
+// An error returned by Invoke is classified through errors.As on
+// interface{ ErrorName() string } ([TaskError] is one), with the cause from
+// an optional ErrorCause method, else err.Error(); an unnamed error is
+// States.TaskFailed; context.DeadlineExceeded is States.Timeout; a panic in
+// Invoke is States.TaskFailed with the panic text. The predefined errors
+// are raised where AWS raises them: States.Runtime for paths that select
+// nothing in InputPath, OutputPath, ItemsPath, *Path fields and Choice
+// Variables (never retried or caught, as AWS documents), and for exceeding
+// Options.MaxTransitions; States.ParameterPathFailure in Parameters,
+// ResultSelector, ItemSelector and Assign; States.ResultPathMatchFailure;
+// States.IntrinsicFailure; States.NoChoiceMatched; States.Timeout and
+// States.HeartbeatTimeout; States.ExceedToleratedFailureThreshold;
+// States.QueryEvaluationError for JSONata failures, undefined results and
+// results of the wrong type. In Retry and Catch, States.ALL matches all of
+// these, States.TaskFailed matches everything but the timeouts, and
+// States.Timeout also matches States.HeartbeatTimeout.
+//
+// A failing Parallel branch or Map iteration fails the state with its own
+// error, as AWS does; States.BranchFailed is raised only when a branch fails
+// without an error name (a Fail state with no Error).
+//
+// # Time
+//
+// Wait states and Retry intervals go through Options.Clock; with a
+// [VirtualClock] they complete at once and move the clock, so the
+// context object's times and the Result's dates read as they would on AWS.
+// Sleepers compute their wake-up time from when they started, so parallel
+// waits advance the clock by the longest, not the sum. Task TimeoutSeconds
+// and HeartbeatSeconds bound real handler code and use real time. The
+// machine's TimeoutSeconds ends the execution as TIMED_OUT on either clock.
+//
+// # Variables
+//
+// Assign (both query languages) evaluates all its values against the
+// variables as they were when the state was entered, then assigns them
+// together after the state's output is computed, so Output does not see the
+// new values. In JSONPath, Assign's "$" is the result after ResultSelector
+// (Task, Parallel, Map), the Pass state's result, the effective input
+// (Choice, Wait) or the error output (Catch). Parallel branches and Map
+// iterations run in their own scopes that read outer variables; variables
+// they assign do not leave them. A state in an inner scope may not assign a
+// variable an outer scope assigns (rejected by Compile); a DISTRIBUTED item
+// processor cannot read outer variables.
+//
+// # Supported and not
+//
+// Supported: all eight state types; JSONPath and JSONata per machine or per
+// state; Parameters/ResultSelector/ItemSelector payload templates with ".$"
+// paths, "$$" and "$var" roots and intrinsic functions (package intrinsic);
+// every Choice operator and its Path variant; Retry with BackoffRate,
+// MaxDelaySeconds, JitterStrategy FULL and MaxAttempts 0; Catch;
+// ".waitForTaskToken" with SendTaskSuccess, SendTaskFailure and
+// SendTaskHeartbeat; Parallel; Map with Items/ItemsPath, ItemSelector (or
+// Parameters), ItemProcessor (or Iterator), MaxConcurrency(Path) as a bounded
+// worker pool, ToleratedFailureCount/Percentage(Path) and the legacy fields.
+// A DISTRIBUTED Map runs its iterations in-process like an inline one.
+//
+// Not supported, refused by Compile: ItemReader, ResultWriter and
+// ItemBatcher (Distributed Map over S3). Not enforced: payload size limits,
+// ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
+// of tasks that are not callbacks (nothing can heartbeat them in-process).
+// The history uses Task* events for every resource, including Lambda ARNs
+// that AWS records as LambdaFunction* events.
+//
+// # JSONata
+//
+// Expressions run on github.com/blues/jsonata-go v1.5.4, a port of
+// jsonata-js 1.5.4 with some later functions, while Step Functions runs
+// JSONata 2.0.6. Known differences: JSONata 2.x functions missing from the
+// port ($assert, $parseInteger; $eval is refused, as Step Functions does)
+// fail to evaluate; numbers are float64 inside expressions, so integers beyond
+// 2^53 lose precision; a workflow variable holding JSON null may read as
+// undefined; error messages differ from jsonata-js. $states.input,
+// $states.result, $states.errorOutput and $states.context are provided, with
+// the Step Functions functions $partition, $range, $hash, $random, $uuid and
+// $parse. An expression's "$" is undefined: use $states.input.
+package engine
