@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package step_test
 
 import (
@@ -303,4 +305,37 @@ func compact(b []byte) string {
 	_ = json.Unmarshal(b, &v)
 	out, _ := json.Marshal(v)
 	return string(out)
+}
+
+// TestDecoratorRefusesInvalidMachine wants the decorator to add nothing
+// when the machine does not validate.
+func TestDecoratorRefusesInvalidMachine(t *testing.T) {
+	sm := step.NewStateMachine("Orders", step.NewChoiceState("Empty"))
+	sc := newServiceContext(t)
+	err := sm.StateMachineDecorator().DecorateService(context.Background(), sc)
+	if err == nil || !strings.Contains(err.Error(), `state "Empty" (Choice)`) {
+		t.Fatalf("DecorateService() = %v, want the Choice error", err)
+	}
+	if len(sc.Template.Resources) != 0 {
+		t.Errorf("template has %d resources after a failed decoration, want 0", len(sc.Template.Resources))
+	}
+}
+
+// BenchmarkDecorateRolldie synthesizes rolldie's template: validation,
+// ASL, role and policy, state machine resource, outputs, and the template
+// JSON CloudFormation receives.
+func BenchmarkDecorateRolldie(b *testing.B) {
+	fn := rollDieLambda(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sm := rollDieMachine(b)
+		sc := newServiceContext(b, fn)
+		sc.Log = nil
+		if err := sm.StateMachineDecorator().DecorateService(context.Background(), sc); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := sc.Template.JSON(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -333,3 +333,18 @@ func trustPolicy() map[string]any {
 		}},
 	}
 }
+
+func (l Logging) enabled() bool { return l.Level != "" && l.Level != LogOff }
+
+// isPlaceholder reports whether s is exactly one ${Key} placeholder, and
+// returns the key.
+func isPlaceholder(s string) (string, bool) {
+	if !strings.HasPrefix(s, "${") || !strings.HasSuffix(s, "}") {
+		return "", false
+	}
+	key := s[2 : len(s)-1]
+	if key == "" || strings.ContainsAny(key, "${}") {
+		return "", false
+	}
+	return key, true
+}

@@ -42,8 +42,6 @@ type Logging struct {
 	LogGroupARN string
 }
 
-func (l Logging) enabled() bool { return l.Level != "" && l.Level != LogOff }
-
 // StateMachine is an ASL state machine: a start state, the states reachable
 // from it, and the deployment settings the decorator uses.
 //

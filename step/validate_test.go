@@ -1,7 +1,6 @@
 package step_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -464,19 +463,5 @@ func TestValidateValidMachines(t *testing.T) {
 		if err := build(t).Validate(); err != nil {
 			t.Errorf("%s: Validate() = %v, want nil", name, err)
 		}
-	}
-}
-
-// TestDecoratorRefusesInvalidMachine wants the decorator to add nothing
-// when the machine does not validate.
-func TestDecoratorRefusesInvalidMachine(t *testing.T) {
-	sm := step.NewStateMachine("Orders", step.NewChoiceState("Empty"))
-	sc := newServiceContext(t)
-	err := sm.StateMachineDecorator().DecorateService(context.Background(), sc)
-	if err == nil || !strings.Contains(err.Error(), `state "Empty" (Choice)`) {
-		t.Fatalf("DecorateService() = %v, want the Choice error", err)
-	}
-	if len(sc.Template.Resources) != 0 {
-		t.Errorf("template has %d resources after a failed decoration, want 0", len(sc.Template.Resources))
 	}
 }
