@@ -9,9 +9,11 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"time"
 
 	sparta "github.com/sparta-go/sparta"
 	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/step"
 )
 
 // Roll is the function's result; the state machine's Choice reads $.roll.
@@ -35,7 +37,35 @@ func main() {
 		LogRetentionInDays: 7,
 	}
 	lambdas := []*sparta.LambdaAWSInfo{lambdaFn}
-	hooks := &sparta.WorkflowHooks{}
+
+	// Make all the Step states, as in Sparta's Step Functions guide.
+	lambdaTaskState := step.NewLambdaTaskState("lambdaRollDie", lambdaFn)
+	successState := step.NewSuccessState("success")
+	delayState := step.NewWaitDelayState("tryAgainShortly", 3*time.Second)
+	lambdaChoices := []step.ChoiceBranch{
+		&step.Not{
+			Comparison: &step.NumericGreaterThan{
+				Variable: "$.roll",
+				Value:    3,
+			},
+			Next: delayState,
+		},
+	}
+	choiceState := step.NewChoiceState("checkRoll",
+		lambdaChoices...).
+		WithDefault(successState)
+
+	// Hook up the transitions.
+	lambdaTaskState.Next(choiceState)
+	delayState.Next(lambdaTaskState)
+
+	// Startup the machine.
+	startMachine := step.NewStateMachine("RollDie", lambdaTaskState)
+	hooks := &sparta.WorkflowHooks{
+		ServiceDecorators: []sparta.ServiceDecoratorHookHandler{
+			startMachine.StateMachineDecorator(),
+		},
+	}
 	if err := sparta.MainEx(cfn.UserScopedStackName("RollDie"), "Rolls a die until it shows more than 3", lambdas, hooks); err != nil {
 		os.Exit(1)
 	}
