@@ -36,9 +36,11 @@ func StateMachineLogGroupLogicalID(name string) string {
 	return cfn.LogicalID(name, "StateMachineLogs")
 }
 
-// StateMachineARNOutput and StateMachineNameOutput are the stack output
-// keys of the machine's ARN and name.
-func StateMachineARNOutput(name string) string  { return cfn.LogicalID(name, "StateMachineArn") }
+// StateMachineARNOutput is the stack output key of the named machine's ARN.
+func StateMachineARNOutput(name string) string { return cfn.LogicalID(name, "StateMachineArn") }
+
+// StateMachineNameOutput is the stack output key of the named machine's
+// name, which CloudFormation generates.
 func StateMachineNameOutput(name string) string { return cfn.LogicalID(name, "StateMachineName") }
 
 type stateMachineDecorator struct{ sm *StateMachine }
@@ -89,6 +91,13 @@ func (d *stateMachineDecorator) DecorateService(_ context.Context, sc *service.S
 	statements, warnings, err := sm.rolePolicy(subs, functions)
 	if err != nil {
 		return fmt.Errorf("state machine %q: %w", sm.name, err)
+	}
+	unbound := map[string]bool{}
+	for _, m := range placeholderPattern.FindAllSubmatch(definition, -1) {
+		if _, bound := subs[string(m[1])]; !bound && !unbound[string(m[1])] {
+			unbound[string(m[1])] = true
+			warnings = append(warnings, fmt.Sprintf("placeholder ${%s} has no DefinitionSubstitutions value and stays literal; bind it with WithSubstitution", m[1]))
+		}
 	}
 	for _, w := range warnings {
 		if sc.Log != nil {
