@@ -252,7 +252,7 @@ func validateService(svc *serviceDefinition) error {
 			errs = append(errs, fmt.Errorf("service decorator %d is nil", i))
 			continue
 		}
-		if v, ok := d.(interface{ Validate() error }); ok {
+		if v, ok := service.Unwrap(d).(interface{ Validate() error }); ok {
 			if err := v.Validate(); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", service.DecoratorName(i, d), err))
 			}

@@ -39,6 +39,21 @@ type namedDecorator struct {
 
 func (n namedDecorator) String() string { return n.name }
 
+// Unwrap returns the decorator that was named, so callers can reach its
+// other methods (a Validate method, say).
+func (n namedDecorator) Unwrap() ServiceDecoratorHookHandler { return n.ServiceDecoratorHookHandler }
+
+// Unwrap returns the decorator inside any NamedDecorator wrappers.
+func Unwrap(d ServiceDecoratorHookHandler) ServiceDecoratorHookHandler {
+	for {
+		u, ok := d.(interface{ Unwrap() ServiceDecoratorHookHandler })
+		if !ok {
+			return d
+		}
+		d = u.Unwrap()
+	}
+}
+
 // DecoratorName is how logs and errors refer to decorator number i.
 func DecoratorName(i int, d ServiceDecoratorHookHandler) string {
 	if s, ok := d.(fmt.Stringer); ok {

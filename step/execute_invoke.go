@@ -1,0 +1,205 @@
+//go:build !lambdabinary
+
+package step
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/sparta-go/sparta/service"
+	"github.com/sparta-go/sparta/step/internal/engine"
+)
+
+// NewTaskError returns an error that fails a task with the error name name,
+// so that Retry and Catch can match it. Returned unwrapped from a Lambda
+// handler it keeps its name on AWS Lambda too: it is the value aws-lambda-go
+// reports verbatim as the function's errorType.
+func NewTaskError(name, cause string) error {
+	return messages.InvokeResponse_Error{Type: name, Message: cause}
+}
+
+// lambdaInvokeResource is the optimized Lambda integration; its result is
+// wrapped in Payload/StatusCode the way AWS returns it.
+const lambdaInvokeResource = "arn:aws:states:::lambda:invoke"
+
+// defaultLambdaTimeout is Lambda's default function timeout.
+const defaultLambdaTimeout = 3 * time.Second
+
+type invoker struct {
+	machine  string
+	lambdas  map[string]*service.LambdaAWSInfo // by placeholder
+	handlers map[string]TaskHandler
+}
+
+func newInvoker(sm *StateMachine, handlers map[string]TaskHandler) func(context.Context, *engine.TaskRequest) (any, error) {
+	inv := &invoker{machine: sm.name, lambdas: sm.LambdaFunctions(), handlers: handlers}
+	return inv.invoke
+}
+
+func (inv *invoker) invoke(ctx context.Context, req *engine.TaskRequest) (any, error) {
+	if h, ok := inv.handlers[req.Resource]; ok {
+		return callHandler(ctx, h, req.Input)
+	}
+	if fn, ok := inv.lambdas[req.Resource]; ok {
+		return invokeGoLambda(ctx, fn, req.Input)
+	}
+	if base, _, _ := strings.Cut(strings.TrimPrefix(req.Resource, lambdaInvokeResource), ":"); strings.HasPrefix(req.Resource, lambdaInvokeResource) && (base == "" || base == ".waitForTaskToken") {
+		params, _ := req.Input.(map[string]any)
+		name, _ := params["FunctionName"].(string)
+		if h, ok := inv.handlers[name]; ok {
+			out, err := callHandler(ctx, h, params["Payload"])
+			if err != nil {
+				return nil, err
+			}
+			return engine.WrapLambdaInvokeResult(out), nil
+		}
+		if fn := inv.lambdaNamed(name); fn != nil {
+			out, err := invokeGoLambda(ctx, fn, params["Payload"])
+			if err != nil {
+				return nil, err
+			}
+			return engine.WrapLambdaInvokeResult(out), nil
+		}
+		return nil, &engine.TaskError{Name: "States.Runtime", Cause: fmt.Sprintf(
+			"state %q: lambda:invoke of FunctionName %q, which is neither a function of this machine nor served by step.WithTaskHandler", req.StateName, name)}
+	}
+	return nil, &engine.TaskError{Name: "States.Runtime", Cause: fmt.Sprintf(
+		"state %q: no handler for resource %q: pass step.WithTaskHandler(%q, handler) to Execute", req.StateName, req.Resource, req.Resource)}
+}
+
+// lambdaNamed finds a function by placeholder, name or ARN.
+func (inv *invoker) lambdaNamed(ref string) *service.LambdaAWSInfo {
+	if fn, ok := inv.lambdas[ref]; ok {
+		return fn
+	}
+	for _, fn := range inv.lambdas {
+		if ref == fn.Name || strings.HasSuffix(ref, ":function:"+fn.Name) {
+			return fn
+		}
+	}
+	return nil
+}
+
+func callHandler(ctx context.Context, h TaskHandler, input any) (any, error) {
+	in, err := json.Marshal(input)
+	if err != nil {
+		return nil, &engine.TaskError{Name: "States.Runtime", Cause: "marshaling the task input: " + err.Error()}
+	}
+	out, err := h(ctx, in)
+	if err != nil {
+		var ire messages.InvokeResponse_Error
+		if errors.As(err, &ire) {
+			return nil, &engine.TaskError{Name: ire.Type, Cause: ire.Message}
+		}
+		return nil, err
+	}
+	if len(out) == 0 {
+		return json.RawMessage("null"), nil
+	}
+	return out, nil
+}
+
+// invokeGoLambda calls a function's Go handler as AWS Lambda would: through
+// aws-lambda-go's own handler adapter (so JSON decoding and encoding are
+// exactly Lambda's), with a Lambda context, under the function's timeout,
+// and with failures named by Lambda's errorType rules.
+func invokeGoLambda(ctx context.Context, fn *service.LambdaAWSInfo, input any) (any, error) {
+	payload, err := json.Marshal(input)
+	if err != nil {
+		return nil, &engine.TaskError{Name: "States.Runtime", Cause: "marshaling the Lambda payload: " + err.Error()}
+	}
+	timeout := defaultLambdaTimeout
+	if fn.Options != nil && fn.Options.Timeout > 0 {
+		timeout = fn.Options.Timeout
+	}
+	requestID := newRequestID()
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       requestID,
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:" + fn.Name,
+	})
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	type result struct {
+		out []byte
+		err *messages.InvokeResponse_Error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- result{err: &messages.InvokeResponse_Error{Type: goTypeName(v), Message: fmt.Sprint(v)}}
+			}
+		}()
+		out, err := lambda.NewHandler(fn.Handler).Invoke(ctx, payload)
+		if err != nil {
+			done <- result{err: lambdaErrorResponse(err)}
+			return
+		}
+		done <- result{out: out}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, lambdaTaskError(r.err)
+		}
+		return json.RawMessage(r.out), nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, lambdaTaskError(&messages.InvokeResponse_Error{
+				Type:    "Sandbox.Timedout",
+				Message: fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", requestID, timeout.Seconds()),
+			})
+		}
+		return nil, ctx.Err()
+	}
+}
+
+// lambdaErrorResponse names a handler error as aws-lambda-go does: an
+// InvokeResponse_Error value keeps its Type, any other error is named by its
+// Go type (a direct type check, as in aws-lambda-go, so wrapping changes it).
+func lambdaErrorResponse(err error) *messages.InvokeResponse_Error {
+	if ire, ok := err.(messages.InvokeResponse_Error); ok {
+		return &ire
+	}
+	return &messages.InvokeResponse_Error{Type: goTypeName(err), Message: err.Error()}
+}
+
+func goTypeName(v any) string {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return "nil"
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Name()
+}
+
+// lambdaTaskError is the task failure Step Functions reports for a Lambda
+// error: the errorType as Error, and Lambda's error payload as Cause.
+func lambdaTaskError(e *messages.InvokeResponse_Error) *engine.TaskError {
+	cause, _ := json.Marshal(struct {
+		ErrorMessage string `json:"errorMessage"`
+		ErrorType    string `json:"errorType"`
+	}{e.Message, e.Type})
+	return &engine.TaskError{Name: e.Type, Cause: string(cause)}
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
