@@ -72,7 +72,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *Wo
 		root.Use = os.Args[0]
 		root.Short = fmt.Sprintf("%s: %s", serviceName, description)
 	}
-	root.AddCommand(newProvisionCommand(svc, CommandLineOptions))
+	root.AddCommand(newProvisionCommand(svc, CommandLineOptions), newExecuteCommand(svc, CommandLineOptions))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -1,27 +1,43 @@
-//go:build !lambdabinary
-
 package cfn
 
-import "github.com/awslabs/goformation/v7/cloudformation"
+import (
+	"encoding/base64"
+	"encoding/json"
+)
 
-// Intrinsic helpers that read as the CloudFormation they produce. They wrap
-// goformation's, which encode intrinsics inside strings so that they can sit
-// in string-typed resource properties.
+// Intrinsic helpers that read as the CloudFormation they produce. Like
+// goformation's, they return the intrinsic's JSON base64-encoded inside a
+// string, so they fit string-typed resource properties and goformation's
+// Template.JSON expands them. They are written here, with the same encoding,
+// because they are also used in code compiled into the Lambda binary (state
+// machine parameters in main.go), which must not link goformation.
 
 // Ref refers to a resource, parameter or pseudo parameter.
-func Ref(logicalID string) string { return cloudformation.Ref(logicalID) }
+func Ref(logicalID string) string { return encode(map[string]any{"Ref": logicalID}) }
 
 // GetAtt reads an attribute of a resource.
-func GetAtt(logicalID, attribute string) string { return cloudformation.GetAtt(logicalID, attribute) }
+func GetAtt(logicalID, attribute string) string {
+	return encode(map[string]any{"Fn::GetAtt": []string{logicalID, attribute}})
+}
 
 // Sub substitutes ${...} variables in s.
-func Sub(s string) string { return cloudformation.Sub(s) }
+func Sub(s string) string { return encode(map[string]any{"Fn::Sub": s}) }
 
-// Join joins values with a delimiter.
-func Join(delimiter string, values ...any) string { return cloudformation.Join(delimiter, values) }
+// Join joins values, which may themselves be intrinsics, with a delimiter.
+func Join(delimiter string, values ...string) string {
+	return encode(map[string]any{"Fn::Join": []any{delimiter, values}})
+}
 
 // ARN builds an ARN for service and resource in this stack's partition,
 // region and account: ARN("logs", "log-group:/aws/lambda/f:*").
 func ARN(service, resource string) string {
-	return cloudformation.Sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + resource)
+	return Sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + resource)
+}
+
+func encode(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("cfn: encoding an intrinsic of strings cannot fail: " + err.Error())
+	}
+	return base64.StdEncoding.EncodeToString(b)
 }

@@ -46,7 +46,9 @@ func (n namedDecorator) Unwrap() ServiceDecoratorHookHandler { return n.ServiceD
 // Unwrap returns the decorator inside any NamedDecorator wrappers.
 func Unwrap(d ServiceDecoratorHookHandler) ServiceDecoratorHookHandler {
 	for {
-		u, ok := d.(interface{ Unwrap() ServiceDecoratorHookHandler })
+		u, ok := d.(interface {
+			Unwrap() ServiceDecoratorHookHandler
+		})
 		if !ok {
 			return d
 		}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/sparta-go/sparta/step/internal/engine"
@@ -83,12 +82,10 @@ func WithMaxTransitions(n int) ExecuteOption { return func(c *executeConfig) { c
 // WithExecutionName sets $$.Execution.Name (default: a generated name).
 func WithExecutionName(name string) ExecuteOption { return func(c *executeConfig) { c.name = name } }
 
-// compiled caches the engine program per machine definition: compiling is
-// the expensive part of a run and the definition rarely changes between
-// runs. The key is the ASL bytes, so a machine changed after a first run is
-// compiled again.
-var compiled sync.Map // *StateMachine -> compiledProgram
-
+// compiledProgram is the engine program of a machine and the definition it
+// was compiled from: compiling is the expensive part of a short run and the
+// definition rarely changes between runs, but a machine changed after a
+// first run must be compiled again.
 type compiledProgram struct {
 	definition string
 	program    *engine.Program
@@ -152,8 +149,8 @@ func (sm *StateMachine) program() (*engine.Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}
-	if c, ok := compiled.Load(sm); ok && c.(compiledProgram).definition == string(definition) {
-		return c.(compiledProgram).program, nil
+	if c, ok := sm.compiled.Load().(compiledProgram); ok && c.definition == string(definition) {
+		return c.program, nil
 	}
 	if err := sm.Validate(); err != nil {
 		return nil, err
@@ -162,7 +159,7 @@ func (sm *StateMachine) program() (*engine.Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}
-	compiled.Store(sm, compiledProgram{definition: string(definition), program: p})
+	sm.compiled.Store(compiledProgram{definition: string(definition), program: p})
 	return p, nil
 }
 

@@ -3,6 +3,7 @@ package step
 import (
 	"sort"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/sparta-go/sparta/service"
 )
@@ -59,6 +60,10 @@ type StateMachine struct {
 	tracing       bool
 	substitutions map[string]string
 	privileges    []service.IAMRolePrivilege
+
+	// compiled caches Execute's engine program with the definition it was
+	// compiled from; it is derived data, not run-time state.
+	compiled atomic.Value
 }
 
 // scope is a list of states with a start: the machine itself, a Parallel

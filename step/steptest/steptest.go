@@ -1,0 +1,86 @@
+//go:build !lambdabinary
+
+// Package steptest runs a state machine in a Go test and checks its status,
+// output and path in one call, the way coinbase/step tested machines
+// together with their code:
+//
+//	steptest.Run(t, sm, steptest.Case{
+//		Input:  `{"roll": 0}`,
+//		Status: step.StatusSucceeded,
+//		Path:   []string{"roll", "check", "done"},
+//		Output: `{"roll": 5}`,
+//	})
+package steptest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparta-go/sparta/step"
+)
+
+// Case is one execution and what it must produce. Zero fields are not
+// checked, except Status, which defaults to SUCCEEDED.
+type Case struct {
+	// Input is JSON text, json.RawMessage, or any JSON-marshalable value.
+	Input any
+	// Status is the expected final status (default SUCCEEDED).
+	Status string
+	// Output is the expected output as JSON, compared semantically.
+	Output string
+	// Path is the expected list of top-level states entered.
+	Path []string
+	// Error and Cause are the expected failure, for FAILED executions.
+	Error, Cause string
+	// Options are passed to Execute; WithVirtualClock is always added so
+	// that Wait states cost no test time.
+	Options []step.ExecuteOption
+}
+
+// Run executes sm with c.Input and reports every mismatch with t.Errorf. It
+// returns the execution for further checks.
+func Run(t testing.TB, sm *step.StateMachine, c Case) *step.Execution {
+	t.Helper()
+	input := c.Input
+	if s, ok := input.(string); ok {
+		input = json.RawMessage(s)
+	}
+	exec, err := sm.Execute(context.Background(), input, append([]step.ExecuteOption{step.WithVirtualClock()}, c.Options...)...)
+	if err != nil {
+		t.Fatalf("Execute(%s): %v", sm.Name(), err)
+		return nil
+	}
+	want := c.Status
+	if want == "" {
+		want = step.StatusSucceeded
+	}
+	if exec.Status != want {
+		t.Errorf("Execute(%s).Status = %s (Error %q, Cause %q), want %s", sm.Name(), exec.Status, exec.Error, exec.Cause, want)
+	}
+	if c.Path != nil {
+		if diff := cmp.Diff(c.Path, exec.Path); diff != "" {
+			t.Errorf("Execute(%s).Path (-want +got):\n%s", sm.Name(), diff)
+		}
+	}
+	if c.Output != "" {
+		var got, wantOut any
+		if err := json.Unmarshal([]byte(c.Output), &wantOut); err != nil {
+			t.Fatalf("Case.Output is not JSON: %v", err)
+		}
+		if err := json.Unmarshal(exec.Output, &got); err != nil {
+			t.Errorf("Execute(%s).Output = %q, not JSON: %v", sm.Name(), exec.Output, err)
+		} else if diff := cmp.Diff(wantOut, got); diff != "" {
+			t.Errorf("Execute(%s).Output (-want +got):\n%s", sm.Name(), diff)
+		}
+	}
+	if c.Error != "" && exec.Error != c.Error {
+		t.Errorf("Execute(%s).Error = %q, want %q", sm.Name(), exec.Error, c.Error)
+	}
+	if c.Cause != "" && exec.Cause != c.Cause {
+		t.Errorf("Execute(%s).Cause = %q, want %q", sm.Name(), exec.Cause, c.Cause)
+	}
+	return exec
+}
