@@ -4,10 +4,12 @@ STATICCHECK_VERSION ?= v0.6.1
 
 .PHONY: demo test lint bench fuzz tools
 
-## demo: validate, cross-compile and package examples/rolldie and write its
-## CloudFormation template to .sparta/.
+## demo: provision examples/rolldie (validate, cross-compile for Lambda,
+## package, write its CloudFormation template to .sparta/), then run its state
+## machine in-process with the Go handler and print status, path and output.
 demo:
 	$(GO) run ./examples/rolldie provision --noop
+	$(GO) run ./examples/rolldie execute --offline --input '{}'
 
 ## test: vet both sides of the build tag and run every test.
 test:
@@ -34,3 +36,6 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 20s ./step/internal/jsonpath
 	$(GO) test -run '^$$' -fuzz FuzzParseReference -fuzztime 20s ./step/internal/jsonpath
+	$(GO) test -run '^$$' -fuzz FuzzIntrinsicParse -fuzztime 20s ./step/internal/intrinsic
+	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/internal/engine
+	$(GO) test -run '^$$' -fuzz FuzzFromJSON -fuzztime 20s ./step

@@ -4,6 +4,7 @@ package sparta
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,7 +47,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := []step.ExecuteOption{}
+			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr()))}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())
 			}
@@ -63,6 +64,35 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 	fl.StringVar(&f.stateMachine, "state-machine", "", "which state machine to run, when the service has several")
 	fl.BoolVar(&f.realClock, "real-clock", false, "with --offline, really wait in Wait states and between retries")
 	return cmd
+}
+
+// snsPublishResource is the optimized SNS integration.
+const snsPublishResource = "arn:aws:states:::sns:publish"
+
+// offlineSNSPublish serves SNS publish tasks offline: it prints the message
+// instead of sending it, and answers as the integration does.
+func offlineSNSPublish(w io.Writer) step.TaskHandler {
+	n := 0
+	return func(_ context.Context, input json.RawMessage) (json.RawMessage, error) {
+		var p struct {
+			TopicArn, Subject string
+			Message           any
+		}
+		if err := json.Unmarshal(input, &p); err != nil {
+			return nil, step.NewTaskError("SNS.InvalidParameterException", err.Error())
+		}
+		if p.Message == nil {
+			return nil, step.NewTaskError("SNS.InvalidParameterException", "Message is required")
+		}
+		msg, ok := p.Message.(string)
+		if !ok {
+			b, _ := json.Marshal(p.Message)
+			msg = string(b)
+		}
+		n++
+		fmt.Fprintf(w, "SNS publish (offline) to %s: [%s] %s\n", p.TopicArn, p.Subject, msg)
+		return json.Marshal(map[string]any{"MessageId": fmt.Sprintf("offline-%08d", n)})
+	}
 }
 
 // stateMachines lists the machines attached to the service's hooks.

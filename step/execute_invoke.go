@@ -21,14 +21,6 @@ import (
 	"github.com/sparta-go/sparta/step/internal/engine"
 )
 
-// NewTaskError returns an error that fails a task with the error name name,
-// so that Retry and Catch can match it. Returned unwrapped from a Lambda
-// handler it keeps its name on AWS Lambda too: it is the value aws-lambda-go
-// reports verbatim as the function's errorType.
-func NewTaskError(name, cause string) error {
-	return messages.InvokeResponse_Error{Type: name, Message: cause}
-}
-
 // lambdaInvokeResource is the optimized Lambda integration; its result is
 // wrapped in Payload/StatusCode the way AWS returns it.
 const lambdaInvokeResource = "arn:aws:states:::lambda:invoke"

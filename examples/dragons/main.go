@@ -1,0 +1,134 @@
+// Command dragons is the dragon-sighting workflow of the AWS Step Functions
+// workshop, written with the framework: a report is validated by two Lambda
+// functions in parallel; a validation error is caught and sent as an SNS
+// alert; a valid report is added, and a Choice on its confirmation either
+// ends the run or alerts that the sighting needs confirming.
+//
+//	go run ./examples/dragons execute --offline --input '{"dragonName":"Bahamut","reportedBy":"Ana","location":{"latitude":48.1,"longitude":11.6},"sizeFeet":120}'
+//	go run ./examples/dragons provision --noop
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	sparta "github.com/sparta-go/sparta"
+	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/step"
+)
+
+// Sighting is a dragon sighting report, the execution's input.
+type Sighting struct {
+	DragonName  string   `json:"dragonName"`
+	Description string   `json:"description,omitempty"`
+	ReportedBy  string   `json:"reportedBy,omitempty"`
+	Location    Location `json:"location"`
+	SizeFeet    int      `json:"sizeFeet"`
+}
+
+// Location is where the dragon was seen.
+type Location struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
+// Confirmation is what adding a dragon answers; the Choice reads confirmed.
+type Confirmation struct {
+	DragonID  string `json:"dragonId"`
+	Confirmed bool   `json:"confirmed"`
+}
+
+// ErrValidation is the error name Catch matches; NewTaskError keeps it as the
+// function's errorType on AWS Lambda too.
+const ErrValidation = "DragonValidationFailed"
+
+func validateName(ctx context.Context, s Sighting) error {
+	if strings.TrimSpace(s.DragonName) == "" {
+		return step.NewTaskError(ErrValidation, "the report names no dragon")
+	}
+	return nil
+}
+
+func validateLocation(ctx context.Context, s Sighting) error {
+	l := s.Location
+	if l.Latitude < -90 || l.Latitude > 90 || l.Longitude < -180 || l.Longitude > 180 {
+		return step.NewTaskError(ErrValidation, fmt.Sprintf("location %.4f,%.4f is not on Earth", l.Latitude, l.Longitude))
+	}
+	if s.SizeFeet <= 0 || s.SizeFeet > 1000 {
+		return step.NewTaskError(ErrValidation, fmt.Sprintf("a dragon of %d feet is not credible", s.SizeFeet))
+	}
+	return nil
+}
+
+// addDragon records the sighting; a report with a named witness counts as
+// confirmed.
+func addDragon(ctx context.Context, s Sighting) (Confirmation, error) {
+	id := strings.ToLower(strings.ReplaceAll(s.DragonName, " ", "-"))
+	return Confirmation{DragonID: id, Confirmed: s.ReportedBy != ""}, nil
+}
+
+// alertsTopic is the logical ID of the SNS topic the alerts go to; the
+// topic itself is added by the decorator in alerts.go.
+var alertsTopic = cfn.LogicalID("DragonAlerts", "Topic")
+
+func newLambda(name string, handler any) *sparta.LambdaAWSInfo {
+	fn, err := sparta.NewAWSLambda(name, handler, sparta.IAMRoleDefinition{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fn.Options = &sparta.LambdaFunctionOptions{LogRetentionInDays: 7}
+	return fn
+}
+
+// newMachine wires the workflow.
+func newMachine(validateNameFn, validateLocationFn, addDragonFn *sparta.LambdaAWSInfo) *step.StateMachine {
+	rejected := step.NewFailState("ReportRejected", "InvalidReport", "the dragon report did not validate")
+	alertInvalid := step.NewSNSPublishState("AlertInvalidReport", cfn.Ref(alertsTopic), map[string]any{
+		"Subject":   "Invalid dragon report",
+		"Message.$": "$.validationError.Cause",
+	}).WithResultPath(step.JSONNull).Next(rejected)
+
+	added := step.NewSuccessState("DragonAdded")
+	pending := step.NewSuccessState("PendingConfirmation")
+	alertUnconfirmed := step.NewSNSPublishState("AlertUnconfirmed", cfn.Ref(alertsTopic), map[string]any{
+		"Subject":   "Unconfirmed dragon sighting",
+		"Message.$": "States.Format('Dragon {} was reported without a witness', $.dragonName)",
+	}).WithResultPath(step.JSONNull).Next(pending)
+	confirmed := step.NewChoiceState("Confirmed?",
+		step.When(&step.BooleanEquals{Variable: "$.confirmation.confirmed", Value: true}, added),
+	).WithDefault(alertUnconfirmed)
+
+	add := step.NewLambdaTaskState("AddDragon", addDragonFn).
+		WithResultPath("$.confirmation").
+		WithRetriers(step.Retrier{ErrorEquals: []string{"Lambda.ServiceException", "Lambda.TooManyRequestsException"}, MaxAttempts: 2}).
+		Next(confirmed)
+
+	validate := step.NewParallelState("ValidateReport",
+		step.NewBranch(step.NewLambdaTaskState("ValidateName", validateNameFn)),
+		step.NewBranch(step.NewLambdaTaskState("ValidateLocation", validateLocationFn)),
+	).WithResultPath(step.JSONNull).
+		WithCatchers(step.Catcher{ErrorEquals: []string{ErrValidation}, Next: alertInvalid, ResultPath: "$.validationError"}).
+		Next(add)
+	return step.NewStateMachine("DragonSightings", validate).
+		WithComment("Validate a dragon sighting in parallel, add it, and alert on invalid or unconfirmed reports")
+}
+
+// extraDecorators holds decorators that touch the template; they live in
+// files built without the lambdabinary tag (see docs/decorators.md).
+var extraDecorators []sparta.ServiceDecoratorHookHandler
+
+func main() {
+	validateNameFn := newLambda("validateName", validateName)
+	validateLocationFn := newLambda("validateLocation", validateLocation)
+	addDragonFn := newLambda("addDragon", addDragon)
+	machine := newMachine(validateNameFn, validateLocationFn, addDragonFn)
+
+	hooks := &sparta.WorkflowHooks{ServiceDecorators: append(extraDecorators, machine.StateMachineDecorator())}
+	lambdas := []*sparta.LambdaAWSInfo{validateNameFn, validateLocationFn, addDragonFn}
+	if err := sparta.MainEx(cfn.UserScopedStackName("Dragons"), "Dragon sighting reports", lambdas, hooks); err != nil {
+		os.Exit(1)
+	}
+}

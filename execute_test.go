@@ -1,0 +1,67 @@
+//go:build !lambdabinary
+
+package sparta_test
+
+import (
+	"strings"
+	"testing"
+
+)
+
+func TestExecuteOfflineRolldie(t *testing.T) {
+	out, err := runCLI(t, "./examples/rolldie", "execute", "--offline", "--input", "{}")
+	if err != nil {
+		t.Fatalf("execute --offline: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Status:        SUCCEEDED", "Path:          lambdaRollDie -> checkRoll", `"roll":`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExecuteOfflineFailureExitsNonZero(t *testing.T) {
+	out, err := runCLI(t, "./examples/dragons", "execute", "--offline", "--input", `{"dragonName":"","location":{"latitude":1,"longitude":1},"sizeFeet":10}`)
+	if err == nil {
+		t.Fatalf("a failed execution exited 0:\n%s", out)
+	}
+	for _, want := range []string{
+		"Status:        FAILED",
+		"Path:          ValidateReport -> AlertInvalidReport -> ReportRejected",
+		"Error:         InvalidReport",
+		"SNS publish (offline) to ${", // the alert was printed, not sent
+		`"errorType":"DragonValidationFailed"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExecuteFlagErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"execute", "--offline", "--input", "{x"}, `--input "{x" is not valid JSON`},
+		{[]string{"execute", "--offline", "--input", "@/no/such/file.json"}, "--input: open /no/such/file.json"},
+		{[]string{"execute", "--offline", "--state-machine", "Nope"}, `--state-machine "Nope": service`},
+	}
+	for _, tt := range tests {
+		out, err := runCLI(t, "./examples/rolldie", tt.args...)
+		if err == nil || !strings.Contains(out, tt.want) {
+			t.Errorf("%v = %v:\n%s\nwant %q", tt.args, err, out, tt.want)
+		}
+	}
+}
+
+func TestProvisionNoopDragons(t *testing.T) {
+	work := t.TempDir()
+	out, err := runCLI(t, "./examples/dragons", "provision", "--noop", "--work-dir", work)
+	if err != nil {
+		t.Fatalf("provision --noop: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "1 AWS::SNS::Topic") || !strings.Contains(out, "1 AWS::StepFunctions::StateMachine") || !strings.Contains(out, "3 AWS::Lambda::Function") {
+		t.Errorf("summary lacks the topic, machine or functions:\n%s", out)
+	}
+}
