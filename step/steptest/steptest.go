@@ -1,15 +1,5 @@
 //go:build !lambdabinary
 
-// Package steptest runs a state machine in a Go test and checks its status,
-// output and path in one call, the way coinbase/step tested machines
-// together with their code:
-//
-//	steptest.Run(t, sm, steptest.Case{
-//		Input:  `{"roll": 0}`,
-//		Status: step.StatusSucceeded,
-//		Path:   []string{"roll", "check", "done"},
-//		Output: `{"roll": 5}`,
-//	})
 package steptest
 
 import (

@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package steptest_test
 
 import (
