@@ -5,7 +5,6 @@ package sparta_test
 import (
 	"strings"
 	"testing"
-
 )
 
 func TestExecuteOfflineRolldie(t *testing.T) {
