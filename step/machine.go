@@ -63,6 +63,7 @@ type StateMachine struct {
 
 	// compiled caches Execute's engine program with the definition it was
 	// compiled from; it is derived data, not run-time state.
+	//lint:ignore U1000 Execute, which uses it, is not in the lambdabinary build.
 	compiled atomic.Value
 }
 
