@@ -253,12 +253,28 @@ func validateService(svc *serviceDefinition) error {
 			continue
 		}
 		if v, ok := service.Unwrap(d).(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
+			for _, err := range splitJoined(v.Validate()) {
 				errs = append(errs, fmt.Errorf("%s: %w", service.DecoratorName(i, d), err))
 			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// splitJoined lists the errors inside an errors.Join, so that each can be
+// prefixed with what it belongs to.
+func splitJoined(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, splitJoined(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }
 
 func functionArch(l *LambdaAWSInfo) service.Architecture {

@@ -155,6 +155,8 @@ func TestProvisionReportsAllProblemsBeforeBuilding(t *testing.T) {
 		`function "big": options: MemorySize 64 MB is out of range`,
 		`function "big": options: Timeout 20m0s is out of range`,
 		`function "shape": handler func(string)`,
+		`service decorator 0 (state machine "Broken"): state machine "Broken": state "pick" (Choice)`,
+		`service decorator 0 (state machine "Broken"): state machine "Broken": state "call" (Task): Catch[0].ErrorEquals: States.ALL`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -9,6 +9,7 @@ import (
 
 	sparta "github.com/sparta-go/sparta"
 	"github.com/sparta-go/sparta/service"
+	"github.com/sparta-go/sparta/step"
 )
 
 func ok(context.Context) error { return nil }
@@ -20,7 +21,16 @@ func main() {
 	c.Options = &sparta.LambdaFunctionOptions{MemorySize: 64, Timeout: 20 * time.Minute}
 	// Built by hand to get past NewAWSLambda's own check.
 	d := &service.LambdaAWSInfo{Name: "shape", Handler: func(string) {}}
-	if sparta.Main("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}) != nil {
+	// A machine with two mistakes: a Choice without rules, and a Catch list
+	// that puts States.ALL first.
+	done := step.NewSuccessState("done")
+	task := step.NewLambdaTaskState("call", a).WithCatchers(
+		step.Catcher{ErrorEquals: []string{"States.ALL"}, Next: done},
+		step.Catcher{ErrorEquals: []string{"Custom"}, Next: done},
+	).Next(step.NewChoiceState("pick"))
+	machine := step.NewStateMachine("Broken", task)
+	hooks := &sparta.WorkflowHooks{ServiceDecorators: []sparta.ServiceDecoratorHookHandler{machine.StateMachineDecorator()}}
+	if sparta.MainEx("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}, hooks) != nil {
 		os.Exit(1)
 	}
 }
