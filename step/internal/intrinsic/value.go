@@ -8,67 +8,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sparta-go/sparta/step/internal/jsonvalue"
 )
 
-// number reads any numeric representation as an exact int64 when the value
-// is integral and fits, and as a float64 otherwise.
-func number(v any) (i int64, f float64, isInt, ok bool) {
-	switch n := v.(type) {
-	case json.Number:
-		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-			return i, float64(i), true, true
-		}
-		f, err := strconv.ParseFloat(string(n), 64)
-		if err != nil {
-			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
-				return 0, 0, false, false
-			}
-		}
-		return fromFloat(f)
-	case float64:
-		return fromFloat(n)
-	case float32:
-		return fromFloat(float64(n))
-	case int:
-		return int64(n), float64(n), true, true
-	case int8:
-		return int64(n), float64(n), true, true
-	case int16:
-		return int64(n), float64(n), true, true
-	case int32:
-		return int64(n), float64(n), true, true
-	case int64:
-		return n, float64(n), true, true
-	case uint8:
-		return int64(n), float64(n), true, true
-	case uint16:
-		return int64(n), float64(n), true, true
-	case uint32:
-		return int64(n), float64(n), true, true
-	case uint:
-		return fromUint(uint64(n))
-	case uint64:
-		return fromUint(n)
-	}
-	return 0, 0, false, false
-}
+// number and equal are the shared JSON value model's.
+func number(v any) (int64, float64, bool, bool) { return jsonvalue.Number(v) }
 
-func fromFloat(f float64) (int64, float64, bool, bool) {
-	if math.IsNaN(f) {
-		return 0, 0, false, false
-	}
-	if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
-		return int64(f), f, true, true
-	}
-	return 0, f, false, true
-}
-
-func fromUint(u uint64) (int64, float64, bool, bool) {
-	if u <= math.MaxInt64 {
-		return int64(u), float64(u), true, true
-	}
-	return 0, float64(u), false, true
-}
+func equal(a, b any) bool { return jsonvalue.Equal(a, b) }
 
 // toInt converts a numeric argument to an integer. AWS documents that
 // non-integer arguments of ArrayPartition, ArrayRange, MathRandom and
@@ -113,39 +60,6 @@ func kindOf(v any) string {
 		return "a number"
 	}
 	return fmt.Sprintf("a Go %T", v)
-}
-
-// equal is JSON equality, comparing numbers by value whatever their
-// representation.
-func equal(a, b any) bool {
-	ai, af, aInt, aok := number(a)
-	bi, bf, bInt, bok := number(b)
-	if aok || bok {
-		if !aok || !bok {
-			return false
-		}
-		if aInt && bInt {
-			return ai == bi
-		}
-		return af == bf
-	}
-	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case []any:
-		y, ok := b.([]any)
-		return ok && slices.EqualFunc(x, y, equal)
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		return ok && maps.EqualFunc(x, y, equal)
-	}
-	return false
 }
 
 // writeKey appends a canonical encoding of v, equal for values that equal
