@@ -37,5 +37,5 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse$$ -fuzztime 20s ./step/internal/jsonpath
 	$(GO) test -run '^$$' -fuzz FuzzParseReference -fuzztime 20s ./step/internal/jsonpath
 	$(GO) test -run '^$$' -fuzz FuzzIntrinsicParse -fuzztime 20s ./step/internal/intrinsic
-	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/internal/engine
+	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/engine
 	$(GO) test -run '^$$' -fuzz FuzzFromJSON -fuzztime 20s ./step

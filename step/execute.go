@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sparta-go/sparta/step/internal/engine"
+	"github.com/sparta-go/sparta/step/engine"
 )
 
 // Execution statuses, as DescribeExecution reports them.

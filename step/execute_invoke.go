@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/sparta-go/sparta/service"
-	"github.com/sparta-go/sparta/step/internal/engine"
+	"github.com/sparta-go/sparta/step/engine"
 )
 
 // lambdaInvokeResource is the optimized Lambda integration; its result is
