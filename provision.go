@@ -171,45 +171,14 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		artifacts[a] = service.Artifact{Bucket: bucket, Key: build.ArtifactKey(svc.name, string(a), p.SHA256)}
 	}
 
-	template := cfn.NewServiceTemplate(svc.description, res.BuildID, Version)
-	for _, l := range svc.lambdas {
-		a := archOverride
-		if a == "" {
-			a = functionArch(l)
-		}
-		if archOverride != "" {
-			opts := service.LambdaFunctionOptions{}
-			if l.Options != nil {
-				opts = *l.Options
-			}
-			opts.Architecture = archOverride
-			copied := *l
-			copied.Options = &opts
-			l = &copied
-		}
-		cfn.AddFunction(template, svc.name, l, artifacts[a])
-	}
-
+	var template *cloudformation.Template
 	err = phases.Run("decorate", func() error {
-		sc := &service.ServiceContext{
-			Service:   svc.name,
-			Template:  template,
-			Code:      artifacts[defaultArch(archs)],
-			Artifacts: artifacts,
-			BuildID:   res.BuildID,
-			Lambdas:   svc.lambdas,
-			AWS:       awsConfig(ctx, entry),
-			Values:    map[string]any{},
-			Noop:      f.noop,
-		}
-		for i, d := range svc.decorators() {
-			name := service.DecoratorName(i, d)
-			sc.Log = entry.WithField("decorator", name)
-			if err := d.DecorateService(ctx, sc); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-		}
-		return nil
+		var err error
+		template, err = assembleTemplate(ctx, svc, templateInputs{
+			artifacts: artifacts, defaultArch: defaultArch(archs), archOverride: archOverride,
+			buildID: res.BuildID, noop: f.noop, aws: awsConfig(ctx, entry), log: entry,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -235,6 +204,59 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 	summarizeNoop(entry, res)
 	phases.Summary("Provision (noop) complete")
 	return res, nil
+}
+
+// templateInputs are what the template depends on besides the service.
+type templateInputs struct {
+	artifacts    map[service.Architecture]service.Artifact
+	defaultArch  service.Architecture
+	archOverride service.Architecture
+	buildID      string
+	noop         bool
+	aws          aws.Config
+	log          logrus.FieldLogger
+}
+
+// assembleTemplate adds every function to a new template and runs the
+// decorators over it, in order. provision and describe share it, so that
+// what describe draws is what provision deploys.
+func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateInputs) (*cloudformation.Template, error) {
+	template := cfn.NewServiceTemplate(svc.description, in.buildID, Version)
+	for _, l := range svc.lambdas {
+		a := in.archOverride
+		if a == "" {
+			a = functionArch(l)
+		} else {
+			opts := service.LambdaFunctionOptions{}
+			if l.Options != nil {
+				opts = *l.Options
+			}
+			opts.Architecture = in.archOverride
+			copied := *l
+			copied.Options = &opts
+			l = &copied
+		}
+		cfn.AddFunction(template, svc.name, l, in.artifacts[a])
+	}
+	sc := &service.ServiceContext{
+		Service:   svc.name,
+		Template:  template,
+		Code:      in.artifacts[in.defaultArch],
+		Artifacts: in.artifacts,
+		BuildID:   in.buildID,
+		Lambdas:   svc.lambdas,
+		AWS:       in.aws,
+		Values:    map[string]any{},
+		Noop:      in.noop,
+	}
+	for i, d := range svc.decorators() {
+		name := service.DecoratorName(i, d)
+		sc.Log = in.log.WithField("decorator", name)
+		if err := d.DecorateService(ctx, sc); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return template, nil
 }
 
 // validateService checks every function and every decorator that can check
