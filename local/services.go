@@ -1,0 +1,15 @@
+package local
+
+import (
+	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/sts"
+)
+
+// builtinServices lists the services every cloud runs, in construction
+// order. A new service package adds its New here (and, if it is a
+// dependency of others, before them; Env.Lookup resolves lazily anyway).
+func builtinServices() []core.Factory {
+	return []core.Factory{
+		sts.New,
+	}
+}
