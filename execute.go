@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,15 +29,13 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "execute",
 		Short: "Run the service's state machine and print its status, output and path",
-		Long: "Run the service's state machine. With --offline it runs in-process on the framework's " +
+		Long: "Run the service's deployed state machine (on AWS, or with --local on the local cloud), " +
+			"wait for it and print status, output and path. With --offline it runs in-process on the framework's " +
 			"execution engine, Lambda tasks calling your Go handlers, with nothing deployed; Wait states " +
 			"and retry intervals pass on a virtual clock unless --real-clock is given. " +
 			"Exits non-zero when the execution does not succeed.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !f.offline {
-				return errors.New("execute: running a deployed state machine is not available in this version yet; use --offline to run it in-process")
-			}
 			sm, err := pickStateMachine(svc, f.stateMachine)
 			if err != nil {
 				return err
@@ -46,6 +43,17 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			input, err := readInput(f.input, cmd.InOrStdin())
 			if err != nil {
 				return err
+			}
+			if !f.offline {
+				log, err := cl.logger()
+				if err != nil {
+					return err
+				}
+				exec, err := executeDeployed(cmd.Context(), svc, cl, sm, input, log)
+				if err != nil {
+					return err
+				}
+				return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 			}
 			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr()))}
 			if !f.realClock {

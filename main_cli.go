@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 
 	"github.com/sirupsen/logrus"
@@ -22,6 +23,7 @@ type CommandLine struct {
 	Root *cobra.Command
 
 	level, format, workDir string
+	local                  bool
 }
 
 // CommandLineOptions is the CLI that MainEx runs. It exists before MainEx so
@@ -36,7 +38,8 @@ func newCommandLine() *CommandLine {
 	pf := c.Root.PersistentFlags()
 	pf.StringVar(&c.level, "level", "info", "log level: panic, fatal, error, warn, info, debug or trace")
 	pf.StringVar(&c.format, "format", cli.FormatText, "log format: text or json")
-	pf.StringVar(&c.workDir, "work-dir", DefaultWorkDir, "directory for templates and code zips")
+	pf.StringVar(&c.workDir, "work-dir", DefaultWorkDir, "directory for templates, code zips and the local cloud's state")
+	pf.BoolVar(&c.local, "local", false, "work against the embedded local cloud (started in-process, state in <work-dir>/local) instead of AWS")
 	return c
 }
 
@@ -69,10 +72,16 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *Wo
 	}
 	root := CommandLineOptions.Root
 	if root.Use == "" {
-		root.Use = os.Args[0]
+		root.Use = filepath.Base(os.Args[0])
 		root.Short = fmt.Sprintf("%s: %s", serviceName, description)
 	}
-	root.AddCommand(newProvisionCommand(svc, CommandLineOptions), newExecuteCommand(svc, CommandLineOptions))
+	root.AddCommand(
+		newProvisionCommand(svc, CommandLineOptions),
+		newDeleteCommand(svc, CommandLineOptions),
+		newStatusCommand(svc, CommandLineOptions),
+		newExecuteCommand(svc, CommandLineOptions),
+		newLocalCommand(CommandLineOptions),
+	)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -34,11 +36,15 @@ const DefaultWorkDir = ".sparta"
 const defaultArtifactBucket = "sparta-artifacts-${AWS::AccountId}-${AWS::Region}"
 
 type provisionFlags struct {
-	noop     bool
-	s3Bucket string
-	buildID  string
-	arch     string
-	workDir  string
+	noop              bool
+	local             bool
+	s3Bucket          string
+	buildID           string
+	arch              string
+	workDir           string
+	tags              map[string]string
+	params            map[string]string
+	cancelOnInterrupt bool
 }
 
 func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
@@ -48,17 +54,16 @@ func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command
 		Short: "Validate, build, package and deploy the service with CloudFormation",
 		Long: "Validate the functions and decorators, cross-compile the service for Lambda, " +
 			"package it as a zip named by its SHA-256, run the decorators over one template and " +
-			"write it to " + DefaultWorkDir + "/<service>-cftemplate.json. With --noop nothing is uploaded or deployed.",
+			"write it to " + DefaultWorkDir + "/<service>-cftemplate.json, upload what is new to the artifacts bucket " +
+			"and deploy the stack through a change set, streaming its events. With --noop nothing is uploaded " +
+			"or deployed; with --local everything goes to the embedded local cloud.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := cl.logger()
 			if err != nil {
 				return err
 			}
-			if !f.noop {
-				return errors.New("provision: deploying to CloudFormation is not available in this version yet; run `provision --noop` to validate, build and write the template")
-			}
-			f.workDir = cl.workDir
+			f.workDir, f.local = cl.workDir, cl.local
 			_, err = provision(cmd.Context(), svc, f, log)
 			return err
 		},
@@ -67,7 +72,10 @@ func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command
 	fl.BoolVar(&f.noop, "noop", false, "validate, build, package and write the template, but upload and deploy nothing")
 	fl.StringVar(&f.s3Bucket, "s3Bucket", "", "S3 bucket for code artifacts (default sparta-artifacts-<account>-<region>)")
 	fl.StringVar(&f.buildID, "build-id", "", "build ID recorded in the template (default: derived from the code's SHA-256)")
-	fl.StringVar(&f.arch, "arch", "", "build every function for this architecture, arm64 or x86_64 (default: each function's own)")
+	fl.StringVar(&f.arch, "arch", "", "build every function for this architecture, arm64 or x86_64 (default: each function's own; with --local, this machine's)")
+	fl.StringToStringVar(&f.tags, "tags", nil, "stack tags, k=v,k2=v2")
+	fl.StringToStringVar(&f.params, "param", nil, "stack parameters, k=v (repeatable)")
+	fl.BoolVar(&f.cancelOnInterrupt, "cancel-on-interrupt", false, "on Ctrl-C, cancel a stack update instead of only stopping to wait")
 	return cmd
 }
 
@@ -77,10 +85,13 @@ type provisionResult struct {
 	Template     []byte
 	Packages     map[service.Architecture]build.Package
 	BuildID      string
+	Deploy       *cfn.DeployResult
+	Uploaded     []string
 }
 
-// provision runs the workflow phase by phase; nothing is built before the
-// inputs validate, and a failed phase leaves no artifact of its own behind.
+// provision runs the workflow phase by phase: nothing is built before the
+// inputs validate, no AWS call is made before that either, and a failed
+// phase leaves no artifact of its own behind.
 func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, log *logrus.Logger) (*provisionResult, error) {
 	entry := log.WithField(cli.FieldService, svc.name)
 	cli.Banner(entry, svc.name, "provision", Version)
@@ -97,6 +108,16 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 			}
 			archOverride = a
 		}
+		if f.local {
+			host, err := service.ArchitectureForGOARCH(runtime.GOARCH)
+			switch {
+			case err != nil:
+				errs = append(errs, fmt.Errorf("--local: %w", err))
+			case archOverride != "" && archOverride != host:
+				errs = append(errs, fmt.Errorf("--arch %s: with --local the functions run on this machine, which is %s; leave --arch out", archOverride, host))
+			}
+			archOverride = host
+		}
 		errs = append(errs, validateService(svc))
 		return errors.Join(errs...)
 	})
@@ -104,7 +125,6 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		return nil, fmt.Errorf("invalid service %q:\n%w", svc.name, err)
 	}
 
-	archs := architectures(svc.lambdas, archOverride)
 	workDir, err := filepath.Abs(f.workDir)
 	if err == nil {
 		err = os.MkdirAll(workDir, 0o755)
@@ -113,70 +133,89 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		return nil, fmt.Errorf("creating --work-dir %s: %w", f.workDir, err)
 	}
 
-	res.Packages = map[service.Architecture]build.Package{}
-	if len(archs) > 0 {
-		pkg, err := build.MainPackage(svc.callerFile)
-		if err != nil {
-			return nil, err
-		}
-		tmp, err := os.MkdirTemp("", "sparta-build-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(tmp)
-		err = phases.Run("build", func() error {
-			for _, a := range archs {
-				entry.WithFields(logrus.Fields{cli.FieldArch: a, "package": pkg}).Info("Compiling for Lambda")
-				if err := build.Compile(ctx, build.Options{
-					Package: pkg, GOARCH: a.GOARCH(), Tags: build.LambdaTags,
-					Output: filepath.Join(tmp, string(a), "bootstrap"),
-				}); err != nil {
-					return err
-				}
+	var tgt *target
+	if f.noop {
+		phases.Skip("credentials")
+	} else {
+		err = phases.Run("credentials", func() error {
+			var err error
+			tgt, err = openTarget(ctx, f.local, workDir, entry)
+			if err == nil {
+				entry.Info("Deploying to " + tgt.where())
 			}
-			return nil
+			return err
 		})
 		if err != nil {
 			return nil, err
 		}
-		err = phases.Run("package", func() error {
-			for _, a := range archs {
-				zipPath := filepath.Join(workDir, fmt.Sprintf("%s-%s.zip", svc.name, a))
-				p, err := build.Zip(filepath.Join(tmp, string(a), "bootstrap"), zipPath)
-				if err != nil {
-					return err
-				}
-				res.Packages[a] = p
-				entry.WithFields(logrus.Fields{cli.FieldArch: a, cli.FieldPath: relPath(zipPath), cli.FieldBytes: p.Size}).Info("Packaged code")
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		defer tgt.Close()
+	}
+
+	archs := architectures(svc.lambdas, archOverride)
+	if err := buildAndPackage(ctx, svc, archs, workDir, phases, entry, res); err != nil {
+		return nil, err
 	}
 	res.BuildID = f.buildID
 	if res.BuildID == "" {
 		res.BuildID = deriveBuildID(res.Packages)
 	}
 	entry.WithField(cli.FieldBuildID, res.BuildID).Info("Build ID")
-	phases.Skip("upload")
 
-	bucket := f.s3Bucket
-	if bucket == "" {
-		bucket = cloudformation.Sub(defaultArtifactBucket)
+	// The template names the default bucket with Fn::Sub, so that it is the
+	// same in every account and region; uploads use the resolved name.
+	bucketRef := f.s3Bucket
+	if bucketRef == "" {
+		bucketRef = cloudformation.Sub(defaultArtifactBucket)
 	}
 	artifacts := map[service.Architecture]service.Artifact{}
 	for a, p := range res.Packages {
-		artifacts[a] = service.Artifact{Bucket: bucket, Key: build.ArtifactKey(svc.name, string(a), p.SHA256)}
+		artifacts[a] = service.Artifact{Bucket: bucketRef, Key: build.ArtifactKey(svc.name, string(a), p.SHA256)}
+	}
+
+	var store *artifactStore
+	if f.noop {
+		phases.Skip("upload")
+	} else {
+		err = phases.Run("upload", func() error {
+			var err error
+			store, err = openArtifacts(ctx, tgt, f.s3Bucket, entry)
+			if err != nil {
+				return err
+			}
+			for _, a := range service.SortedKeys(archKeys(res.Packages)) {
+				p := res.Packages[service.Architecture(a)]
+				key := artifacts[service.Architecture(a)].Key
+				uploaded, err := store.UploadIfAbsent(ctx, key, p.Path)
+				if err != nil {
+					return err
+				}
+				e := entry.WithFields(logrus.Fields{cli.FieldArch: a, "key": key})
+				if uploaded {
+					res.Uploaded = append(res.Uploaded, key)
+					e.Info("Uploaded code")
+				} else {
+					e.Info("Code unchanged: already in the bucket")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	var template *cloudformation.Template
 	err = phases.Run("decorate", func() error {
+		var cfg aws.Config
+		if tgt != nil {
+			cfg = tgt.cfg
+		} else {
+			cfg = awsConfig(ctx, entry)
+		}
 		var err error
 		template, err = assembleTemplate(ctx, svc, templateInputs{
 			artifacts: artifacts, defaultArch: defaultArch(archs), archOverride: archOverride,
-			buildID: res.BuildID, noop: f.noop, aws: awsConfig(ctx, entry), log: entry,
+			buildID: res.BuildID, noop: f.noop, aws: cfg, log: entry,
 		})
 		return err
 	})
@@ -199,11 +238,88 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 	if err != nil {
 		return nil, err
 	}
-	phases.Skip("deploy")
 
-	summarizeNoop(entry, res)
-	phases.Summary("Provision (noop) complete")
+	if f.noop {
+		phases.Skip("deploy")
+		summarizeNoop(entry, res)
+		phases.Summary("Provision (noop) complete")
+		return res, nil
+	}
+
+	err = phases.Run("deploy", func() error {
+		in := cfn.DeployInput{
+			StackName:     svc.name,
+			Description:   svc.description,
+			Parameters:    f.params,
+			Tags:          f.tags,
+			ChangeSetName: fmt.Sprintf("sparta-%s-%d", res.BuildID, time.Now().Unix()),
+		}
+		if len(res.Template) > cfn.MaxTemplateBodyBytes {
+			url, err := store.PutTemplate(ctx, svc.name, res.Template)
+			if err != nil {
+				return err
+			}
+			entry.WithField(cli.FieldBytes, len(res.Template)).Info("Template is over 51,200 bytes: deploying it from S3")
+			in.TemplateURL = url
+		} else {
+			in.TemplateBody = string(res.Template)
+		}
+		d := newDeployer(tgt, entry, f.cancelOnInterrupt)
+		var err error
+		res.Deploy, err = d.Deploy(ctx, in)
+		return err
+	})
+	if err != nil {
+		return res, explainDeployError(svc.name, f.local, err)
+	}
+	summarizeDeploy(entry, svc.name, f.local, res.Deploy)
+	phases.Summary("Provision complete")
 	return res, nil
+}
+
+// buildAndPackage cross-compiles the service once per architecture and
+// zips each binary into the work directory.
+func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []service.Architecture, workDir string, phases *cli.Phases, entry logrus.FieldLogger, res *provisionResult) error {
+	res.Packages = map[service.Architecture]build.Package{}
+	if len(archs) == 0 {
+		return nil
+	}
+	pkg, err := build.MainPackage(svc.callerFile)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "sparta-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	err = phases.Run("build", func() error {
+		for _, a := range archs {
+			entry.WithFields(logrus.Fields{cli.FieldArch: a, "package": pkg}).Info("Compiling for Lambda")
+			if err := build.Compile(ctx, build.Options{
+				Package: pkg, GOARCH: a.GOARCH(), Tags: build.LambdaTags,
+				Output: filepath.Join(tmp, string(a), "bootstrap"),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return phases.Run("package", func() error {
+		for _, a := range archs {
+			zipPath := filepath.Join(workDir, fmt.Sprintf("%s-%s.zip", svc.name, a))
+			p, err := build.Zip(filepath.Join(tmp, string(a), "bootstrap"), zipPath)
+			if err != nil {
+				return err
+			}
+			res.Packages[a] = p
+			entry.WithFields(logrus.Fields{cli.FieldArch: a, cli.FieldPath: relPath(zipPath), cli.FieldBytes: p.Size}).Info("Packaged code")
+		}
+		return nil
+	})
 }
 
 // templateInputs are what the template depends on besides the service.

@@ -1,0 +1,98 @@
+//go:build !lambdabinary
+
+package sparta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/sirupsen/logrus"
+
+	"github.com/sparta-go/sparta/local"
+)
+
+// target is where a command works: AWS through the standard configuration,
+// or the embedded local cloud started in-process. Only the endpoint
+// differs; every call goes through the same SDK clients.
+type target struct {
+	cfg     aws.Config
+	cloud   *local.Cloud // nil on AWS
+	account string
+	local   bool
+}
+
+// openTarget resolves the AWS configuration, or starts the local cloud when
+// useLocal is set (its state lives in <work-dir>/local), and checks the
+// credentials with STS before anything else is done.
+func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.FieldLogger) (*target, error) {
+	t := &target{local: useLocal}
+	if useLocal {
+		cloud, err := local.Start(ctx, local.Options{StateDir: filepath.Join(workDir, "local"), Log: log.WithField("component", "local")})
+		if err != nil {
+			return nil, fmt.Errorf("--local: starting the local cloud: %w", err)
+		}
+		t.cloud = cloud
+		t.cfg = aws.Config{
+			Region:       cloud.Region(),
+			Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+			BaseEndpoint: aws.String(cloud.Endpoint()),
+		}
+	} else {
+		cfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+		}
+		if cfg.Region == "" {
+			return nil, errors.New("no AWS region: set AWS_REGION (or a profile with a region), or run against the local cloud with --local")
+		}
+		t.cfg = cfg
+	}
+	id, err := sts.NewFromConfig(t.cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Close()
+		return nil, fmt.Errorf("checking AWS credentials with STS in %s: %w (configure credentials, or use --local)", t.cfg.Region, err)
+	}
+	t.account = aws.ToString(id.Account)
+	return t, nil
+}
+
+// Close stops the local cloud, if one was started.
+func (t *target) Close() {
+	if t != nil && t.cloud != nil {
+		_ = t.cloud.Close()
+	}
+}
+
+// s3Client addresses buckets by path when the endpoint is a local one,
+// whose host names do not resolve per bucket.
+func (t *target) s3Client() *s3.Client {
+	return s3.NewFromConfig(t.cfg, func(o *s3.Options) {
+		o.UsePathStyle = t.local || isLoopbackEndpoint(aws.ToString(t.cfg.BaseEndpoint))
+	})
+}
+
+func isLoopbackEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	h := u.Hostname()
+	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
+}
+
+// where names the target for messages.
+func (t *target) where() string {
+	if t.local {
+		return "the local cloud (" + t.cloud.Endpoint() + ")"
+	}
+	return "AWS account " + t.account + " in " + t.cfg.Region
+}

@@ -1,0 +1,108 @@
+//go:build !lambdabinary
+
+package sparta
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/sirupsen/logrus"
+
+	"github.com/sparta-go/sparta/internal/cli"
+	"github.com/sparta-go/sparta/step"
+)
+
+// executeDeployed starts an execution of the deployed machine, waits for it
+// with backoff, and reads its path from the execution history.
+func executeDeployed(ctx context.Context, svc *serviceDefinition, cl *CommandLine, sm *step.StateMachine, input json.RawMessage, log logrus.FieldLogger) (*step.Execution, error) {
+	workDir, err := filepath.Abs(cl.workDir)
+	if err != nil {
+		return nil, err
+	}
+	t, err := openTarget(ctx, cl.local, workDir, log)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	logicalID := step.StateMachineLogicalID(sm.Name())
+	res, err := cloudformation.NewFromConfig(t.cfg).DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{
+		StackName: aws.String(svc.name), LogicalResourceId: aws.String(logicalID),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finding state machine %q (%s) in stack %s in %s: %w; has the service been provisioned there?", sm.Name(), logicalID, svc.name, t.where(), err)
+	}
+	arn := aws.ToString(res.StackResourceDetail.PhysicalResourceId)
+	client := sfn.NewFromConfig(t.cfg)
+	started, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(string(input))})
+	if err != nil {
+		return nil, fmt.Errorf("starting an execution of %s: %w", arn, err)
+	}
+	execARN := aws.ToString(started.ExecutionArn)
+	log.WithFields(logrus.Fields{cli.FieldState: sm.Name(), "execution": execARN}).Info("Execution started")
+
+	delay := 100 * time.Millisecond
+	var desc *sfn.DescribeExecutionOutput
+	for {
+		desc, err = client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(execARN)})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("interrupted: stopped waiting for execution %s, which goes on; see it with aws stepfunctions describe-execution --execution-arn %s", execARN, execARN)
+			}
+			return nil, fmt.Errorf("describing execution %s: %w", execARN, err)
+		}
+		if desc.Status != sfntypes.ExecutionStatusRunning {
+			break
+		}
+		if err := sleepCtx(ctx, delay); err != nil {
+			return nil, fmt.Errorf("interrupted: stopped waiting for execution %s, which goes on; see it with aws stepfunctions describe-execution --execution-arn %s", execARN, execARN)
+		}
+		delay = min(delay*2, 2*time.Second)
+	}
+	exec := &step.Execution{
+		Status:    string(desc.Status),
+		Output:    json.RawMessage(aws.ToString(desc.Output)),
+		Error:     aws.ToString(desc.Error),
+		Cause:     aws.ToString(desc.Cause),
+		StartDate: aws.ToTime(desc.StartDate),
+		StopDate:  aws.ToTime(desc.StopDate),
+	}
+	topLevel := map[string]bool{}
+	for _, s := range sm.States() {
+		topLevel[s.Name()] = true
+	}
+	p := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execARN)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reading the history of %s: %w", execARN, err)
+		}
+		for _, e := range page.Events {
+			if e.StateEnteredEventDetails == nil {
+				continue
+			}
+			exec.Transitions++
+			if name := aws.ToString(e.StateEnteredEventDetails.Name); topLevel[name] {
+				exec.Path = append(exec.Path, name)
+			}
+		}
+	}
+	return exec, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
