@@ -1,0 +1,57 @@
+// Package iam owns the local cloud's IAM: roles (trust policy, inline
+// policies, managed policy ARNs, and the AWS::IAM::Policy documents attached
+// to them) and the policy evaluator other services call before acting on a
+// role's behalf, so that a missing permission fails locally the way it
+// fails on AWS.
+//
+// # Where IAM is enforced
+//
+// Callers of the local cloud are not authorized: any credentials work. IAM
+// is enforced where a service assumes a role: Step Functions checks that a
+// machine's role trusts states.amazonaws.com when the machine is created,
+// and that it allows lambda:InvokeFunction or sns:Publish before each task.
+// [Service.Authorize] and [Service.CheckTrust] are that API; their errors
+// carry AWS's wording ("User: arn:aws:sts::...:assumed-role/... is not
+// authorized to perform: ...").
+//
+// # Evaluation
+//
+// [Evaluate] follows the identity-based part of AWS's policy evaluation
+// logic (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+// an explicit Deny wins, else an Allow is needed, else the request is
+// implicitly denied. Supported: Effect, Action and NotAction, Resource and
+// NotResource, with "*" and "?" wildcards and lists; Principal for trust
+// policies ("*", {"AWS": "*"}, {"Service": ...}); Condition with the
+// operators StringEquals, StringNotEquals, StringEqualsIgnoreCase,
+// StringNotEqualsIgnoreCase, StringLike, StringNotLike, ArnEquals, ArnLike,
+// ArnNotEquals, ArnNotLike and their IfExists forms, on the keys the caller
+// supplies (Step Functions supplies aws:SourceAccount and aws:SourceArn).
+//
+// Not supported: other condition operators (numeric, date, Bool, IpAddress,
+// Null), the ForAnyValue/ForAllValues set qualifiers, policy variables such
+// as ${aws:username}, permissions boundaries, session policies, SCPs and
+// resource-based policies. An unsupported condition is read the safe way:
+// it never makes an Allow statement apply and always lets a Deny statement
+// apply, so the local cloud may deny what AWS allows but never allows what
+// AWS would deny because of it.
+//
+// Managed policy ARNs are resolved for a few AWS managed policies whose
+// meaning is stable (AdministratorAccess, service-role/AWSLambdaRole,
+// AmazonSNSFullAccess, AWSLambda_FullAccess, AWSStepFunctionsFullAccess,
+// ...); other managed policies grant nothing locally and are logged once
+// when a role names them.
+//
+// # Storage
+//
+// Roles and policies live in the [store.Collection] given to [New]
+// (roles under "roles", AWS::IAM::Policy documents under "policies"), held
+// in memory and written through on every change.
+//
+// # API
+//
+// Besides the Go API, [Service.ServeHTTP] serves a subset of the IAM query
+// API for the AWS CLI and SDKs: GetRole, ListRoles, CreateRole, DeleteRole,
+// PutRolePolicy, GetRolePolicy, ListRolePolicies and DeleteRolePolicy.
+// [Service.Providers] returns the CloudFormation providers of
+// AWS::IAM::Role and AWS::IAM::Policy.
+package iam

@@ -1,0 +1,191 @@
+package iam
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/sparta-go/sparta/local/core"
+)
+
+// Namespace is the XML namespace of IAM responses.
+const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+func (s *Service) initQuery() {
+	s.query = core.QueryService{
+		Service:   "IAM",
+		Namespace: Namespace,
+		Actions: map[string]core.QueryAction{
+			"GetRole":          s.apiGetRole,
+			"ListRoles":        s.apiListRoles,
+			"CreateRole":       s.apiCreateRole,
+			"DeleteRole":       s.apiDeleteRole,
+			"PutRolePolicy":    s.apiPutRolePolicy,
+			"GetRolePolicy":    s.apiGetRolePolicy,
+			"ListRolePolicies": s.apiListRolePolicies,
+			"DeleteRolePolicy": s.apiDeleteRolePolicy,
+		},
+	}
+}
+
+// xmlRole is a Role in IAM's XML; policy documents are URL-encoded, as the
+// IAM API returns them.
+// See https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html
+type xmlRole struct {
+	Path                     string
+	RoleName                 string
+	RoleID                   string `xml:"RoleId"`
+	Arn                      string
+	CreateDate               string
+	AssumeRolePolicyDocument string
+	Description              string   `xml:",omitempty"`
+	MaxSessionDuration       int      `xml:",omitempty"`
+	Tags                     []xmlTag `xml:"Tags>member,omitempty"`
+}
+
+type xmlTag struct{ Key, Value string }
+
+func toXMLRole(r Role) xmlRole {
+	x := xmlRole{
+		Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID, Arn: r.Arn,
+		CreateDate:               r.CreateDate.UTC().Format(time.RFC3339),
+		AssumeRolePolicyDocument: url.QueryEscape(r.AssumeRolePolicyDocument),
+		Description:              r.Description, MaxSessionDuration: r.MaxSessionDuration,
+	}
+	for _, t := range r.Tags {
+		x.Tags = append(x.Tags, xmlTag(t))
+	}
+	return x
+}
+
+func required(params url.Values, name string) (string, error) {
+	v := params.Get(name)
+	if v == "" {
+		return "", core.Errorf(http.StatusBadRequest, "ValidationError", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", name)
+	}
+	return v, nil
+}
+
+func (s *Service) apiGetRole(_ context.Context, params url.Values) (any, error) {
+	name, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.GetRole(name)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Role xmlRole }{toXMLRole(r)}, nil
+}
+
+func (s *Service) apiListRoles(_ context.Context, params url.Values) (any, error) {
+	prefix := params.Get("PathPrefix")
+	out := struct {
+		Roles       []xmlRole `xml:"Roles>member"`
+		IsTruncated bool
+	}{Roles: []xmlRole{}}
+	for _, r := range s.Roles() {
+		if prefix == "" || len(r.Path) >= len(prefix) && r.Path[:len(prefix)] == prefix {
+			out.Roles = append(out.Roles, toXMLRole(r))
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) apiCreateRole(_ context.Context, params url.Values) (any, error) {
+	name, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := required(params, "AssumeRolePolicyDocument")
+	if err != nil {
+		return nil, err
+	}
+	in := RoleInput{RoleName: name, Path: params.Get("Path"), AssumeRolePolicyDocument: doc, Description: params.Get("Description")}
+	for _, t := range core.QueryStructs(params, "Tags.member") {
+		in.Tags = append(in.Tags, Tag{Key: t.Get("Key"), Value: t.Get("Value")})
+	}
+	r, err := s.CreateRole(in)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Role xmlRole }{toXMLRole(r)}, nil
+}
+
+func (s *Service) apiDeleteRole(_ context.Context, params url.Values) (any, error) {
+	name, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.DeleteRole(name)
+}
+
+func (s *Service) apiPutRolePolicy(_ context.Context, params url.Values) (any, error) {
+	role, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	name, err := required(params, "PolicyName")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := required(params, "PolicyDocument")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.PutRolePolicy(role, name, doc)
+}
+
+func (s *Service) apiGetRolePolicy(_ context.Context, params url.Values) (any, error) {
+	role, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	name, err := required(params, "PolicyName")
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.GetRole(role)
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := r.Policies[name]
+	if !ok {
+		return nil, core.Errorf(http.StatusNotFound, "NoSuchEntity", "The role policy with name %s cannot be found.", name)
+	}
+	return struct{ RoleName, PolicyName, PolicyDocument string }{role, name, url.QueryEscape(doc)}, nil
+}
+
+func (s *Service) apiListRolePolicies(_ context.Context, params url.Values) (any, error) {
+	role, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.GetRole(role)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		PolicyNames []string `xml:"PolicyNames>member"`
+		IsTruncated bool
+	}{PolicyNames: []string{}}
+	for name := range r.Policies {
+		out.PolicyNames = append(out.PolicyNames, name)
+	}
+	sort.Strings(out.PolicyNames)
+	return out, nil
+}
+
+func (s *Service) apiDeleteRolePolicy(_ context.Context, params url.Values) (any, error) {
+	role, err := required(params, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	name, err := required(params, "PolicyName")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.DeleteRolePolicy(role, name)
+}
