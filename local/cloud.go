@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/store"
 )
 
@@ -260,4 +261,18 @@ func Serve(ctx context.Context, opts Options) error {
 	}
 	log.Info("Local cloud stopping")
 	return c.Close()
+}
+
+// S3 returns the S3 service, for its Go API. It panics if Options.Services
+// replaced S3 with another type.
+func (c *Cloud) S3() *s3.Service { return serviceAs[*s3.Service](c, "s3") }
+
+// serviceAs returns the named built-in service as its concrete type.
+func serviceAs[T core.Service](c *Cloud, name string) T {
+	s, _ := c.router.lookup(name)
+	t, ok := s.(T)
+	if !ok {
+		panic(fmt.Sprintf("local: the %s service is a %T, not the built-in %T: Options.Services replaced it", name, s, t))
+	}
+	return t
 }

@@ -42,9 +42,12 @@ func (rt *router) route(r *http.Request) (svc core.Service, scope core.Scope, na
 	if sc, ok := core.ScopeFromRequest(r); ok {
 		return rt.byName[sc.Service], sc, sc.Service
 	}
-	for _, s := range rt.order {
-		if m, ok := s.(core.Matcher); ok && m.Match(r) {
-			return s, core.Scope{}, s.Name()
+	for _, fallbacks := range []bool{false, true} {
+		for _, s := range rt.order {
+			m, ok := s.(core.Matcher)
+			if _, fb := s.(core.Fallback); ok && fb == fallbacks && m.Match(r) {
+				return s, core.Scope{}, s.Name()
+			}
 		}
 	}
 	return nil, core.Scope{}, ""

@@ -2,6 +2,7 @@ package local
 
 import (
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sts"
 )
 
@@ -11,5 +12,6 @@ import (
 func builtinServices() []core.Factory {
 	return []core.Factory{
 		sts.New,
+		s3.New,
 	}
 }

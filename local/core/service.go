@@ -34,6 +34,14 @@ type Matcher interface {
 	Match(r *http.Request) bool
 }
 
+// Fallback marks a Matcher that claims broadly (S3 takes any unsigned
+// REST request): the router asks fallbacks only after every other matcher
+// declined.
+type Fallback interface {
+	Matcher
+	Fallback()
+}
+
 // Closer is implemented by services that hold resources beyond the store
 // (child processes, timers, goroutines). The cloud closes services in the
 // reverse order of their construction, before it closes the store.
