@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/store"
 )
@@ -276,3 +277,6 @@ func serviceAs[T core.Service](c *Cloud, name string) T {
 	}
 	return t
 }
+
+// Logs returns the CloudWatch Logs service, for its Go API (Append, Events).
+func (c *Cloud) Logs() *logs.Service { return serviceAs[*logs.Service](c, "logs") }

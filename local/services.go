@@ -2,6 +2,7 @@ package local
 
 import (
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sts"
 )
@@ -13,5 +14,6 @@ func builtinServices() []core.Factory {
 	return []core.Factory{
 		sts.New,
 		s3.New,
+		logs.New,
 	}
 }
