@@ -16,6 +16,7 @@ import (
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
+	"github.com/sparta-go/sparta/local/sns"
 	"github.com/sparta-go/sparta/local/store"
 )
 
@@ -280,3 +281,6 @@ func serviceAs[T core.Service](c *Cloud, name string) T {
 
 // Logs returns the CloudWatch Logs service, for its Go API (Append, Events).
 func (c *Cloud) Logs() *logs.Service { return serviceAs[*logs.Service](c, "logs") }
+
+// SNS returns the SNS service, for its Go API (Publish, Messages).
+func (c *Cloud) SNS() *sns.Service { return serviceAs[*sns.Service](c, "sns") }

@@ -4,6 +4,7 @@ import (
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
+	"github.com/sparta-go/sparta/local/sns"
 	"github.com/sparta-go/sparta/local/sts"
 )
 
@@ -15,5 +16,6 @@ func builtinServices() []core.Factory {
 		sts.New,
 		s3.New,
 		logs.New,
+		sns.New,
 	}
 }
