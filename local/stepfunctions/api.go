@@ -1,0 +1,376 @@
+package stepfunctions
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/sparta-go/sparta/local/core"
+)
+
+// The JSON 1.0 API. Members are camelCase and timestamps epoch seconds, as
+// the Step Functions API reference and aws-sdk-go-v2's deserializers have
+// them.
+// See https://docs.aws.amazon.com/step-functions/latest/apireference/API_Operations.html
+
+func (s *Service) initAPI() {
+	s.json = core.JSONService{
+		Service:      "Step Functions",
+		TargetPrefix: "AWSStepFunctions",
+		ContentType:  "application/x-amz-json-1.0",
+		Operations: map[string]core.JSONOperation{
+			"CreateStateMachine":   s.apiCreateStateMachine,
+			"UpdateStateMachine":   s.apiUpdateStateMachine,
+			"DeleteStateMachine":   s.apiDeleteStateMachine,
+			"DescribeStateMachine": s.apiDescribeStateMachine,
+			"ListStateMachines":    s.apiListStateMachines,
+			"StartExecution":       s.apiStartExecution,
+			"StartSyncExecution":   s.apiStartSyncExecution,
+			"DescribeExecution":    s.apiDescribeExecution,
+			"StopExecution":        s.apiStopExecution,
+			"ListExecutions":       s.apiListExecutions,
+			"GetExecutionHistory":  s.apiGetExecutionHistory,
+			"SendTaskSuccess":      s.apiSendTaskSuccess,
+			"SendTaskFailure":      s.apiSendTaskFailure,
+			"SendTaskHeartbeat":    s.apiSendTaskHeartbeat,
+		},
+	}
+}
+
+func epoch(t time.Time) *epochSeconds {
+	if t.IsZero() {
+		return nil
+	}
+	e := epochSeconds(t)
+	return &e
+}
+
+func (s *Service) apiCreateStateMachine(_ context.Context, body []byte) (any, error) {
+	var in CreateStateMachineInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	sm, err := s.CreateStateMachine(in)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		StateMachineARN string        `json:"stateMachineArn"`
+		CreationDate    *epochSeconds `json:"creationDate"`
+	}{sm.ARN, epoch(sm.CreationDate)}, nil
+}
+
+func (s *Service) apiUpdateStateMachine(_ context.Context, body []byte) (any, error) {
+	var in UpdateStateMachineInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	sm, err := s.UpdateStateMachine(in)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		UpdateDate *epochSeconds `json:"updateDate"`
+		RevisionID string        `json:"revisionId"`
+	}{epoch(sm.UpdateDate), sm.RevisionID}, nil
+}
+
+type machineARNInput struct {
+	StateMachineARN string `json:"stateMachineArn"`
+}
+
+func (s *Service) apiDeleteStateMachine(_ context.Context, body []byte) (any, error) {
+	var in machineARNInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	return nil, s.DeleteStateMachine(in.StateMachineARN)
+}
+
+func (s *Service) apiDescribeStateMachine(_ context.Context, body []byte) (any, error) {
+	var in machineARNInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	sm, err := s.DescribeStateMachine(in.StateMachineARN)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		StateMachineARN string          `json:"stateMachineArn"`
+		Name            string          `json:"name"`
+		Status          string          `json:"status"`
+		Definition      string          `json:"definition"`
+		RoleARN         string          `json:"roleArn"`
+		Type            string          `json:"type"`
+		CreationDate    *epochSeconds   `json:"creationDate"`
+		RevisionID      string          `json:"revisionId,omitempty"`
+		Description     string          `json:"description,omitempty"`
+		Logging         json.RawMessage `json:"loggingConfiguration,omitempty"`
+		Tracing         json.RawMessage `json:"tracingConfiguration,omitempty"`
+	}{sm.ARN, sm.Name, "ACTIVE", sm.Definition, sm.RoleARN, sm.Type, epoch(sm.CreationDate), sm.RevisionID, sm.Description,
+		sm.LoggingConfiguration, sm.TracingConfiguration}, nil
+}
+
+// pageInput is the pagination of list operations.
+type pageInput struct {
+	MaxResults int    `json:"maxResults,omitempty"`
+	NextToken  string `json:"nextToken,omitempty"`
+}
+
+// page returns the bounds of the requested page of n items and the token
+// of the next one (empty on the last page). Tokens are offsets: a list
+// that changes between pages may repeat or skip items, which AWS's opaque
+// tokens avoid; good enough for a development cloud.
+func (p pageInput) page(n, defaultSize int) (from, to int, next string, err error) {
+	size := p.MaxResults
+	if size <= 0 || size > 1000 {
+		size = defaultSize
+	}
+	if p.NextToken != "" {
+		raw, derr := base64.RawURLEncoding.DecodeString(p.NextToken)
+		off, cerr := strconv.Atoi(string(raw))
+		if derr != nil || cerr != nil || off < 0 {
+			return 0, 0, "", apiError("InvalidToken", "Invalid Token: 'the nextToken was not issued by this operation'")
+		}
+		from = off
+	}
+	from = min(from, n)
+	to = min(from+size, n)
+	if to < n {
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(to)))
+	}
+	return from, to, next, nil
+}
+
+func (s *Service) apiListStateMachines(_ context.Context, body []byte) (any, error) {
+	var in pageInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	all := s.ListStateMachines()
+	from, to, next, err := in.page(len(all), 100)
+	if err != nil {
+		return nil, err
+	}
+	type item struct {
+		StateMachineARN string        `json:"stateMachineArn"`
+		Name            string        `json:"name"`
+		Type            string        `json:"type"`
+		CreationDate    *epochSeconds `json:"creationDate"`
+	}
+	out := struct {
+		StateMachines []item `json:"stateMachines"`
+		NextToken     string `json:"nextToken,omitempty"`
+	}{StateMachines: []item{}, NextToken: next}
+	for _, sm := range all[from:to] {
+		out.StateMachines = append(out.StateMachines, item{sm.ARN, sm.Name, sm.Type, epoch(sm.CreationDate)})
+	}
+	return out, nil
+}
+
+func (s *Service) apiStartExecution(_ context.Context, body []byte) (any, error) {
+	var in StartExecutionInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	e, err := s.StartExecution(in)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		ExecutionARN string        `json:"executionArn"`
+		StartDate    *epochSeconds `json:"startDate"`
+	}{e.ARN, epoch(e.StartDate)}, nil
+}
+
+// executionOutput is DescribeExecution's result; StartSyncExecution's has
+// the same members bar the status set.
+type executionOutput struct {
+	ExecutionARN    string        `json:"executionArn"`
+	StateMachineARN string        `json:"stateMachineArn"`
+	Name            string        `json:"name"`
+	Status          string        `json:"status"`
+	StartDate       *epochSeconds `json:"startDate"`
+	StopDate        *epochSeconds `json:"stopDate,omitempty"`
+	Input           string        `json:"input"`
+	InputDetails    DataDetails   `json:"inputDetails"`
+	Output          *string       `json:"output,omitempty"`
+	OutputDetails   *DataDetails  `json:"outputDetails,omitempty"`
+	Error           string        `json:"error,omitempty"`
+	Cause           string        `json:"cause,omitempty"`
+	TraceHeader     string        `json:"traceHeader,omitempty"`
+}
+
+func toExecutionOutput(e Execution) executionOutput {
+	out := executionOutput{
+		ExecutionARN: e.ARN, StateMachineARN: e.StateMachineARN, Name: e.Name, Status: e.Status,
+		StartDate: epoch(e.StartDate), StopDate: epoch(e.StopDate), Input: e.Input,
+		Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader,
+	}
+	if e.Status == "SUCCEEDED" {
+		o := e.Output
+		out.Output, out.OutputDetails = &o, &DataDetails{}
+	}
+	return out
+}
+
+func (s *Service) apiStartSyncExecution(ctx context.Context, body []byte) (any, error) {
+	var in StartExecutionInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	e, err := s.StartSyncExecution(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return toExecutionOutput(e), nil
+}
+
+type executionARNInput struct {
+	ExecutionARN string `json:"executionArn"`
+}
+
+func (s *Service) apiDescribeExecution(_ context.Context, body []byte) (any, error) {
+	var in executionARNInput
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	e, err := s.DescribeExecution(in.ExecutionARN)
+	if err != nil {
+		return nil, err
+	}
+	return toExecutionOutput(e), nil
+}
+
+func (s *Service) apiStopExecution(_ context.Context, body []byte) (any, error) {
+	var in struct {
+		ExecutionARN string `json:"executionArn"`
+		Error        string `json:"error,omitempty"`
+		Cause        string `json:"cause,omitempty"`
+	}
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	e, err := s.StopExecution(in.ExecutionARN, in.Error, in.Cause)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		StopDate *epochSeconds `json:"stopDate"`
+	}{epoch(e.StopDate)}, nil
+}
+
+func (s *Service) apiListExecutions(_ context.Context, body []byte) (any, error) {
+	var in struct {
+		pageInput
+		StateMachineARN string `json:"stateMachineArn"`
+		StatusFilter    string `json:"statusFilter,omitempty"`
+	}
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	switch in.StatusFilter {
+	case "", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE":
+	default:
+		return nil, apiError("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]", in.StatusFilter)
+	}
+	all, err := s.ListExecutions(in.StateMachineARN, in.StatusFilter)
+	if err != nil {
+		return nil, err
+	}
+	from, to, next, err := in.page(len(all), 100)
+	if err != nil {
+		return nil, err
+	}
+	type item struct {
+		ExecutionARN    string        `json:"executionArn"`
+		StateMachineARN string        `json:"stateMachineArn"`
+		Name            string        `json:"name"`
+		Status          string        `json:"status"`
+		StartDate       *epochSeconds `json:"startDate"`
+		StopDate        *epochSeconds `json:"stopDate,omitempty"`
+	}
+	out := struct {
+		Executions []item `json:"executions"`
+		NextToken  string `json:"nextToken,omitempty"`
+	}{Executions: []item{}, NextToken: next}
+	for _, e := range all[from:to] {
+		out.Executions = append(out.Executions, item{e.ARN, e.StateMachineARN, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate)})
+	}
+	return out, nil
+}
+
+func (s *Service) apiGetExecutionHistory(_ context.Context, body []byte) (any, error) {
+	var in struct {
+		pageInput
+		ExecutionARN         string `json:"executionArn"`
+		ReverseOrder         bool   `json:"reverseOrder,omitempty"`
+		IncludeExecutionData *bool  `json:"includeExecutionData,omitempty"`
+	}
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	events, err := s.History(in.ExecutionARN)
+	if err != nil {
+		return nil, err
+	}
+	if in.ReverseOrder {
+		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
+			events[i], events[j] = events[j], events[i]
+		}
+	}
+	from, to, next, err := in.page(len(events), 100)
+	if err != nil {
+		return nil, err
+	}
+	page := events[from:to]
+	if in.IncludeExecutionData != nil && !*in.IncludeExecutionData {
+		for i := range page {
+			if d := page[i].Details; d != nil {
+				c := *d
+				c.Input, c.InputDetails, c.Output, c.OutputDetails, c.Parameters = nil, nil, nil, nil, nil
+				page[i].Details = &c
+			}
+		}
+	}
+	return struct {
+		Events    []HistoryEvent `json:"events"`
+		NextToken string         `json:"nextToken,omitempty"`
+	}{Events: append([]HistoryEvent{}, page...), NextToken: next}, nil
+}
+
+func (s *Service) apiSendTaskSuccess(_ context.Context, body []byte) (any, error) {
+	var in struct {
+		TaskToken string `json:"taskToken"`
+		Output    string `json:"output"`
+	}
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	return nil, s.SendTaskSuccess(in.TaskToken, in.Output)
+}
+
+func (s *Service) apiSendTaskFailure(_ context.Context, body []byte) (any, error) {
+	var in struct {
+		TaskToken string `json:"taskToken"`
+		Error     string `json:"error,omitempty"`
+		Cause     string `json:"cause,omitempty"`
+	}
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	return nil, s.SendTaskFailure(in.TaskToken, in.Error, in.Cause)
+}
+
+func (s *Service) apiSendTaskHeartbeat(_ context.Context, body []byte) (any, error) {
+	var in struct {
+		TaskToken string `json:"taskToken"`
+	}
+	if err := core.DecodeJSON(body, &in); err != nil {
+		return nil, err
+	}
+	return nil, s.SendTaskHeartbeat(in.TaskToken)
+}

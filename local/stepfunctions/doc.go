@@ -1,0 +1,70 @@
+// Package stepfunctions owns the local cloud's AWS Step Functions: state
+// machines and their executions, run on the execution engine
+// (step/engine) with real integrations, the machine's IAM role enforced,
+// and everything persisted in the local cloud's store.
+//
+// # API
+//
+// [Service.ServeHTTP] speaks the Step Functions JSON 1.0 protocol
+// (X-Amz-Target: AWSStepFunctions.<Operation>, errors as {"__type",
+// "message"} with HTTP 400): CreateStateMachine, UpdateStateMachine,
+// DeleteStateMachine, DescribeStateMachine, ListStateMachines,
+// StartExecution, StartSyncExecution (EXPRESS machines), DescribeExecution,
+// StopExecution, ListExecutions (statusFilter, maxResults/nextToken),
+// GetExecutionHistory (reverseOrder, includeExecutionData,
+// maxResults/nextToken), SendTaskSuccess, SendTaskFailure and
+// SendTaskHeartbeat. Any other operation is UnknownOperationException
+// naming it. The same operations are Go methods. [Service.Providers]
+// returns the CloudFormation provider of AWS::StepFunctions::StateMachine.
+//
+// Clients must not put StartSyncExecution's "sync-" host prefix in front
+// of a loopback endpoint: with aws-sdk-go-v2, add a middleware that calls
+// smithyhttp.DisableEndpointHostPrefix (see the tests); the AWS CLI needs
+// no change when given --endpoint-url.
+//
+// # Tasks
+//
+// Task states are routed by Resource:
+//
+//   - a Lambda function ARN: the state's input is the payload; a function
+//     error fails the task with the payload's errorType as Error and the
+//     payload as Cause, as AWS does; history records LambdaFunction*
+//     events.
+//   - arn:aws:states:::lambda:invoke (and .waitForTaskToken): Parameters'
+//     FunctionName, Payload, Qualifier and InvocationType; the result is
+//     shaped by engine.WrapLambdaInvokeResult.
+//   - arn:aws:states:::sns:publish (and .waitForTaskToken): TopicArn,
+//     Message, Subject; the result carries the MessageId.
+//   - anything else (other integrations, activities, .sync jobs) fails the
+//     task with States.Runtime naming the resource and saying the local
+//     cloud does not support it.
+//
+// Before each call, the machine's role must allow lambda:InvokeFunction on
+// the function ARN (qualified when the call is: grant ARN:* for those) or
+// sns:Publish on the topic; otherwise the task fails as on AWS, with
+// Lambda.AWSLambdaException or SNS.AuthorizationErrorException and a cause
+// that reads "User: arn:aws:sts::...:assumed-role/ROLE/SESSION is not
+// authorized to perform: ...". CreateStateMachine and UpdateStateMachine
+// refuse a role that does not trust states.amazonaws.com (or its regional
+// form) with AWS's AccessDeniedException message.
+//
+// Because tasks fail through the engine's public TaskError, the
+// States.Runtime failures above can be caught by a Catch on States.ALL,
+// where AWS's cannot.
+//
+// # Durability
+//
+// Machines, executions (status, input, output, error) and histories
+// persist in the store given to [New]: machines/<name>,
+// executions/<machine>/<name>, history/<machine>/<name> (a log appended as
+// events happen) and running/<execution ARN> (a marker kept while an
+// execution runs). [Service.Close] stops running executions and records
+// them FAILED with a cause saying the local cloud stopped; executions a
+// kill left running are marked the same way by [New] on restart. Task
+// tokens live in memory: after a restart every old token is InvalidToken.
+//
+// Not supported: activities, versions and aliases (publish is accepted and
+// ignored), redrive, map runs (Distributed Map runs inline), tags
+// operations, logging to CloudWatch Logs (LoggingConfiguration is stored
+// and returned only), and DefinitionS3Location in templates.
+package stepfunctions
