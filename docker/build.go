@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/build"
+	"github.com/docker/docker/api/types/image"
 	"github.com/sirupsen/logrus"
 
 	gobuild "github.com/sparta-go/sparta/internal/build"
@@ -189,6 +190,11 @@ func Build(ctx context.Context, o BuildOptions) (Image, error) {
 	defer resp.Body.Close()
 	bl := &buildLog{log: log}
 	if err := decodeStream(resp.Body, bl.message); err != nil {
+		// The classic builder keeps the images of the steps that passed;
+		// a failed build leaves nothing behind.
+		for i := len(bl.created) - 1; i >= 0; i-- {
+			_, _ = engine.ImageRemove(context.WithoutCancel(ctx), bl.created[i], image.RemoveOptions{PruneChildren: true})
+		}
 		return Image{}, &BuildError{Image: refs[0], Step: bl.step, Output: bl.output.String(), Message: err.Error()}
 	}
 	info, err := engine.ImageInspect(ctx, refs[0])

@@ -91,6 +91,10 @@ type buildLog struct {
 	output  strings.Builder
 	pending string
 	imageID string
+	// created are the intermediate images this build made (not those it
+	// took from the cache), which a failed build removes.
+	created   []string
+	fromCache bool
 }
 
 func (b *buildLog) message(m message) {
@@ -115,6 +119,18 @@ func (b *buildLog) message(m message) {
 
 func (b *buildLog) line(line string) {
 	if strings.TrimSpace(line) == "" {
+		return
+	}
+	if id, ok := strings.CutPrefix(strings.TrimSpace(line), "---> "); ok {
+		switch {
+		case id == "Using cache":
+			b.fromCache = true
+		case id != "" && !strings.Contains(id, " "):
+			if !b.fromCache {
+				b.created = append(b.created, id)
+			}
+			b.fromCache = false
+		}
 		return
 	}
 	if strings.HasPrefix(line, "Step ") {
