@@ -232,6 +232,15 @@ func (s *Service) forget(r *run) {
 	s.mu.Unlock()
 }
 
+// engine returns the engine's execution once Start has returned, or nil
+// when the start failed.
+func (r *run) engine() *engine.Execution {
+	<-r.ready
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.exec
+}
+
 // snapshot returns the execution's record.
 func (r *run) snapshot() Execution {
 	r.mu.Lock()
@@ -398,7 +407,9 @@ func (s *Service) StopExecution(arn, errName, cause string) (Execution, error) {
 	if r == nil {
 		return s.DescribeExecution(arn)
 	}
-	r.exec.Stop(errName, cause)
+	if e := r.engine(); e != nil {
+		e.Stop(errName, cause)
+	}
 	<-r.finished
 	return r.snapshot(), nil
 }

@@ -37,20 +37,29 @@ func fnARN(name string) string { return "arn:aws:lambda:us-east-1:000000000000:f
 // lambda.NewHandler(h).Invoke, which decodes the payload and encodes the
 // result exactly as the runtime does; a returned error becomes a function
 // error whose payload is {"errorMessage", "errorType"}, as Lambda reports it.
+//
+// A lambda.Handler reuses its output buffer, like a Lambda sandbox that
+// serves one invocation at a time, so each function's invocations are
+// serialized and its output copied.
 type inProcessLambdaForTest struct {
 	mu       sync.Mutex
-	handlers map[string]lambda.Handler
+	handlers map[string]*sandbox
 	calls    map[string]int
 }
 
+type sandbox struct {
+	mu sync.Mutex
+	h  lambda.Handler
+}
+
 func newInProcessLambda() *inProcessLambdaForTest {
-	return &inProcessLambdaForTest{handlers: map[string]lambda.Handler{}, calls: map[string]int{}}
+	return &inProcessLambdaForTest{handlers: map[string]*sandbox{}, calls: map[string]int{}}
 }
 
 func (l *inProcessLambdaForTest) add(name string, handler any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.handlers[name] = lambda.NewHandler(handler)
+	l.handlers[name] = &sandbox{h: lambda.NewHandler(handler)}
 }
 
 func (l *inProcessLambdaForTest) count(name string) int {
@@ -72,7 +81,10 @@ func (l *inProcessLambdaForTest) Invoke(ctx context.Context, fn string, payload 
 	if !ok {
 		return nil, "", &notFoundError{fn}
 	}
-	out, err := h.Invoke(ctx, payload)
+	h.mu.Lock()
+	out, err := h.h.Invoke(ctx, payload)
+	out = append([]byte(nil), out...)
+	h.mu.Unlock()
 	if err != nil {
 		t := reflect.TypeOf(err)
 		if t.Kind() == reflect.Pointer {

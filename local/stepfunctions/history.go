@@ -216,11 +216,7 @@ func (s *Service) History(arn string) ([]HistoryEvent, error) {
 	r := s.running[arn]
 	s.mu.Unlock()
 	if r != nil {
-		<-r.ready
-		r.mu.Lock()
-		exec := r.exec
-		r.mu.Unlock()
-		if exec != nil {
+		if exec := r.engine(); exec != nil {
 			evs := exec.History()
 			out := make([]HistoryEvent, len(evs))
 			for i, ev := range evs {

@@ -290,7 +290,9 @@ func (s *Service) DeleteStateMachine(arn string) error {
 		return nil
 	}
 	for _, r := range runs {
-		r.exec.Stop("States.Aborted", "The state machine was deleted")
+		if e := r.engine(); e != nil {
+			e.Stop("States.Aborted", "The state machine was deleted")
+		}
 		<-r.finished
 	}
 	return errors.Join(

@@ -43,7 +43,7 @@ func TestStateMachineProvider(t *testing.T) {
 
 	// Update in place with an object Definition.
 	props2 := map[string]any{
-		"Definition": map[string]any{"StartAt": "P", "States": map[string]any{"P": map[string]any{"Type": "Pass", "Result": "${Greeting}", "End": true}}},
+		"Definition":              map[string]any{"StartAt": "P", "States": map[string]any{"P": map[string]any{"Type": "Pass", "Result": "${Greeting}", "End": true}}},
 		"DefinitionSubstitutions": map[string]any{"Greeting": "hello"},
 		"RoleArn":                 role,
 	}

@@ -145,7 +145,10 @@ func (s *Service) Close() error {
 	}
 	s.mu.Unlock()
 	for _, r := range runs {
-		r.exec.Stop(errCloudStopped, causeCloudStopped)
+		r.cloudStopped.Store(true)
+		if e := r.engine(); e != nil {
+			e.Stop(errCloudStopped, causeCloudStopped)
+		}
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()

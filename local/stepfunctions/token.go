@@ -63,10 +63,7 @@ func (s *Service) withToken(token string, fn func(*engine.Execution) error) erro
 	if r == nil {
 		return taskDoesNotExist()
 	}
-	<-r.ready
-	r.mu.Lock()
-	e := r.exec
-	r.mu.Unlock()
+	e := r.engine()
 	if e == nil {
 		return taskDoesNotExist()
 	}
