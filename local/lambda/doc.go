@@ -1,0 +1,51 @@
+// Package lambda is the local cloud's AWS Lambda service: it keeps function
+// configurations, versions and aliases in the durable store, serves the
+// Lambda REST-JSON API (Invoke, GetFunction, ListFunctions, CreateFunction,
+// ...) so that aws-sdk-go-v2 and the AWS CLI work unchanged, provides the
+// CloudFormation providers for AWS::Lambda::Function, Permission, Version
+// and Alias, and really runs the functions' bootstrap executables.
+//
+// # Execution
+//
+// A function's code is copied out of S3 (through a [CodeSource]) when the
+// function is created or its code updated, as Lambda does, stored as a blob
+// named by its SHA-256 and unzipped once per digest under [Config.WorkDir].
+// An invocation runs in a sandbox: one bootstrap process started with
+// Lambda's environment (AWS_LAMBDA_FUNCTION_NAME, _HANDLER, AWS_REGION,
+// memory size, log group and stream, placeholder credentials, TZ=:UTC, the
+// function's Environment) whose AWS_LAMBDA_RUNTIME_API names a loopback
+// listener of this package serving the Lambda Runtime API 2018-06-01
+// (next, response, error, init/error). See
+// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+//
+// Sandboxes are reused while warm (LIFO, so the warmest one serves next)
+// and retired when the function's code or configuration changes or after
+// [Config.IdleTimeout]. Each invocation in flight holds one sandbox, so N
+// concurrent invocations run in N processes, bounded by the function's
+// ReservedConcurrentExecutions and [Config.MaxConcurrency]; beyond them an
+// invocation is throttled with TooManyRequestsException, as on AWS.
+//
+// Failures come back as Lambda reports them: a function error with
+// X-Amz-Function-Error: Unhandled and the runtime's {"errorMessage",
+// "errorType"} payload; a timeout kills the process and returns
+// Sandbox.Timedout; a process that exits mid-invocation returns
+// Runtime.ExitError with its exit status; init failures return the
+// errorType the runtime reported (or Runtime.InitError). A bootstrap built
+// for another architecture than this machine's is refused with a message
+// that says how to build for the host.
+//
+// Standard output and error of the process go, line by line, to the
+// [LogSink] under /aws/lambda/<FunctionName> (or the function's
+// LoggingConfig.LogGroup) with START, END and REPORT lines like Lambda's;
+// the last 4 KB of an invocation's log are its LogResult tail.
+//
+// # Differences from AWS
+//
+// Processes are not frozen between invocations, MemorySize is reported
+// (Max Memory Used is the process's real peak RSS) but not enforced, /tmp is
+// a per-sandbox TMPDIR rather than a private mount, Event invocations are
+// not retried on error and have no destinations or dead-letter queue,
+// layers, container images, SnapStart, provisioned concurrency, function
+// URLs and event source mappings are not supported, and resource policies
+// are kept (AddPermission, GetPolicy) but not enforced.
+package lambda

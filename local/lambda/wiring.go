@@ -1,0 +1,63 @@
+package lambda
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/logs"
+	"github.com/sparta-go/sparta/local/s3"
+)
+
+// Factory builds the Lambda service of a local cloud: its state in the
+// store's "lambda" collection, code read from the cloud's S3 service and
+// logs written to its CloudWatch Logs service (both looked up when first
+// needed), code unzipped in a temporary directory, and AWS_ENDPOINT_URL of
+// functions set to the cloud's endpoint.
+func Factory(env *core.Env) (core.Service, error) {
+	return New(Config{
+		Store:     env.Store.Collection("lambda"),
+		Region:    env.Region,
+		AccountID: env.AccountID,
+		Endpoint:  env.Endpoint,
+		Code:      S3Code{Env: env},
+		Logs:      CloudWatchLogs{Env: env},
+		Log:       env.Log.WithField(core.FieldService, "lambda"),
+	})
+}
+
+// S3Code is a CodeSource reading from the local cloud's S3 service.
+type S3Code struct{ Env *core.Env }
+
+// Open reads bucket/key through the S3 service's Go API.
+func (c S3Code) Open(_ context.Context, bucket, key string) (io.ReadCloser, int64, error) {
+	svc, ok := c.Env.Lookup("s3")
+	s, isS3 := svc.(*s3.Service)
+	if !ok || !isS3 {
+		return nil, 0, errors.New("the local cloud runs no S3 service to read function code from")
+	}
+	rc, info, err := s.GetObject(bucket, key)
+	if err != nil {
+		return nil, 0, err
+	}
+	return rc, info.Size, nil
+}
+
+// CloudWatchLogs is a LogSink writing to the local cloud's CloudWatch Logs
+// service, which creates the group and stream on first write.
+type CloudWatchLogs struct{ Env *core.Env }
+
+// PutLogEvents appends events through the Logs service's Go API.
+func (l CloudWatchLogs) PutLogEvents(_ context.Context, group, stream string, events []LogEvent) error {
+	svc, ok := l.Env.Lookup("logs")
+	s, isLogs := svc.(*logs.Service)
+	if !ok || !isLogs {
+		return errors.New("the local cloud runs no CloudWatch Logs service to write function logs to")
+	}
+	ev := make([]logs.Event, len(events))
+	for i, e := range events {
+		ev[i] = logs.Event{Timestamp: e.Timestamp, Message: e.Message}
+	}
+	return s.Append(group, stream, ev...)
+}
