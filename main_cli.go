@@ -80,6 +80,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *Wo
 		newDeleteCommand(svc, CommandLineOptions),
 		newStatusCommand(svc, CommandLineOptions),
 		newExecuteCommand(svc, CommandLineOptions),
+		newDescribeCommand(svc, CommandLineOptions),
 		newLocalCommand(CommandLineOptions),
 	)
 
