@@ -72,11 +72,19 @@ type run struct {
 }
 
 // runningMarker is the document kept under Store/running while an
-// execution is in flight: on restart, each marker left is an execution a
-// kill interrupted.
+// execution is in flight, holding its RUNNING record: on restart, each
+// marker left is an execution a kill interrupted. Finished executions are
+// stored under executions/<machine>/<key> only when they end, so that a
+// start costs one write.
 type runningMarker struct {
 	Machine, Key string
+	Execution    Execution
 }
+
+// historyFlushDelay batches the history appends of a running execution:
+// a kill loses at most this much of its history, and short executions
+// append theirs once, at the end.
+const historyFlushDelay = 50 * time.Millisecond
 
 // StartExecution starts an execution and returns it RUNNING. A standard
 // machine's execution names are unique: starting one again with the same
@@ -207,19 +215,13 @@ func (s *Service) start(in StartExecutionInput, syncCall bool) (*run, error) {
 	return r, nil
 }
 
-// persistStart writes the running marker, then the RUNNING record: a kill
-// between the two leaves a marker whose record is missing, which recovery
-// ignores.
+// persistStart writes the running marker with the RUNNING record.
 func (s *Service) persistStart(r *run) error {
-	if err := s.runningC.Put(r.rec.ARN, runningMarker{Machine: r.ref.machine, Key: r.ref.key}); err != nil {
-		return err
-	}
-	return s.executionsOf(r.ref.machine).Put(r.ref.key, r.snapshot())
+	return s.runningC.Put(r.rec.ARN, runningMarker{Machine: r.ref.machine, Key: r.ref.key, Execution: r.snapshot()})
 }
 
 // abandon undoes a start that failed after it was persisted.
 func (s *Service) abandon(r *run) {
-	_ = s.executionsOf(r.ref.machine).Delete(r.ref.key)
 	_ = s.runningC.Delete(r.rec.ARN)
 	s.forget(r)
 	close(r.finished)
@@ -270,9 +272,16 @@ func (r *run) wait() {
 	s := r.s
 	defer s.wg.Done()
 	hist := s.historiesOf(r.ref.machine)
+	var tick <-chan time.Time
 	for {
 		select {
 		case <-r.kick:
+			if tick == nil {
+				tick = time.After(historyFlushDelay)
+			}
+			continue
+		case <-tick:
+			tick = nil
 			r.flush(hist)
 			continue
 		case <-r.exec.Done():
@@ -348,17 +357,29 @@ func (s *Service) recoverInterrupted() error {
 	}
 	now := time.Now().UTC()
 	for i, m := range markers {
-		var rec Execution
 		execs := s.executionsOf(m.Machine)
-		if err := execs.Get(m.Key, &rec); err == nil && rec.Status == engine.StatusRunning {
+		var done Execution
+		if err := execs.Get(m.Key, &done); err != nil {
+			// Not ended (a kill between storing the end and clearing the
+			// marker leaves both): close the history and the record.
 			var last int64
 			hist := s.historiesOf(m.Machine)
 			_ = hist.ReadLog(m.Key, func(json.RawMessage) error { last++; return nil })
 			ev := HistoryEvent{ID: last + 1, PreviousEventID: last, Timestamp: now, Type: "ExecutionFailed",
 				Details: &EventDetails{Error: errCloudStopped, Cause: causeCloudStopped}}
+			if last == 0 {
+				// The kill came before any history was written.
+				ev.ID, ev.PreviousEventID = 2, 1
+				start := HistoryEvent{ID: 1, Timestamp: m.Execution.StartDate, Type: "ExecutionStarted", Details: &EventDetails{
+					Input: &m.Execution.Input, InputDetails: &DataDetails{}, RoleARN: m.Execution.RoleARN}}
+				if err := hist.Append(m.Key, start); err != nil {
+					return err
+				}
+			}
 			if err := hist.Append(m.Key, ev); err != nil {
 				return err
 			}
+			rec := m.Execution
 			rec.Status, rec.StopDate, rec.Error, rec.Cause = engine.StatusFailed, now, errCloudStopped, causeCloudStopped
 			if err := execs.Put(m.Key, rec); err != nil {
 				return err
@@ -427,13 +448,6 @@ func (s *Service) ListExecutions(machineARN, statusFilter string) ([]Execution, 
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			return err
 		}
-		s.mu.Lock()
-		if r := s.running[rec.ARN]; r != nil {
-			s.mu.Unlock()
-			rec = r.snapshot()
-		} else {
-			s.mu.Unlock()
-		}
 		if statusFilter == "" || rec.Status == statusFilter {
 			out = append(out, rec)
 		}
@@ -441,6 +455,25 @@ func (s *Service) ListExecutions(machineARN, statusFilter string) ([]Execution, 
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Executions in flight are stored when they end; an execution that
+	// ended during the scan may appear twice, once from each side.
+	seen := make(map[string]bool, len(out))
+	for _, e := range out {
+		seen[e.ARN] = true
+	}
+	s.mu.Lock()
+	runs := make([]*run, 0, len(s.running))
+	for _, r := range s.running {
+		if r.ref.machine == m.Name {
+			runs = append(runs, r)
+		}
+	}
+	s.mu.Unlock()
+	for _, r := range runs {
+		if rec := r.snapshot(); !seen[rec.ARN] && (statusFilter == "" || rec.Status == statusFilter) {
+			out = append(out, rec)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].StartDate.Equal(out[j].StartDate) {
