@@ -64,7 +64,7 @@ func TestUnsupportedServiceAndAction(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, c.Endpoint()+"/", strings.NewReader(tt.body))
-			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=abc")
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=abc")
 			if tt.target != "" {
 				req.Header.Set("X-Amz-Target", tt.target)
 			}
@@ -80,7 +80,7 @@ func TestUnsupportedServiceAndAction(t *testing.T) {
 			if resp.StatusCode != http.StatusNotImplemented {
 				t.Errorf("status = %d, want 501", resp.StatusCode)
 			}
-			if !strings.Contains(string(body), tt.want) || !strings.Contains(string(body), `ecs service is not supported by the local cloud`) {
+			if !strings.Contains(string(body), tt.want) || !strings.Contains(string(body), `kinesis service is not supported by the local cloud`) {
 				t.Errorf("body = %s, want %s and the service named", body, tt.want)
 			}
 			if resp.Header.Get("X-Amzn-Requestid") == "" {

@@ -2,6 +2,8 @@ package local
 
 import (
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/ecr"
+	"github.com/sparta-go/sparta/local/ecs"
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
@@ -17,5 +19,7 @@ func builtinServices() []core.Factory {
 		s3.New,
 		logs.New,
 		sns.New,
+		ecr.New,
+		ecs.New,
 	}
 }
