@@ -2,6 +2,7 @@ package lambda_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -49,6 +50,10 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	flag.Parse()
+	if fw := flag.Lookup("test.fuzzworker"); fw != nil && fw.Value.String() == "true" {
+		return m.Run() // a fuzzing worker runs the fuzz target only
+	}
 	dir, err := os.MkdirTemp("", "lambda-test-code-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
