@@ -464,3 +464,9 @@ func randomID(n int) string {
 	}
 	return string(b)
 }
+
+// Factory builds the IAM service of a local cloud, its state in the
+// store's "iam" collection.
+func Factory(env *core.Env) (core.Service, error) {
+	return New(Config{Store: env.Store.Collection("iam"), AccountID: env.AccountID, Log: env.Log.WithField(core.FieldService, "iam")})
+}

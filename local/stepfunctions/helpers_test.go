@@ -173,10 +173,14 @@ func (f *fixture) open() {
 		t.Fatalf("stepfunctions.New = %v", err)
 	}
 	f.srv = httptest.NewServer(f.svc)
-	f.client = sfn.NewFromConfig(aws.Config{
+	f.client = newClient(f.srv.URL)
+}
+
+func newClient(endpoint string) *sfn.Client {
+	return sfn.NewFromConfig(aws.Config{
 		Region:           region,
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local-secret", ""),
-		BaseEndpoint:     aws.String(f.srv.URL),
+		BaseEndpoint:     aws.String(endpoint),
 		RetryMaxAttempts: 1,
 	}, func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, disableHostPrefix) })
 }

@@ -27,6 +27,18 @@ type LambdaInvoker interface {
 	Invoke(ctx context.Context, functionNameOrARN string, payload []byte) (result []byte, functionError string, err error)
 }
 
+// RoleChecker is what the service needs from IAM; *iam.Service
+// implements it.
+type RoleChecker interface {
+	// Authorize returns nil or an *iam.AccessDeniedError.
+	Authorize(roleARN, session string, req iam.Request) error
+	// CheckTrust reports whether one of the service principals may
+	// assume the role.
+	CheckTrust(roleARN string, principals []string, ctx map[string]string) bool
+}
+
+var _ RoleChecker = (*iam.Service)(nil)
+
 // Publisher publishes to an SNS topic, as the local SNS service does.
 type Publisher interface {
 	Publish(ctx context.Context, topicARN, subject, message string) (messageID string, err error)
@@ -44,9 +56,11 @@ type Config struct {
 	// SNS runs sns:publish tasks; nil fails them with States.Runtime.
 	SNS Publisher
 	// IAM enforces machine roles: the trust policy on CreateStateMachine
-	// and UpdateStateMachine, the role's policies before every task. Nil
-	// disables enforcement (documented for embedders that have no IAM).
-	IAM *iam.Service
+	// and UpdateStateMachine, the role's policies before every task; an
+	// *iam.Service is one. Nil disables enforcement, for embedders that
+	// have no IAM (do not pass a nil *iam.Service: the interface would not
+	// be nil).
+	IAM RoleChecker
 	// Log receives one line per execution start and end at Debug level;
 	// nil discards.
 	Log logrus.FieldLogger
