@@ -24,6 +24,10 @@ type ServiceContext struct {
 	BuildID string
 	// Lambdas are the service's functions, for decorators that refer to them.
 	Lambdas []*LambdaAWSInfo
+	// MainPackage is the import path or directory of the service's main
+	// package, for decorators that compile it again (a container image);
+	// empty when it cannot be told.
+	MainPackage string
 	// AWS is the configuration of the account and region deployed to.
 	AWS aws.Config
 	// Values carries values from one decorator to the next (an image URI).
