@@ -365,6 +365,7 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		Values:    map[string]any{},
 		Noop:      in.noop,
 	}
+	sc.MainPackage = build.MainPackageOf(svc.callerFile)
 	for i, d := range svc.decorators() {
 		name := service.DecoratorName(i, d)
 		sc.Log = in.log.WithField("decorator", name)
