@@ -24,11 +24,9 @@ func Mermaid(sm *step.StateMachine) string {
 	var links []string
 	mermaidEdges(&b, g, &links)
 	for _, c := range paletteOrder {
-		p := palette[c]
-		fmt.Fprintf(&b, "    classDef %s fill:%s,stroke:%s,color:%s\n", c, p.fill, p.stroke, p.text)
-	}
-	for _, c := range paletteOrder {
 		if ids := classes[c]; len(ids) > 0 {
+			p := palette[c]
+			fmt.Fprintf(&b, "    classDef %s fill:%s,stroke:%s,color:%s\n", c, p.fill, p.stroke, p.text)
 			fmt.Fprintf(&b, "    class %s %s\n", strings.Join(ids, ","), c)
 		}
 	}

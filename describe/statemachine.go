@@ -16,7 +16,7 @@ import (
 // groups for Parallel branches and Map item processors.
 
 const (
-	ruleWrap   = 34 // characters per line of a Choice rule label
+	ruleWrap   = 40 // characters per line of a Choice rule label
 	maxLabel   = 6  // label lines shown on one edge; the rest in the tooltip
 	maxBadges  = 3  // Retry lines shown on one state
 	detailWrap = 40 // characters per detail line
@@ -37,7 +37,7 @@ func machineGraph(sm *step.StateMachine, path []string) *graph {
 		b.visited[name] = true
 	}
 	g := &graph{}
-	start := g.add(&node{id: "start", title: "Start", class: "marker", shape: shapeCircle})
+	start := g.add(&node{id: "start", title: "Start", class: "marker", shape: shapeCircle, visited: len(path) > 0})
 	nodes := b.scope(g, sm.States())
 	end := &node{id: "finish", title: "End", class: "marker", shape: shapeCircle}
 	if first := nodes[sm.StartAt()]; first != nil {
@@ -53,6 +53,7 @@ func machineGraph(sm *step.StateMachine, path []string) *graph {
 			}
 			e := g.connect(nodes[s], end, edgeNext, "")
 			e.visited = len(path) > 0 && path[len(path)-1] == s.Name()
+			end.visited = end.visited || e.visited
 		}
 	}
 	// The Start edge was added last but reads first.

@@ -92,7 +92,7 @@ func writeSVG(b *bytes.Buffer, g *graph, id, title string, hasPath bool) {
 		fmt.Fprintf(b, `<marker id="%s-arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="%s"/></marker>`,
 			id, k.class(), edgeColors[k])
 	}
-	b.WriteString(`<marker id="` + id + `-arrow-visited" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0a7d32"/></marker>`)
+	b.WriteString(`<marker id="` + id + `-arrow-visited" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.6" markerHeight="3.6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0a7d32"/></marker>`)
 	b.WriteString("</defs>\n")
 	fmt.Fprintf(b, `<g transform="translate(%s,%s)">`, num(margin), num(margin))
 	w.graph(g)

@@ -68,7 +68,7 @@ func lastSpaceBefore(s string, max int) int {
 		switch s[i] {
 		case ' ':
 			return i
-		case ',', '/', ':':
+		case ',', '/':
 			if i+1 < limit && i > max/3 {
 				return i + 1
 			}
