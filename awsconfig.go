@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -24,10 +25,11 @@ import (
 // or the embedded local cloud started in-process. Only the endpoint
 // differs; every call goes through the same SDK clients.
 type target struct {
-	cfg     aws.Config
-	cloud   *local.Cloud // nil on AWS
-	account string
-	local   bool
+	requestLog *os.File
+	cfg        aws.Config
+	cloud      *local.Cloud // nil on AWS
+	account    string
+	local      bool
 }
 
 // openTarget resolves the AWS configuration, or starts the local cloud when
@@ -36,7 +38,16 @@ type target struct {
 func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.FieldLogger) (*target, error) {
 	t := &target{local: useLocal}
 	if useLocal {
-		cloud, err := local.Start(ctx, local.Options{StateDir: filepath.Join(workDir, "local"), Log: log.WithField("component", "local")})
+		opts := local.Options{StateDir: filepath.Join(workDir, "local"), Log: log.WithField("component", "local")}
+		if path := os.Getenv(RequestLogEnv); path != "" {
+			f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", RequestLogEnv, err)
+			}
+			t.requestLog = f
+			opts.RequestLog = f
+		}
+		cloud, err := local.Start(ctx, opts)
 		if err != nil {
 			return nil, fmt.Errorf("--local: starting the local cloud: %w", err)
 		}
@@ -65,10 +76,17 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 	return t, nil
 }
 
+// RequestLogEnv names a file to which a --local command appends the local
+// cloud's request log (one JSON line per request).
+const RequestLogEnv = "SPARTA_LOCAL_REQUEST_LOG"
+
 // Close stops the local cloud, if one was started.
 func (t *target) Close() {
 	if t != nil && t.cloud != nil {
 		_ = t.cloud.Close()
+	}
+	if t != nil && t.requestLog != nil {
+		_ = t.requestLog.Close()
 	}
 }
 

@@ -54,6 +54,11 @@ type Options struct {
 	Services []core.Factory
 	// SyncWrites fsyncs every state write (see store.Options.Sync).
 	SyncWrites bool
+	// RequestLog, when set, receives one JSON line per request served:
+	// {"time","service","operation","status"}. Tests use it to show what a
+	// command called (an unchanged re-provision uploads nothing and executes
+	// no change set); users see what a tool does.
+	RequestLog io.Writer
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
@@ -130,6 +135,7 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 		return nil, err
 	}
 	*c.router = *newRouter(services, opts.Log)
+	c.router.journal = newJournal(opts.RequestLog)
 	c.srv = &http.Server{
 		Handler:           c.router,
 		ReadHeaderTimeout: 30 * time.Second,

@@ -20,6 +20,8 @@ type router struct {
 	byName map[string]core.Service
 	order  []core.Service
 	log    logrus.FieldLogger
+	// journal records requests when Options.RequestLog is set.
+	journal *journal
 }
 
 func newRouter(services []core.Service, log logrus.FieldLogger) *router {
@@ -77,6 +79,7 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					Message: fmt.Sprintf("the local cloud's %s service failed: %v", name, p)})
 			}
 		}
+		rt.journal.record(start, name, call.Operation(), rec.status)
 		rt.log.WithFields(logrus.Fields{
 			core.FieldService:   name,
 			core.FieldOperation: call.Operation(),
