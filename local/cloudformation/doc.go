@@ -1,0 +1,29 @@
+// Package cloudformation is the local cloud's CloudFormation: the awsQuery
+// API (CreateStack, UpdateStack, DeleteStack, change sets, describes,
+// ValidateTemplate, ListExports) over stacks whose resources are made by
+// the providers of the other services, through [resource.Provider].
+//
+// Templates are parsed and evaluated by the template subpackage. A stack
+// operation runs in the background, as on AWS: the API returns at once and
+// clients poll DescribeStacks and DescribeStackEvents. Resources are
+// created in dependency order (independent ones concurrently), deleted in
+// reverse order, updated in place or replaced as their provider's
+// RequiresReplacement says; a failure rolls back (ROLLBACK_COMPLETE,
+// UPDATE_ROLLBACK_COMPLETE), keeping the failing resource's reason on its
+// event. Stacks, resources, events, change sets and exports are persisted
+// in the store the service is given; an operation interrupted by a stop
+// ends, on the next start, in a failed state from which the stack can be
+// deleted (or, after an update, rolled back with ContinueUpdateRollback).
+//
+// Types without a provider fail their resource with "resource type X is
+// not supported by the local cloud". Types that have no local meaning (the
+// EC2 network of a Fargate service, CloudWatch dashboards and alarms) have
+// inert providers here (see [InertProviders]).
+//
+// Not supported (refused with a clear error): transforms (SAM, language
+// extensions), nested stacks, IMPORT change sets, stack policies, rollback
+// triggers, drift detection, stack sets; NextToken paging (every list is
+// returned whole).
+//
+// See https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/Welcome.html
+package cloudformation
