@@ -1,0 +1,91 @@
+//go:build !lambdabinary
+
+package decorators_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/decorators"
+	"github.com/sparta-go/sparta/service"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func cluster() *decorators.FargateCluster {
+	c := decorators.FargateClusterDecorator("Reports")
+	c.Command = []string{"report", "--level", "info"}
+	c.Environment = map[string]string{"TOPIC_ARN": cfn.Ref("ReportsTopic"), "MODE": "full"}
+	c.LogRetentionDays = 14
+	c.Privileges = []service.IAMRolePrivilege{{Actions: []string{"sns:Publish"}, Resource: cfn.Ref("ReportsTopic")}}
+	return c
+}
+
+func render(t *testing.T) []byte {
+	t.Helper()
+	sc := &service.ServiceContext{Service: "Reports", Template: cloudformation.NewTemplate(), Values: map[string]any{
+		decorators.ImageURIValue:   "123456789012.dkr.ecr.us-east-1.amazonaws.com/reports@sha256:0123",
+		decorators.RepositoryValue: "reports",
+	}}
+	if err := cluster().DecorateService(context.Background(), sc); err != nil {
+		t.Fatalf("DecorateService = %v", err)
+	}
+	b, err := sc.Template.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestFargateClusterGolden(t *testing.T) {
+	got := render(t)
+	path := filepath.Join("testdata", "fargate_cluster.golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("template (-golden +got):\n%s", diff)
+	}
+	if again := render(t); string(again) != string(got) {
+		t.Error("two renders of one cluster differ")
+	}
+}
+
+func TestFargateClusterNeedsAnImage(t *testing.T) {
+	sc := &service.ServiceContext{Template: cloudformation.NewTemplate(), Values: map[string]any{}}
+	err := cluster().DecorateService(context.Background(), sc)
+	if err == nil || !strings.Contains(err.Error(), "ECRImageBuilderDecorator") {
+		t.Errorf("DecorateService without an image = %v, want advice to add the image builder", err)
+	}
+}
+
+func TestTaskParametersReferToTheCluster(t *testing.T) {
+	c := cluster()
+	p := c.TaskParameters()
+	if p.Cluster != cfn.Ref(c.ClusterID()) || p.TaskDefinition != cfn.Ref(c.TaskDefinitionID()) ||
+		len(p.NetworkConfiguration.AwsvpcConfiguration.Subnets) != 2 || len(p.PassRoles) != 2 {
+		t.Errorf("TaskParameters = %+v, want the cluster's refs, two subnets and two roles", p)
+	}
+}
