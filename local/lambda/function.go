@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"regexp"
 	"sort"
@@ -653,4 +652,6 @@ func (f *function) clone() *function {
 	return &nf
 }
 
-var errClosed = errors.New("the local Lambda service is closed")
+// errClosed refuses work once Close has begun.
+var errClosed = &core.Error{Code: CodeService, Status: http.StatusServiceUnavailable, Receiver: true,
+	Message: "the local Lambda service is closed (the local cloud is stopping)"}

@@ -131,7 +131,7 @@ func (s *Service) InvokeWith(ctx context.Context, in InvokeInput) (InvokeResult,
 		return InvokeResult{StatusCode: http.StatusNoContent, ExecutedVersion: executed, RequestID: id}, nil
 	case InvocationEvent:
 		if !s.goTracked(func() { s.runEvent(t, inv) }) {
-			return InvokeResult{}, core.AsError(errClosed)
+			return InvokeResult{}, errClosed
 		}
 		return InvokeResult{StatusCode: http.StatusAccepted, RequestID: id}, nil
 	}
@@ -148,7 +148,7 @@ func (s *Service) InvokeWith(ctx context.Context, in InvokeInput) (InvokeResult,
 		r, err := s.execute(t, inv)
 		ch <- result{r, err}
 	}) {
-		return InvokeResult{}, core.AsError(errClosed)
+		return InvokeResult{}, errClosed
 	}
 	select {
 	case res := <-ch:

@@ -401,3 +401,35 @@ func TestGoAPI(t *testing.T) {
 		t.Errorf("Invoke with a 50 ms context = %v, want DeadlineExceeded", err)
 	}
 }
+
+func TestCloseStopsRunningFunctions(t *testing.T) {
+	f := newFixture(t)
+	f.create(t, "sleepy", "sleepy", func(in *lambdasdk.CreateFunctionInput) { in.Timeout = aws.Int32(60) })
+	done := make(chan lambda.InvokeResult, 1)
+	go func() {
+		res, _ := f.svc.Invoke(context.Background(), "sleepy", nil)
+		done <- res
+	}()
+	for f.svc.Sandboxes("sleepy") == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	if err := f.svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v with a function running", d)
+	}
+	select {
+	case res := <-done:
+		if res.FunctionError != "Unhandled" {
+			t.Errorf("the interrupted invocation = %+v, want an Unhandled error", res)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the invocation did not return after Close")
+	}
+	if _, err := f.svc.Invoke(context.Background(), "sleepy", nil); !strings.Contains(fmt.Sprint(err), "ServiceException") {
+		t.Errorf("Invoke after Close = %v, want ServiceException", err)
+	}
+}

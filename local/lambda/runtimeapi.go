@@ -74,7 +74,6 @@ type runtimeAPI struct {
 	// ready is closed at the first next: the init phase is over.
 	ready     chan struct{}
 	readyOnce sync.Once
-	readyAt   time.Time
 	// closed is closed when the sandbox stops, releasing a pending next.
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -82,6 +81,15 @@ type runtimeAPI struct {
 	mu      sync.Mutex
 	current *invocation // fetched by next, not answered yet
 	polling bool        // a next is waiting
+	readyAt time.Time   // when init ended
+}
+
+// initEnded returns when the runtime first asked for an event; zero while
+// it is initializing.
+func (a *runtimeAPI) initEnded() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.readyAt
 }
 
 func newRuntimeAPI() *runtimeAPI {
@@ -152,7 +160,9 @@ func (a *runtimeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // next hands the runtime its next invocation, waiting for one.
 func (a *runtimeAPI) next(w http.ResponseWriter, r *http.Request) {
 	a.readyOnce.Do(func() {
+		a.mu.Lock()
 		a.readyAt = time.Now()
+		a.mu.Unlock()
 		close(a.ready)
 	})
 	a.mu.Lock()

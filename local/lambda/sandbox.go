@@ -332,8 +332,8 @@ func (sb *sandbox) report(inv *invocation, dur time.Duration, cold bool, status,
 	}
 	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
 		inv.id, ms(dur), int64(math.Ceil(ms(dur))), sb.cfg.MemorySize, (rss+(1<<20)-1)>>20)
-	if cold && !sb.api.readyAt.IsZero() {
-		line += fmt.Sprintf("\tInit Duration: %.2f ms", ms(sb.api.readyAt.Sub(sb.started)))
+	if ready := sb.api.initEnded(); cold && !ready.IsZero() {
+		line += fmt.Sprintf("\tInit Duration: %.2f ms", ms(ready.Sub(sb.started)))
 	}
 	if status != "" {
 		line += "\tStatus: " + status
