@@ -4,9 +4,12 @@ import (
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/ecr"
 	"github.com/sparta-go/sparta/local/ecs"
+	"github.com/sparta-go/sparta/local/iam"
+	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
+	"github.com/sparta-go/sparta/local/stepfunctions"
 	"github.com/sparta-go/sparta/local/sts"
 )
 
@@ -19,6 +22,9 @@ func builtinServices() []core.Factory {
 		s3.New,
 		logs.New,
 		sns.New,
+		iam.Factory,
+		lambda.Factory,
+		stepfunctions.Factory,
 		ecr.New,
 		ecs.New,
 	}
