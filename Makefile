@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.6.1
 
-.PHONY: demo test lint bench fuzz tools
+.PHONY: demo demo-fargate test lint bench fuzz tools
 
 ## demo: provision examples/rolldie (validate, cross-compile for Lambda,
 ## package, write its CloudFormation template to .sparta/), then run its state
@@ -39,3 +39,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIntrinsicParse -fuzztime 20s ./step/internal/intrinsic
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/engine
 	$(GO) test -run '^$$' -fuzz FuzzFromJSON -fuzztime 20s ./step
+
+## demo-fargate: provision examples/servicefull on the local cloud (needs a
+## Docker engine: the image is built and pushed to the local ECR, the task
+## runs as a container) and execute its machine: Lambda -> Fargate task -> SNS.
+demo-fargate:
+	$(GO) run ./examples/servicefull provision --local
+	$(GO) run ./examples/servicefull execute --local --input '{"orderId": "demo-1"}'
