@@ -1,0 +1,78 @@
+package local_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sparta-go/sparta/local/localtest"
+	"github.com/sparta-go/sparta/local/resource"
+)
+
+// The S3, Logs and SNS services give their CloudFormation types real
+// behaviour: what a provider creates is there through the service's API.
+func TestServiceProviders(t *testing.T) {
+	cloud := localtest.Start(t)
+	ctx := context.Background()
+	req := func(typ, id string, props map[string]any) resource.Request {
+		return resource.Request{StackName: "Stack", LogicalID: id, Type: typ, Properties: props, Region: cloud.Region(), AccountID: cloud.AccountID()}
+	}
+
+	bucket := cloud.S3().Providers()["AWS::S3::Bucket"]
+	res, err := bucket.Create(ctx, req("AWS::S3::Bucket", "Artifacts", map[string]any{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.PhysicalID, "stack-artifacts-") || res.Attributes["Arn"] != "arn:aws:s3:::"+res.PhysicalID {
+		t.Errorf("bucket = %+v, want a generated lower-case name and its ARN", res)
+	}
+	if _, err := bucket.Create(ctx, req("AWS::S3::Bucket", "Again", map[string]any{"BucketName": res.PhysicalID})); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("creating an existing bucket = %v, want already exists", err)
+	}
+	if !bucket.RequiresReplacement(map[string]any{"BucketName": "a"}, map[string]any{"BucketName": "b"}) {
+		t.Error("renaming a bucket does not require replacement")
+	}
+	if err := bucket.Delete(ctx, resource.Request{PhysicalID: res.PhysicalID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bucket.Delete(ctx, resource.Request{PhysicalID: res.PhysicalID}); err != nil {
+		t.Errorf("deleting a deleted bucket = %v, want nil", err)
+	}
+
+	group := cloud.Logs().Providers()["AWS::Logs::LogGroup"]
+	g, err := group.Create(ctx, req("AWS::Logs::LogGroup", "Logs", map[string]any{"LogGroupName": "/aws/lambda/fn", "RetentionInDays": 7.0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.PhysicalID != "/aws/lambda/fn" || !strings.HasSuffix(g.Attributes["Arn"].(string), ":log-group:/aws/lambda/fn:*") {
+		t.Errorf("log group = %+v", g)
+	}
+	if _, err := group.Create(ctx, req("AWS::Logs::LogGroup", "Logs2", map[string]any{"LogGroupName": "/aws/lambda/fn"})); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("creating an existing log group = %v, want AWS's already exists", err)
+	}
+	if _, err := group.Update(ctx, resource.Request{PhysicalID: g.PhysicalID, Properties: map[string]any{"RetentionInDays": 2.0}}); err == nil {
+		t.Error("RetentionInDays 2 accepted; CloudWatch Logs refuses it")
+	}
+	if err := group.Delete(ctx, resource.Request{PhysicalID: g.PhysicalID}); err != nil {
+		t.Fatal(err)
+	}
+
+	topic := cloud.SNS().Providers()["AWS::SNS::Topic"]
+	tp, err := topic.Create(ctx, req("AWS::SNS::Topic", "Alerts", map[string]any{"DisplayName": "Alerts"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tp.PhysicalID, "arn:aws:sns:us-east-1:000000000000:Stack-Alerts-") || tp.Attributes["TopicArn"] != tp.PhysicalID {
+		t.Errorf("topic = %+v, want its ARN as Ref", tp)
+	}
+	found := false
+	for _, arn := range cloud.SNS().Topics() {
+		found = found || arn == tp.PhysicalID
+	}
+	if !found {
+		t.Errorf("topic %s is not listed by SNS", tp.PhysicalID)
+	}
+	if err := topic.Delete(ctx, resource.Request{PhysicalID: tp.PhysicalID}); err != nil {
+		t.Fatal(err)
+	}
+}
