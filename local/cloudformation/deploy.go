@@ -111,9 +111,6 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 	s := o.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if o.stopped {
-		return false // another resource failed before this one started
-	}
 	def := o.tpl.Resources[id]
 	props, perr := o.eval.Properties(id)
 	var meta any

@@ -138,11 +138,19 @@ type env struct {
 	srv    *httptest.Server
 	client *cfnsdk.Client
 	fake   *failingProviderFake
+	extra  resource.Registry
 }
 
-func newEnv(t testing.TB) *env {
+// newEnv starts a service with the inert providers, failingProviderFake
+// and any extra providers.
+func newEnv(t testing.TB, extra ...resource.Registry) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir(), fake: newFake()}
+	e := &env{t: t, dir: t.TempDir(), fake: newFake(), extra: resource.Registry{}}
+	for _, r := range extra {
+		for k, v := range r {
+			e.extra[k] = v
+		}
+	}
 	e.start()
 	t.Cleanup(e.stop)
 	return e
@@ -154,9 +162,13 @@ func (e *env) start() {
 	if err != nil {
 		e.t.Fatalf("store.Open = %v", err)
 	}
+	providers := resource.Registry{fakeType: e.fake}
+	for k, v := range e.extra {
+		providers[k] = v
+	}
 	svc, err := cloudformation.New(cloudformation.Config{
 		Store: st.Collection("cloudformation"), Region: "us-east-1", AccountID: "000000000000",
-		Providers: resource.Registry{fakeType: e.fake},
+		Providers: providers,
 	})
 	if err != nil {
 		e.t.Fatalf("cloudformation.New = %v", err)

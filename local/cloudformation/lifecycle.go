@@ -43,6 +43,9 @@ func (s *Service) runCreate(ctx context.Context, st *stackDoc, tpl *template.Tem
 		reason = o.failureReason()
 	}
 	s.finishChangeSetLocked(cs, false)
+	if !strings.HasSuffix(reason, " ") {
+		reason += ". "
+	}
 	if st.DisableRollback || st.OnFailure == "DO_NOTHING" {
 		s.setStatusLocked(st, StatusCreateFailed, reason)
 		return

@@ -228,24 +228,24 @@ type StackResource struct {
 	Attributes                                        map[string]any
 }
 
-// Stack returns the live stack named name (or the stack with that ID,
-// deleted ones included).
+// Stack returns the stack named name: the live one, else the last deleted
+// one of that name; or the stack with that ID.
 func (s *Service) Stack(name string) (Stack, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.findLocked(name)
+	st := s.findAnyLocked(name)
 	if st == nil {
 		return Stack{}, false
 	}
 	return st.snapshotForCaller(), true
 }
 
-// WaitStable waits until the stack named name (or with that ID) has no
-// operation under way and returns it. It fails when ctx ends or the stack
+// WaitStable waits until the stack named name (as [Service.Stack] finds
+// it) has no operation under way and returns it. It fails when ctx ends or the stack
 // does not exist.
 func (s *Service) WaitStable(ctx context.Context, name string) (Stack, error) {
 	s.mu.Lock()
-	st := s.findLocked(name)
+	st := s.findAnyLocked(name)
 	s.mu.Unlock()
 	if st == nil {
 		return Stack{}, fmt.Errorf("stack %s does not exist", name)
@@ -272,7 +272,7 @@ func (s *Service) WaitStable(ctx context.Context, name string) (Stack, error) {
 func (s *Service) Events(name string) ([]Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.findLocked(name)
+	st := s.findAnyLocked(name)
 	if st == nil {
 		return nil, fmt.Errorf("stack %s does not exist", name)
 	}
@@ -326,6 +326,22 @@ func (s *Service) findLocked(nameOrID string) *stackDoc {
 		return s.stacks[id]
 	}
 	return nil
+}
+
+// findAnyLocked is findLocked for Go callers: a name that has no live
+// stack finds the last deleted stack of that name, so that waiting for a
+// deletion by name works.
+func (s *Service) findAnyLocked(nameOrID string) *stackDoc {
+	if st := s.findLocked(nameOrID); st != nil {
+		return st
+	}
+	var last *stackDoc
+	for _, st := range s.stacks {
+		if st.Name == nameOrID && (last == nil || st.Created.After(last.Created)) {
+			last = st
+		}
+	}
+	return last
 }
 
 func sortedIDs[V any](m map[string]V) []string {
