@@ -129,6 +129,13 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	c.env = core.NewEnv(st, opts.Clock, opts.Region, DefaultAccountID, c.endpoint, opts.Log, c.router.lookup)
 
 	services, err := c.build(append(builtinServices(), opts.Services...))
+	if err == nil {
+		var withCF []core.Service
+		if withCF, err = c.withCloudFormation(services); err != nil {
+			closeServices(services)
+		}
+		services = withCF
+	}
 	if err != nil {
 		_ = ln.Close()
 		_ = st.Close()
