@@ -117,7 +117,7 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 	if perr == nil && def.Metadata != nil {
 		meta, perr = o.eval.Resolve(def.Metadata, "Resources."+id+".Metadata")
 	}
-	prov := s.providers[def.Type]
+	prov := s.provider(def.Type)
 	cur := o.st.Resources[id]
 	if cur == nil || cur.Status == StatusDeleteComplete {
 		r := &state{LogicalID: id, Type: def.Type, Properties: props, Deps: deps, Metadata: meta,

@@ -173,7 +173,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stackDoc) {
 			s.resourceEventLocked(st, r, StatusUpdateInProgress, "")
 			s.resourceEventLocked(st, r, StatusUpdateComplete, "")
 		case !resource.Equal(cur.Properties, old.Properties) || strings.HasSuffix(cur.Status, "_FAILED"):
-			prov := s.providers[cur.Type]
+			prov := s.provider(cur.Type)
 			if prov == nil {
 				cur.Properties = old.Properties
 				continue
@@ -362,7 +362,7 @@ func (s *Service) deleteStates(ctx context.Context, st *stackDoc, items []*state
 			_ = s.saveLocked(st)
 			return true
 		}
-		prov := s.providers[r.Type]
+		prov := s.provider(r.Type)
 		s.resourceEventLocked(st, r, StatusDeleteInProgress, "")
 		if prov == nil {
 			s.resourceEventLocked(st, r, StatusDeleteFailed, unsupported(r.Type))

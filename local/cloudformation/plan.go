@@ -316,7 +316,7 @@ func outputsKey(outs []template.ResolvedOutput) []template.ResolvedOutput {
 // resource not yet made), with one detail per changed top-level property.
 func (s *Service) modification(cur *state, props map[string]any, perr error, deps []string, unknown map[string]bool) change {
 	c := change{Action: "Modify", LogicalID: cur.LogicalID, PhysicalID: cur.PhysicalID, ResourceType: cur.Type, Replacement: "False"}
-	prov := s.providers[cur.Type]
+	prov := s.provider(cur.Type)
 	if perr != nil {
 		// The properties depend on something only known once made.
 		c.Replacement, c.Scope = "Conditional", []string{"Properties"}

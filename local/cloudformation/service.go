@@ -35,6 +35,10 @@ type Config struct {
 	// Providers implement resource types. The service adds its own inert
 	// providers (see [InertProviders]) for the types Providers lacks.
 	Providers resource.Registry
+	// ProviderSource, when set, is asked once, when the first resource
+	// needs a provider, for more providers: the local cloud collects them
+	// from services that may be built after this one (see [Factory]).
+	ProviderSource func() (resource.Registry, error)
 	// Templates reads TemplateURL; nil makes TemplateURL a ValidationError.
 	Templates TemplateFetcher
 	// Log receives one line per stack operation milestone; nil discards.
@@ -51,8 +55,10 @@ type Config struct {
 type Service struct {
 	core.QueryService
 	cfg       Config
-	providers resource.Registry
 	log       logrus.FieldLogger
+
+	providersOnce sync.Once
+	providers     resource.Registry
 
 	stacksC, eventsC, changeSetsC *store.Collection
 
@@ -97,19 +103,9 @@ func New(cfg Config) (*Service, error) {
 		l.SetOutput(io.Discard)
 		log = l
 	}
-	providers := resource.Registry{}
-	for t, p := range cfg.Providers {
-		providers[t] = p
-	}
-	for t, p := range InertProviders() {
-		if _, ok := providers[t]; !ok {
-			providers[t] = p
-		}
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{
 		cfg:         cfg,
-		providers:   providers,
 		log:         log.WithField(core.FieldService, "cloudformation"),
 		stacksC:     cfg.Store.Sub("stacks"),
 		eventsC:     cfg.Store.Sub("events"),
@@ -127,6 +123,34 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// provider returns the provider of a resource type, nil when none.
+func (s *Service) provider(typ string) resource.Provider {
+	s.providersOnce.Do(func() {
+		providers := resource.Registry{}
+		for t, p := range s.cfg.Providers {
+			providers[t] = p
+		}
+		if s.cfg.ProviderSource != nil {
+			more, err := s.cfg.ProviderSource()
+			if err != nil {
+				s.log.WithError(err).Error("collecting resource providers")
+			}
+			for t, p := range more {
+				if _, ok := providers[t]; !ok {
+					providers[t] = p
+				}
+			}
+		}
+		for t, p := range InertProviders() {
+			if _, ok := providers[t]; !ok {
+				providers[t] = p
+			}
+		}
+		s.providers = providers
+	})
+	return s.providers[typ]
 }
 
 // Name returns "cloudformation", the service's SigV4 signing name.
