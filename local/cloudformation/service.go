@@ -54,8 +54,8 @@ type Config struct {
 // their lifecycle. Build it with [New]; it is safe for concurrent use.
 type Service struct {
 	core.QueryService
-	cfg       Config
-	log       logrus.FieldLogger
+	cfg Config
+	log logrus.FieldLogger
 
 	providersOnce sync.Once
 	providers     resource.Registry
