@@ -2,13 +2,17 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.6.1
 
-.PHONY: demo demo-fargate test lint bench fuzz tools
+.PHONY: demo demo-offline demo-fargate test lint bench fuzz tools
 
-## demo: provision examples/rolldie (validate, cross-compile for Lambda,
-## package, write its CloudFormation template to .sparta/), then run its state
-## machine in-process with the Go handler and print status, path and output.
+## demo: the main job on the embedded local cloud: provision examples/rolldie
+## (build, package, upload, CloudFormation change set), then execute its state
+## machine there, which runs the real Lambda binary, and print the result.
 demo:
-	$(GO) run ./examples/rolldie provision --noop
+	$(GO) run ./examples/rolldie provision --local
+	$(GO) run ./examples/rolldie execute --local --input '{}'
+
+## demo-offline: the same machine in-process, nothing deployed.
+demo-offline:
 	$(GO) run ./examples/rolldie execute --offline --input '{}'
 
 ## test: vet both sides of the build tag and run every test.
