@@ -315,3 +315,20 @@ func indexOf(list []string, prefix string) int {
 	}
 	return -1
 }
+
+// newClientFor serves svc on an httptest server for the test and returns
+// an SDK client for it.
+func newClientFor(t testing.TB, svc *cloudformation.Service) *cfnsdk.Client {
+	srv := httptest.NewServer(svc)
+	t.Cleanup(srv.Close)
+	return cfnsdk.NewFromConfig(aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", ""),
+		BaseEndpoint: aws.String(srv.URL),
+	})
+}
+
+func createFromURL(name, url string) *cfnsdk.CreateStackInput {
+	return &cfnsdk.CreateStackInput{StackName: aws.String(name), TemplateURL: aws.String(url),
+		Capabilities: []types.Capability{types.CapabilityCapabilityIam}}
+}
