@@ -27,6 +27,15 @@ type CloudFormationAPI interface {
 	DeleteChangeSet(context.Context, *cloudformation.DeleteChangeSetInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
 	DeleteStack(context.Context, *cloudformation.DeleteStackInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error)
 	CancelUpdateStack(context.Context, *cloudformation.CancelUpdateStackInput, ...func(*cloudformation.Options)) (*cloudformation.CancelUpdateStackOutput, error)
+	ContinueUpdateRollback(context.Context, *cloudformation.ContinueUpdateRollbackInput, ...func(*cloudformation.Options)) (*cloudformation.ContinueUpdateRollbackOutput, error)
+}
+
+// recreateStatuses are the states a failed or interrupted creation leaves
+// a stack in: it holds nothing worth keeping and can only be deleted, so
+// provisioning deletes it and creates it again.
+var recreateStatuses = []types.StackStatus{
+	types.StackStatusRollbackComplete, types.StackStatusRollbackFailed,
+	types.StackStatusCreateFailed, types.StackStatusDeleteFailed,
 }
 
 // Deployer deploys a template to a stack through change sets and streams
@@ -119,12 +128,24 @@ func (d *Deployer) Deploy(ctx context.Context, in DeployInput) (*DeployResult, e
 	if err != nil {
 		return nil, err
 	}
-	if stack != nil && stack.StackStatus == types.StackStatusRollbackComplete {
-		d.notice(fmt.Sprintf("stack %s is in ROLLBACK_COMPLETE from a failed creation: deleting it before creating it again", in.StackName))
+	if stack != nil && slices.Contains(recreateStatuses, stack.StackStatus) {
+		d.notice(fmt.Sprintf("stack %s is in %s from a failed creation: deleting it before creating it again", in.StackName, stack.StackStatus))
 		if err := d.deleteAndWait(ctx, in.StackName); err != nil {
 			return nil, err
 		}
 		stack, res.Recreated = nil, true
+	}
+	if stack != nil && stack.StackStatus == types.StackStatusUpdateRollbackFailed {
+		d.notice(fmt.Sprintf("stack %s is in UPDATE_ROLLBACK_FAILED: continuing its rollback before updating it", in.StackName))
+		if _, err := d.API.ContinueUpdateRollback(ctx, &cloudformation.ContinueUpdateRollbackInput{StackName: aws.String(in.StackName)}); err != nil {
+			return nil, fmt.Errorf("continuing the rollback of stack %s: %w", in.StackName, err)
+		}
+		if stack, _, err = d.wait(ctx, in.StackName, time.Now().Add(-2*time.Second), 0, false); err != nil {
+			return nil, err
+		}
+		if stack.StackStatus != types.StackStatusUpdateRollbackComplete {
+			return nil, failure(in.StackName, stack, nil)
+		}
 	}
 	changeSetType := types.ChangeSetTypeUpdate
 	res.Operation = "UPDATE"
