@@ -3,6 +3,7 @@ package cfn
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 )
 
 // Intrinsic helpers that read as the CloudFormation they produce. Like
@@ -40,4 +41,15 @@ func encode(v any) string {
 		panic("cfn: encoding an intrinsic of strings cannot fail: " + err.Error())
 	}
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// GetAZs lists the availability zones of region ("" means the stack's).
+func GetAZs(region string) string { return encode(map[string]any{"Fn::GetAZs": region}) }
+
+// Select picks element index of list, where list is itself an intrinsic
+// (GetAZs, Split...) that CloudFormation expands to a list. Passing it
+// wrapped in a one-element list, as goformation's Select with []string does,
+// would select from that wrapper instead.
+func Select(index int, list string) string {
+	return encode(map[string]any{"Fn::Select": []any{strconv.Itoa(index), list}})
 }

@@ -98,7 +98,7 @@ func (c *FargateCluster) resources(image string, values map[string]any) map[stri
 		out[id] = &ec2.Subnet{
 			VpcId:               cfn.Ref(vpc),
 			CidrBlock:           cloudformation.String(fmt.Sprintf("10.0.%d.0/24", i)),
-			AvailabilityZone:    cloudformation.String(cloudformation.Select(fmt.Sprint(i), []string{cloudformation.GetAZs("")})),
+			AvailabilityZone:    cloudformation.String(cfn.Select(i, cfn.GetAZs(""))),
 			MapPublicIpOnLaunch: cloudformation.Bool(true),
 		}
 		out[c.associationID(i)] = &ec2.SubnetRouteTableAssociation{SubnetId: cfn.Ref(id), RouteTableId: cfn.Ref(c.RouteTableID())}

@@ -39,6 +39,13 @@ type RoleChecker interface {
 
 var _ RoleChecker = (*iam.Service)(nil)
 
+// ECSRunner runs an ECS task to completion, as the local ECS service does:
+// the state's resolved Parameters in, the stopped task out. A failed task
+// is an error with ErrorName and ErrorCause, so Retry and Catch match it.
+type ECSRunner interface {
+	RunTaskSync(ctx context.Context, parameters map[string]any) (map[string]any, error)
+}
+
 // Publisher publishes to an SNS topic, as the local SNS service does.
 type Publisher interface {
 	Publish(ctx context.Context, topicARN, subject, message string) (messageID string, err error)
@@ -55,6 +62,8 @@ type Config struct {
 	Lambda LambdaInvoker
 	// SNS runs sns:publish tasks; nil fails them with States.Runtime.
 	SNS Publisher
+	// ECS runs ecs:runTask.sync tasks; nil fails them with States.Runtime.
+	ECS ECSRunner
 	// IAM enforces machine roles: the trust policy on CreateStateMachine
 	// and UpdateStateMachine, the role's policies before every task; an
 	// *iam.Service is one. Nil disables enforcement, for embedders that

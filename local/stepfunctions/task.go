@@ -18,6 +18,7 @@ import (
 const (
 	resourceLambdaInvoke = "arn:aws:states:::lambda:invoke"
 	resourceSNSPublish   = "arn:aws:states:::sns:publish"
+	resourceECSRunSync   = "arn:aws:states:::ecs:runTask.sync"
 	suffixWaitForToken   = ".waitForTaskToken"
 )
 
@@ -42,10 +43,12 @@ func (s *Service) invoker(r *run) func(ctx context.Context, req *engine.TaskRequ
 			return s.lambdaInvokeTask(ctx, r, req)
 		case base == resourceSNSPublish:
 			return s.snsPublishTask(ctx, r, req)
+		case req.Resource == resourceECSRunSync:
+			return s.ecsRunTaskSync(ctx, r, req)
 		}
 		return nil, &engine.TaskError{Name: engine.ErrRuntime, Cause: fmt.Sprintf(
-			"The resource '%s' of state '%s' is not supported by the local cloud, which runs Lambda functions (function ARNs and %s) and %s; run this machine on AWS",
-			req.Resource, req.StateName, resourceLambdaInvoke, resourceSNSPublish)}
+			"The resource '%s' of state '%s' is not supported by the local cloud, which runs Lambda functions (function ARNs and %s), %s and %s; run this machine on AWS",
+			req.Resource, req.StateName, resourceLambdaInvoke, resourceSNSPublish, resourceECSRunSync)}
 	}
 }
 
@@ -249,4 +252,37 @@ func (s *Service) snsPublishTask(ctx context.Context, r *run, req *engine.TaskRe
 		},
 		"SdkResponseMetadata": map[string]any{"RequestId": core.NewRequestID()},
 	}, nil
+}
+
+// ecsRunTaskSync runs arn:aws:states:::ecs:runTask.sync: the role must
+// allow ecs:RunTask on the task definition, then the task runs to its end
+// and the stopped task is the result.
+// See https://docs.aws.amazon.com/step-functions/latest/dg/connect-ecs.html.
+func (s *Service) ecsRunTaskSync(ctx context.Context, r *run, req *engine.TaskRequest) (any, error) {
+	if s.cfg.ECS == nil {
+		return nil, &engine.TaskError{Name: engine.ErrRuntime, Cause: fmt.Sprintf("state '%s': this local cloud runs no ECS service", req.StateName)}
+	}
+	params, ok := req.Input.(map[string]any)
+	if !ok {
+		return nil, &engine.TaskError{Name: engine.ErrRuntime, Cause: fmt.Sprintf("state '%s': ecs:runTask.sync needs Parameters with Cluster and TaskDefinition", req.StateName)}
+	}
+	// The engine's values hold json.Number; ECS decodes plain JSON.
+	var plain map[string]any
+	raw, err := json.Marshal(params)
+	if err == nil {
+		err = json.Unmarshal(raw, &plain)
+	}
+	if err != nil {
+		return nil, &engine.TaskError{Name: engine.ErrRuntime, Cause: fmt.Sprintf("state '%s': %v", req.StateName, err)}
+	}
+	taskDef, _ := plain["TaskDefinition"].(string)
+	if err := s.authorize(r, "ecs:RunTask", taskDef, ecsDenied); err != nil {
+		return nil, err
+	}
+	return s.cfg.ECS.RunTaskSync(ctx, plain)
+}
+
+func ecsDenied(ad *iam.AccessDeniedError) error {
+	return &engine.TaskError{Name: "ECS.AccessDeniedException", Cause: fmt.Sprintf(
+		"%s (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: %s; Proxy: null)", ad, core.NewRequestID())}
 }

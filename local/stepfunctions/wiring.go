@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/ecs"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/sns"
@@ -23,6 +24,7 @@ func Factory(env *core.Env) (core.Service, error) {
 		AccountID: env.AccountID,
 		Lambda:    LocalLambda{Env: env},
 		SNS:       LocalSNS{Env: env},
+		ECS:       LocalECS{Env: env},
 		IAM:       &LocalIAM{Env: env},
 		Log:       env.Log.WithField(core.FieldService, "states"),
 	})
@@ -44,6 +46,19 @@ func (l LocalLambda) Invoke(ctx context.Context, fn string, payload []byte) ([]b
 		return nil, "", err
 	}
 	return res.Payload, res.FunctionError, nil
+}
+
+// LocalECS is an ECSRunner running tasks on the cloud's ECS service.
+type LocalECS struct{ Env *core.Env }
+
+// RunTaskSync runs the task through the ECS service's Go API.
+func (e LocalECS) RunTaskSync(ctx context.Context, parameters map[string]any) (map[string]any, error) {
+	svc, _ := e.Env.Lookup("ecs")
+	s, ok := svc.(*ecs.Service)
+	if !ok {
+		return nil, errors.New("the local cloud runs no ECS service")
+	}
+	return s.RunTaskSync(ctx, parameters)
 }
 
 // LocalSNS is a Publisher publishing to the cloud's SNS service.
