@@ -84,6 +84,20 @@ func TestRolldieLifecycleOnTheLocalCloud(t *testing.T) {
 	}
 	requests(t, work)
 
+	// describe --local shows what is deployed and the path just taken.
+	report := filepath.Join(work, "report.html")
+	mustRun("describe", "describe", "--out", report)
+	html, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"CREATE_COMPLETE", "SUCCEEDED", `class="dg has-path"`} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("describe --local report lacks %q", want)
+		}
+	}
+	requests(t, work)
+
 	out = mustRun("unchanged provision", "provision")
 	if !strings.Contains(out, "up to date") || !strings.Contains(out, "Code unchanged") {
 		t.Errorf("an unchanged provision did not say it was up to date:\n%s", out)

@@ -23,6 +23,7 @@ type describeFlags struct {
 	out          string
 	format       string
 	stateMachine string
+	deployed     bool
 }
 
 // describePlaceholderDigest stands in for the code's SHA-256 in artifact
@@ -54,6 +55,7 @@ func newDescribeCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command 
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "the HTML file to write (default "+DefaultWorkDir+"/<service>-describe.html)")
 	fl.StringVar(&f.format, "format", "html", "html, or print a state machine as mermaid, dot or asl")
+	fl.BoolVar(&f.deployed, "deployed", false, "also show the deployed stack's status and highlight each machine's last execution (on AWS; --local does it on the local cloud)")
 	fl.StringVar(&f.stateMachine, "state-machine", "", "with --format mermaid, dot or asl: which machine, when the service has several")
 	return cmd
 }
@@ -115,12 +117,18 @@ func describeHTML(cmd *cobra.Command, svc *serviceDefinition, cl *CommandLine, f
 	if err != nil {
 		return err
 	}
+	var opts describe.Options
+	if cl.local || f.deployed {
+		if opts, err = deployedOptions(ctx, svc, cl, entry); err != nil {
+			return err
+		}
+	}
 	var report bytes.Buffer
 	err = describe.WriteHTML(&report, describe.Service{
 		Name: svc.name, Description: svc.description, Template: tb,
 		StateMachines: stateMachines(svc), Version: Version,
 		TemplateNote: "as provision would deploy it, with placeholder code artifacts: describe builds nothing",
-	}, describe.Options{})
+	}, opts)
 	if err != nil {
 		return err
 	}

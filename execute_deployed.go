@@ -31,14 +31,10 @@ func executeDeployed(ctx context.Context, svc *serviceDefinition, cl *CommandLin
 		return nil, err
 	}
 	defer t.Close()
-	logicalID := step.StateMachineLogicalID(sm.Name())
-	res, err := cloudformation.NewFromConfig(t.cfg).DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{
-		StackName: aws.String(svc.name), LogicalResourceId: aws.String(logicalID),
-	})
+	arn, err := machineARN(ctx, t, svc.name, sm)
 	if err != nil {
-		return nil, fmt.Errorf("finding state machine %q (%s) in stack %s in %s: %w; has the service been provisioned there?", sm.Name(), logicalID, svc.name, t.where(), err)
+		return nil, err
 	}
-	arn := aws.ToString(res.StackResourceDetail.PhysicalResourceId)
 	client := sfn.NewFromConfig(t.cfg)
 	started, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(string(input))})
 	if err != nil {
@@ -73,27 +69,51 @@ func executeDeployed(ctx context.Context, svc *serviceDefinition, cl *CommandLin
 		StartDate: aws.ToTime(desc.StartDate),
 		StopDate:  aws.ToTime(desc.StopDate),
 	}
+	exec.Path, exec.Transitions, err = executionPath(ctx, client, execARN, sm)
+	if err != nil {
+		return nil, err
+	}
+	return exec, nil
+}
+
+// executionPath reads an execution's history: the top-level states it
+// entered, in order, and how many states it entered in all.
+func executionPath(ctx context.Context, client *sfn.Client, execARN string, sm *step.StateMachine) ([]string, int64, error) {
 	topLevel := map[string]bool{}
 	for _, s := range sm.States() {
 		topLevel[s.Name()] = true
 	}
+	var path []string
+	var transitions int64
 	p := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execARN)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("reading the history of %s: %w", execARN, err)
+			return nil, 0, fmt.Errorf("reading the history of %s: %w", execARN, err)
 		}
 		for _, e := range page.Events {
 			if e.StateEnteredEventDetails == nil {
 				continue
 			}
-			exec.Transitions++
+			transitions++
 			if name := aws.ToString(e.StateEnteredEventDetails.Name); topLevel[name] {
-				exec.Path = append(exec.Path, name)
+				path = append(path, name)
 			}
 		}
 	}
-	return exec, nil
+	return path, transitions, nil
+}
+
+// machineARN finds a machine of the service's stack.
+func machineARN(ctx context.Context, t *target, stack string, sm *step.StateMachine) (string, error) {
+	logicalID := step.StateMachineLogicalID(sm.Name())
+	res, err := cloudformation.NewFromConfig(t.cfg).DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{
+		StackName: aws.String(stack), LogicalResourceId: aws.String(logicalID),
+	})
+	if err != nil {
+		return "", fmt.Errorf("finding state machine %q (%s) in stack %s in %s: %w; has the service been provisioned there?", sm.Name(), logicalID, stack, t.where(), err)
+	}
+	return aws.ToString(res.StackResourceDetail.PhysicalResourceId), nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
