@@ -10,7 +10,9 @@ import (
 	sparta "github.com/sparta-go/sparta"
 )
 
-func hello(ctx context.Context) (map[string]string, error) { return map[string]string{"hello": "world"}, nil }
+func hello(ctx context.Context) (map[string]string, error) {
+	return map[string]string{"hello": "world"}, nil
+}
 
 // decorators are added by files built for the CLI only.
 var decorators []sparta.ServiceDecoratorHookHandler
