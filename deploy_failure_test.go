@@ -137,3 +137,18 @@ func TestInterruptedProvisionConverges(t *testing.T) {
 		t.Fatalf("execute after converging: %v\n%s", err, out)
 	}
 }
+
+func TestLargeTemplateDeploysFromS3(t *testing.T) {
+	work := t.TempDir()
+	t.Setenv("SPARTA_TEST_BIG_TEMPLATE", "1")
+	out, err := localCLI(t, "./testdata/badresource", work, "provision")
+	if err != nil {
+		t.Fatalf("provision of a large template: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Template is over 51,200 bytes: deploying it from S3") || !strings.Contains(out, "Stack deployed") {
+		t.Errorf("a large template was not deployed from S3:\n%s", out)
+	}
+	if n := called(requests(t, work), "PutObject"); n < 2 {
+		t.Errorf("%d objects uploaded, want the code zip and the template", n)
+	}
+}

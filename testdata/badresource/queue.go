@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"os"
+	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation/sqs"
 
@@ -15,6 +16,11 @@ func init() {
 	decorators = append(decorators, sparta.ServiceDecoratorHookFunc(func(ctx context.Context, sc *sparta.ServiceContext) error {
 		if os.Getenv("SPARTA_TEST_BAD_RESOURCE") == "1" {
 			sc.Template.Resources["Queue"] = &sqs.Queue{}
+		}
+		// Over CloudFormation's 51,200-byte inline limit, so the template
+		// must be deployed from S3 by URL.
+		if os.Getenv("SPARTA_TEST_BIG_TEMPLATE") == "1" {
+			sc.Template.Metadata["Padding"] = strings.Repeat("x", 60_000)
 		}
 		return nil
 	}))
