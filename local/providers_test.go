@@ -72,6 +72,19 @@ func TestServiceProviders(t *testing.T) {
 	if !found {
 		t.Errorf("topic %s is not listed by SNS", tp.PhysicalID)
 	}
+	subscription := cloud.SNS().Providers()["AWS::SNS::Subscription"]
+	sp, err := subscription.Create(ctx, req("AWS::SNS::Subscription", "Sub", map[string]any{
+		"TopicArn": tp.PhysicalID, "Protocol": "lambda", "Endpoint": "arn:aws:lambda:us-east-1:000000000000:function:f"}))
+	if err != nil || !strings.HasPrefix(sp.PhysicalID, tp.PhysicalID+":") {
+		t.Fatalf("subscription = %+v, %v; want an ARN under the topic's", sp, err)
+	}
+	if _, err := subscription.Create(ctx, req("AWS::SNS::Subscription", "Mail", map[string]any{
+		"TopicArn": tp.PhysicalID, "Protocol": "email", "Endpoint": "a@example.com"})); err == nil || !strings.Contains(err.Error(), "lambda") {
+		t.Errorf("an email subscription = %v, want a refusal that names what is supported", err)
+	}
+	if err := subscription.Delete(ctx, resource.Request{PhysicalID: sp.PhysicalID}); err != nil {
+		t.Fatal(err)
+	}
 	if err := topic.Delete(ctx, resource.Request{PhysicalID: tp.PhysicalID}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,13 @@ import (
 	"github.com/sparta-go/sparta/local/resource"
 )
 
-// Providers gives AWS::SNS::Topic its behaviour in the local cloud's
-// CloudFormation. (Subscriptions are not supported by the local SNS, so
-// AWS::SNS::Subscription has no provider and fails its stack clearly.)
+// Providers gives AWS::SNS::Topic and AWS::SNS::Subscription their
+// behaviour in the local cloud's CloudFormation.
 func (s *Service) Providers() map[string]resource.Provider {
-	return map[string]resource.Provider{"AWS::SNS::Topic": topicProvider{s}}
+	return map[string]resource.Provider{
+		"AWS::SNS::Topic":        topicProvider{s},
+		"AWS::SNS::Subscription": subscriptionProvider{s},
+	}
 }
 
 type topicProvider struct{ s *Service }

@@ -33,6 +33,12 @@ type Service struct {
 	topics    map[string]*topic // by ARN
 	listeners []func(Message)
 	seq       int64
+
+	// Subscriptions load once, at start, so that delivery resumes after a
+	// restart without waiting for an API call.
+	subsOnce  sync.Once
+	subsState *subscriptions
+	subsErr   error
 }
 
 var _ core.Service = (*Service)(nil)
@@ -81,12 +87,16 @@ func New(env *core.Env) (core.Service, error) {
 		Service:   "SNS",
 		Namespace: Namespace,
 		Actions: map[string]core.QueryAction{
-			"CreateTopic":        s.createTopic,
-			"DeleteTopic":        s.deleteTopic,
-			"ListTopics":         s.listTopics,
-			"Publish":            s.publish,
-			"GetTopicAttributes": s.getTopicAttributes,
-			"SetTopicAttributes": s.setTopicAttributes,
+			"CreateTopic":              s.createTopic,
+			"DeleteTopic":              s.deleteTopic,
+			"ListTopics":               s.listTopics,
+			"Publish":                  s.publish,
+			"GetTopicAttributes":       s.getTopicAttributes,
+			"SetTopicAttributes":       s.setTopicAttributes,
+			"Subscribe":                s.subscribe,
+			"Unsubscribe":              s.unsubscribe,
+			"ListSubscriptions":        s.listSubscriptions,
+			"ListSubscriptionsByTopic": s.listSubscriptionsByTopic,
 		},
 	}
 	err := s.topicsColl().Scan(func(name string, raw json.RawMessage) error {
@@ -99,6 +109,9 @@ func New(env *core.Env) (core.Service, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sns: reloading state: %w", err)
+	}
+	if _, err := s.subs(); err != nil {
+		return nil, fmt.Errorf("sns: reloading subscriptions: %w", err)
 	}
 	return s, nil
 }
