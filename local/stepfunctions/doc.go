@@ -48,9 +48,9 @@
 // refuse a role that does not trust states.amazonaws.com (or its regional
 // form) with AWS's AccessDeniedException message.
 //
-// Because tasks fail through the engine's public TaskError, the
-// States.Runtime failures above can be caught by a Catch on States.ALL,
-// where AWS's cannot.
+// The States.Runtime failures above fail the execution past any Retry or
+// Catch on States.ALL, as on AWS: the engine treats a task error named
+// States.Runtime as fatal.
 //
 // # Durability
 //

@@ -98,7 +98,9 @@ func classify(err error) *failure {
 	if errors.As(err, &caused) {
 		cause = caused.ErrorCause()
 	}
-	return &failure{name: name, cause: cause}
+	// States.Runtime is fatal whoever raises it: an embedder that cannot run
+	// a resource fails the execution as AWS does, past any States.ALL.
+	return &failure{name: name, cause: cause, fatal: name == ErrRuntime}
 }
 
 // CompileError reports one problem in a definition, naming the state and the
