@@ -2,9 +2,7 @@ package ecr
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/sparta-go/sparta/local/core"
@@ -28,7 +26,7 @@ var _ resource.Provider = repositoryProvider{}
 func (p repositoryProvider) Create(_ context.Context, req resource.Request) (resource.Result, error) {
 	name, _ := req.Properties["RepositoryName"].(string)
 	if name == "" {
-		name = physicalName(req.StackName, req.LogicalID)
+		name = strings.ToLower(resource.PhysicalName(req.StackName, req.LogicalID, 256)) // ECR names are lower-case
 	}
 	mut, _ := req.Properties["ImageTagMutability"].(string)
 	r, err := p.s.CreateRepository(CreateRepositoryInput{RepositoryName: name, ImageTagMutability: mut})
@@ -79,16 +77,4 @@ func result(r Repository) resource.Result {
 		PhysicalID: r.RepositoryName,
 		Attributes: map[string]any{"Arn": r.RepositoryArn, "RepositoryUri": r.RepositoryURI},
 	}
-}
-
-// physicalName is CloudFormation's generated name, lowercased as ECR
-// requires: stack-logicalid-random.
-func physicalName(stack, logicalID string) string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := strings.ToLower(fmt.Sprintf("%s-%s-%x", stack, logicalID, b))
-	if len(name) > 256 {
-		name = name[len(name)-256:]
-	}
-	return name
 }

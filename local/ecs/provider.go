@@ -2,8 +2,6 @@ package ecs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +29,7 @@ var _ resource.Provider = clusterProvider{}
 func (p clusterProvider) Create(_ context.Context, req resource.Request) (resource.Result, error) {
 	name, _ := req.Properties["ClusterName"].(string)
 	if name == "" {
-		name = physicalName(req.StackName, req.LogicalID)
+		name = resource.PhysicalName(req.StackName, req.LogicalID, 255)
 	}
 	c, err := p.s.CreateCluster(name)
 	if err != nil {
@@ -79,7 +77,7 @@ func (p taskDefinitionProvider) Create(_ context.Context, req resource.Request) 
 		return resource.Result{}, fmt.Errorf("properties of %s: %w", req.LogicalID, err)
 	}
 	if def.Family == "" {
-		def.Family = physicalName(req.StackName, req.LogicalID)
+		def.Family = resource.PhysicalName(req.StackName, req.LogicalID, 255)
 	}
 	out, err := p.s.RegisterTaskDefinition(def)
 	if err != nil {
@@ -105,16 +103,4 @@ func (p taskDefinitionProvider) Delete(_ context.Context, req resource.Request) 
 // RequiresReplacement: every property of a task definition replaces it.
 func (taskDefinitionProvider) RequiresReplacement(old, new map[string]any) bool {
 	return !resource.Equal(old, new)
-}
-
-// physicalName is CloudFormation's generated name: stack-logicalID-RANDOM,
-// within ECS's 255 characters.
-func physicalName(stack, logicalID string) string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := fmt.Sprintf("%s-%s-%s", stack, logicalID, hex.EncodeToString(b))
-	if len(name) > 255 {
-		name = name[len(name)-255:]
-	}
-	return name
 }

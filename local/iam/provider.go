@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +34,7 @@ func (p roleProvider) Create(_ context.Context, req resource.Request) (resource.
 		return resource.Result{}, err
 	}
 	if in.RoleName == "" {
-		in.RoleName = PhysicalName(req.StackName, req.LogicalID, 64)
+		in.RoleName = resource.PhysicalName(req.StackName, req.LogicalID, 64)
 	}
 	r, err := p.s.CreateRole(in)
 	if err != nil {
@@ -167,7 +166,7 @@ type policyProvider struct{ s *Service }
 var _ resource.Provider = policyProvider{}
 
 func (p policyProvider) Create(_ context.Context, req resource.Request) (resource.Result, error) {
-	return p.put(req, PhysicalName(req.StackName, req.LogicalID, 64))
+	return p.put(req, resource.PhysicalName(req.StackName, req.LogicalID, 64))
 }
 
 func (p policyProvider) Update(_ context.Context, req resource.Request) (resource.Result, error) {
@@ -259,39 +258,4 @@ func unprefixed(err error) string {
 		return m.Reason
 	}
 	return err.Error()
-}
-
-// PhysicalName returns a name the way CloudFormation generates one for a
-// resource without an explicit name: stack-logicalID-RANDOM, with the stack
-// name and logical ID shortened so that the whole fits in max characters.
-func PhysicalName(stack, logicalID string, max int) string {
-	suffix := randomSuffix(12)
-	budget := max - len(suffix) - 2
-	if budget < 2 {
-		return suffix[:max]
-	}
-	// Give the logical ID at least half of the budget, the stack the rest,
-	// as CloudFormation keeps both recognizable.
-	if len(stack)+len(logicalID) > budget {
-		half := budget / 2
-		if len(logicalID) > half && len(stack) > budget-half {
-			stack, logicalID = stack[:budget-half], logicalID[:half]
-		} else if len(logicalID) > half {
-			logicalID = logicalID[:budget-len(stack)]
-		} else {
-			stack = stack[:budget-len(logicalID)]
-		}
-	}
-	return stack + "-" + logicalID + "-" + suffix
-}
-
-// randomSuffix returns n random letters and digits.
-func randomSuffix(n int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }

@@ -179,16 +179,6 @@ func TestRoleProviderValidation(t *testing.T) {
 	}
 }
 
-func TestPhysicalName(t *testing.T) {
-	long := strings.Repeat("S", 100)
-	for _, tt := range []struct{ stack, logical string }{{"a", "b"}, {long, "Role"}, {"stack", long}, {long, long}} {
-		got := iam.PhysicalName(tt.stack, tt.logical, 64)
-		if len(got) > 64 || strings.Count(got, "-") < 2 {
-			t.Errorf("PhysicalName(%d chars, %d chars) = %q (%d chars)", len(tt.stack), len(tt.logical), got, len(got))
-		}
-	}
-}
-
 func TestQueryAPI(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	defer st.Close()

@@ -2,11 +2,9 @@ package lambda
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,22 +32,6 @@ var (
 	_ resource.Provider = versionProvider{}
 	_ resource.Provider = aliasProvider{}
 )
-
-// physicalName makes a name the way CloudFormation does for resources
-// without one: stack-LogicalID-RANDOM, the first part shortened to fit max.
-func physicalName(stack, logicalID string, max int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	suffix := make([]byte, 12)
-	for i := range suffix {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		suffix[i] = alphabet[n.Int64()]
-	}
-	base := stack + "-" + logicalID
-	if len(base) > max-len(suffix)-1 {
-		base = base[:max-len(suffix)-1]
-	}
-	return base + "-" + string(suffix)
-}
 
 // Property readers: the engine hands over JSON-shaped values.
 
@@ -215,7 +197,7 @@ func functionInput(name string, props map[string]any) (CreateFunctionInput, erro
 func (p functionProvider) Create(ctx context.Context, req resource.Request) (resource.Result, error) {
 	name := propString(req.Properties, "FunctionName")
 	if name == "" {
-		name = physicalName(req.StackName, req.LogicalID, 64)
+		name = resource.PhysicalName(req.StackName, req.LogicalID, 64)
 	}
 	in, err := functionInput(name, req.Properties)
 	if err != nil {
@@ -420,7 +402,7 @@ type permissionProvider struct{ s *Service }
 
 func (p permissionProvider) Create(ctx context.Context, req resource.Request) (resource.Result, error) {
 	props := req.Properties
-	sid := physicalName(req.StackName, req.LogicalID, 100)
+	sid := resource.PhysicalName(req.StackName, req.LogicalID, 100)
 	_, err := p.s.AddPermission(ctx, AddPermissionInput{
 		FunctionName:        propString(props, "FunctionName"),
 		StatementID:         sid,

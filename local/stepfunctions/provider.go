@@ -226,7 +226,9 @@ func validationError(format string, args ...any) error {
 
 // generatedName is the name CloudFormation gives a machine without
 // StateMachineName: the logical ID and 12 random characters, within the
-// 80-character limit.
+// 80-character limit. It differs on purpose from resource.PhysicalName:
+// CloudFormation leaves the stack name out of state machine names and
+// draws the suffix from mixed-case letters.
 func generatedName(logicalID string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, 12)
