@@ -51,7 +51,7 @@ func ValidateTemplate(rendered []byte) error {
 		return r || p || slices.Contains(pseudoParameters, name)
 	}
 	check := func(where string, node any) {
-		walkIntrinsics(node, func(fn string, arg any) {
+		WalkIntrinsics(node, func(fn string, arg any) {
 			switch fn {
 			case "Ref":
 				if s, ok := arg.(string); ok && !known(s) {
@@ -97,7 +97,7 @@ func ValidateTemplate(rendered []byte) error {
 		}
 		where := fmt.Sprintf("resource %s (%v)", id, r["Type"])
 		check(where, r["Properties"])
-		for _, dep := range dependsOn(r["DependsOn"]) {
+		for _, dep := range DependsOn(r["DependsOn"]) {
 			if _, ok := resources[dep]; !ok {
 				errs = append(errs, fmt.Errorf("%s: DependsOn %q, which is not a resource of the template", where, dep))
 			}
@@ -108,51 +108,4 @@ func ValidateTemplate(rendered []byte) error {
 		check("output "+id, outputs[id])
 	}
 	return errors.Join(errs...)
-}
-
-func dependsOn(v any) []string {
-	switch d := v.(type) {
-	case string:
-		return []string{d}
-	case []any:
-		var out []string
-		for _, x := range d {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// walkIntrinsics calls visit for every single-key map whose key is Ref or
-// starts with Fn::, anywhere in node.
-func walkIntrinsics(node any, visit func(fn string, arg any)) {
-	switch n := node.(type) {
-	case map[string]any:
-		if len(n) == 1 {
-			for k, v := range n {
-				if k == "Ref" || strings.HasPrefix(k, "Fn::") {
-					visit(k, v)
-				}
-			}
-		}
-		for _, k := range sortedMapKeys(n) {
-			walkIntrinsics(n[k], visit)
-		}
-	case []any:
-		for _, v := range n {
-			walkIntrinsics(v, visit)
-		}
-	}
-}
-
-func sortedMapKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/sparta-go/sparta/cfn"
 )
 
 // The stack diagram: one node per template resource, an edge wherever a
@@ -97,46 +99,24 @@ func references(r resource, ids map[string]bool) []reference {
 			out = append(out, reference{to, kind, attr})
 		}
 	}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if len(x) == 1 {
-				for fn, arg := range x {
-					switch fn {
-					case "Ref":
-						s, _ := arg.(string)
-						add(s, edgeRef, "")
-						return
-					case "Fn::GetAtt":
-						id, attr := getAtt(arg)
-						add(id, edgeGetAtt, attr)
-						return
-					case "Fn::Sub":
-						s, vars := subArgs(arg)
-						for _, m := range subRef.FindAllStringSubmatch(s, -1) {
-							if !vars[m[1]] {
-								add(m[1], edgeSub, m[2])
-							}
-						}
-						if list, ok := arg.([]any); ok && len(list) > 1 {
-							walk(list[1])
-						}
-						return
-					}
+	cfn.WalkIntrinsics(r.props, func(fn string, arg any) {
+		switch fn {
+		case "Ref":
+			s, _ := arg.(string)
+			add(s, edgeRef, "")
+		case "Fn::GetAtt":
+			id, attr := getAtt(arg)
+			add(id, edgeGetAtt, attr)
+		case "Fn::Sub":
+			s, vars := subArgs(arg)
+			for _, m := range subRef.FindAllStringSubmatch(s, -1) {
+				if !vars[m[1]] {
+					add(m[1], edgeSub, m[2])
 				}
 			}
-			for _, k := range sortedKeys(x) {
-				walk(x[k])
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
 		}
-	}
-	walk(r.props)
-	for _, d := range dependsOn(r.raw["DependsOn"]) {
+	})
+	for _, d := range cfn.DependsOn(r.raw["DependsOn"]) {
 		add(d, edgeDepends, "")
 	}
 	return out
@@ -176,22 +156,6 @@ func subArgs(arg any) (string, map[string]bool) {
 		return s, vars
 	}
 	return "", nil
-}
-
-func dependsOn(v any) []string {
-	switch d := v.(type) {
-	case string:
-		return []string{d}
-	case []any:
-		var out []string
-		for _, x := range d {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // edgeStrength orders the kinds of reference between the same two
