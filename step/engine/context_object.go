@@ -1,12 +1,12 @@
 package engine
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sparta-go/sparta/step/internal/intrinsic"
 )
 
 // The context object ($$ in JSONPath, $states.context in JSONata).
@@ -78,24 +78,8 @@ func (e *Execution) uuid() string {
 	return newUUID()
 }
 
-// newUUID returns a random version 4 UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
-}
+// newUUID returns a random version 4 UUID: the one States.UUID returns.
+func newUUID() string { return intrinsic.NewUUID() }
 
 // mapItem is $$.Map.Item while a Map state builds an iteration's input.
 type mapItem struct {

@@ -176,6 +176,11 @@ func evalUUID(_ *Call, _ []any, env *Env) (any, error) {
 	if env.UUID != nil {
 		return env.UUID(), nil
 	}
+	return NewUUID(), nil
+}
+
+// NewUUID returns a random version 4 UUID, as RFC 9562 defines it.
+func NewUUID() string {
 	var u [16]byte
 	_, _ = rand.Read(u[:])  // crypto/rand.Read never fails (Go 1.24+)
 	u[6] = u[6]&0x0f | 0x40 // version 4
@@ -190,5 +195,5 @@ func evalUUID(_ *Call, _ []any, env *Env) (any, error) {
 	hex.Encode(b[19:23], u[8:10])
 	b[23] = '-'
 	hex.Encode(b[24:], u[10:])
-	return string(b[:]), nil
+	return string(b[:])
 }
