@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sparta-go/sparta/local/cloudformation/template"
+	"github.com/sparta-go/sparta/local/store"
 )
 
 // load reads stacks and change sets from the store and ends the operations
@@ -13,11 +14,7 @@ import (
 func (s *Service) load() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err := s.stacksC.Scan(func(key string, raw json.RawMessage) error {
-		var st stackDoc
-		if err := json.Unmarshal(raw, &st); err != nil {
-			return fmt.Errorf("reading stack %s: %w", key, err)
-		}
+	err := store.ScanAs(s.stacksC, "reading stack", func(key string, st stackDoc) error {
 		if st.Resources == nil {
 			st.Resources = map[string]*state{}
 		}
@@ -30,11 +27,7 @@ func (s *Service) load() error {
 	if err != nil {
 		return fmt.Errorf("loading CloudFormation stacks: %w", err)
 	}
-	err = s.changeSetsC.Scan(func(key string, raw json.RawMessage) error {
-		var cs changeSetDoc
-		if err := json.Unmarshal(raw, &cs); err != nil {
-			return fmt.Errorf("reading change set %s: %w", key, err)
-		}
+	err = store.ScanAs(s.changeSetsC, "reading change set", func(key string, cs changeSetDoc) error {
 		s.changeSets[cs.ID] = &cs
 		return nil
 	})

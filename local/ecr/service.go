@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -89,11 +88,7 @@ func New(env *core.Env) (core.Service, error) {
 	if s.password, err = s.loadPassword(); err != nil {
 		return nil, fmt.Errorf("ecr: %w", err)
 	}
-	err = s.reposColl().Scan(func(name string, raw json.RawMessage) error {
-		var r repository
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return fmt.Errorf("repository %s: %w", name, err)
-		}
+	err = store.ScanAs(s.reposColl(), "repository", func(name string, r repository) error {
 		if r.Images == nil {
 			r.Images = map[string]*image{}
 		}

@@ -101,22 +101,14 @@ func (s *Service) Close() error {
 func (s *Service) coll(name string) *store.Collection { return s.env.Store.Collection("ecs", name) }
 
 func (s *Service) reload() error {
-	err := s.coll("clusters").Scan(func(k string, raw json.RawMessage) error {
-		var c Cluster
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return fmt.Errorf("cluster %s: %w", k, err)
-		}
+	err := store.ScanAs(s.coll("clusters"), "cluster", func(k string, c Cluster) error {
 		s.clusters[k] = &c
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	err = s.coll("taskDefinitions").Scan(func(k string, raw json.RawMessage) error {
-		var defs []*TaskDefinition
-		if err := json.Unmarshal(raw, &defs); err != nil {
-			return fmt.Errorf("task definition %s: %w", k, err)
-		}
+	err = store.ScanAs(s.coll("taskDefinitions"), "task definition", func(k string, defs []*TaskDefinition) error {
 		s.families[k] = defs
 		return nil
 	})

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -128,11 +127,7 @@ func New(cfg Config) (*Service, error) {
 		attached: map[string]*attachedEntry{},
 		warned:   map[string]bool{},
 	}
-	err := s.roles.Scan(func(key string, raw json.RawMessage) error {
-		var r Role
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return fmt.Errorf("iam: role %s: %w", key, err)
-		}
+	err := store.ScanAs(s.roles, "iam: role", func(key string, r Role) error {
 		e, err := newRoleEntry(r)
 		if err != nil {
 			return fmt.Errorf("iam: role %s: %w", key, err)
@@ -143,11 +138,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.policies.Scan(func(key string, raw json.RawMessage) error {
-		var p AttachedPolicy
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return fmt.Errorf("iam: policy %s: %w", key, err)
-		}
+	err = store.ScanAs(s.policies, "iam: policy", func(key string, p AttachedPolicy) error {
 		doc, err := ParsePolicy(p.Document)
 		if err != nil {
 			return fmt.Errorf("iam: policy %s: %w", key, err)

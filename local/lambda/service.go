@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -185,11 +184,7 @@ func New(cfg Config) (*Service, error) {
 
 // load reads every stored function into memory.
 func (s *Service) load() error {
-	return s.functions.Scan(func(name string, raw json.RawMessage) error {
-		var f function
-		if err := json.Unmarshal(raw, &f); err != nil {
-			return fmt.Errorf("lambda: reloading function %s: %w", name, err)
-		}
+	return store.ScanAs(s.functions, "lambda: reloading function", func(name string, f function) error {
 		s.fns[name] = &f
 		return nil
 	})

@@ -54,11 +54,7 @@ func New(env *core.Env) (core.Service, error) {
 			"FilterLogEvents":       s.filterLogEvents,
 		},
 	}
-	err := s.groupsColl().Scan(func(name string, raw json.RawMessage) error {
-		var m groupMeta
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("log group %s: %w", name, err)
-		}
+	err := store.ScanAs(s.groupsColl(), "log group", func(name string, m groupMeta) error {
 		s.groups[name] = &group{meta: m}
 		return nil
 	})
@@ -91,11 +87,7 @@ func (s *Service) groupLocked(name string) (*group, error) {
 	}
 	if g.streams == nil {
 		streams := map[string]*stream{}
-		err := s.streamsColl(name).Scan(func(key string, raw json.RawMessage) error {
-			var m streamMeta
-			if err := json.Unmarshal(raw, &m); err != nil {
-				return fmt.Errorf("log stream %s: %w", key, err)
-			}
+		err := store.ScanAs(s.streamsColl(name), "log stream", func(key string, m streamMeta) error {
 			streams[m.Name] = &stream{meta: m}
 			return nil
 		})

@@ -62,11 +62,7 @@ func (s *Service) partsColl(id string) *store.Collection {
 }
 
 func (s *Service) loadUploads() error {
-	return s.uploadsColl().Scan(func(id string, raw json.RawMessage) error {
-		var m uploadMeta
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("multipart upload %s: %w", id, err)
-		}
+	return store.ScanAs(s.uploadsColl(), "multipart upload", func(id string, m uploadMeta) error {
 		s.uploads[id] = &upload{meta: m}
 		return nil
 	})

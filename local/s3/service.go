@@ -3,7 +3,6 @@ package s3
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -49,11 +48,7 @@ func New(env *core.Env) (core.Service, error) {
 		buckets: map[string]*bucket{},
 		uploads: map[string]*upload{},
 	}
-	err := s.bucketsColl().Scan(func(name string, raw json.RawMessage) error {
-		var m bucketMeta
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("bucket %s: %w", name, err)
-		}
+	err := store.ScanAs(s.bucketsColl(), "bucket", func(name string, m bucketMeta) error {
 		s.buckets[name] = &bucket{meta: m}
 		return nil
 	})

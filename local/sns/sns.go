@@ -99,11 +99,7 @@ func New(env *core.Env) (core.Service, error) {
 			"ListSubscriptionsByTopic": s.listSubscriptionsByTopic,
 		},
 	}
-	err := s.topicsColl().Scan(func(name string, raw json.RawMessage) error {
-		var m topicMeta
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("topic %s: %w", name, err)
-		}
+	err := store.ScanAs(s.topicsColl(), "topic", func(name string, m topicMeta) error {
 		s.topics[m.ARN] = &topic{meta: m}
 		return nil
 	})

@@ -344,11 +344,7 @@ func (r *run) flush(hist *store.Collection) {
 func (s *Service) recoverInterrupted() error {
 	var markers []runningMarker
 	var arns []string
-	err := s.runningC.Scan(func(arn string, raw json.RawMessage) error {
-		var m runningMarker
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("stepfunctions: running marker %s: %w", arn, err)
-		}
+	err := store.ScanAs(s.runningC, "stepfunctions: running marker", func(arn string, m runningMarker) error {
 		markers, arns = append(markers, m), append(arns, arn)
 		return nil
 	})

@@ -3,7 +3,6 @@ package stepfunctions
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -72,11 +71,7 @@ type UpdateStateMachineInput struct {
 }
 
 func (s *Service) loadMachines() error {
-	return s.machinesC.Scan(func(key string, raw json.RawMessage) error {
-		var sm StateMachine
-		if err := json.Unmarshal(raw, &sm); err != nil {
-			return fmt.Errorf("stepfunctions: state machine %s: %w", key, err)
-		}
+	return store.ScanAs(s.machinesC, "stepfunctions: state machine", func(key string, sm StateMachine) error {
 		prog, err := engine.Compile([]byte(sm.Definition))
 		if err != nil {
 			// The engine may have grown stricter since the machine was

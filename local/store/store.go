@@ -215,6 +215,18 @@ func (c *Collection) Scan(fn func(key string, raw json.RawMessage) error) error 
 	return nil
 }
 
+// ScanAs is Scan with each document decoded into a T. A document that does
+// not decode stops the scan with an error naming it: "<what> <key>: ...".
+func ScanAs[T any](c *Collection, what string, fn func(key string, v T) error) error {
+	return c.Scan(func(key string, raw json.RawMessage) error {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("%s %s: %w", what, key, err)
+		}
+		return fn(key, v)
+	})
+}
+
 // Keys returns the keys of the collection's documents, sorted.
 func (c *Collection) Keys() ([]string, error) {
 	var keys []string

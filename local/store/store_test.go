@@ -291,3 +291,30 @@ func FuzzEscapeRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func TestScanAs(t *testing.T) {
+	c := open(t, t.TempDir()).Collection("svc", "things")
+	for _, k := range []string{"b", "a"} {
+		if err := c.Put(k, doc{Name: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	err := store.ScanAs(c, "thing", func(key string, d doc) error {
+		got = append(got, key+"="+d.Name)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ScanAs = %v", err)
+	}
+	if diff := cmp.Diff([]string{"a=a", "b=b"}, got); diff != "" {
+		t.Errorf("ScanAs visited (-want +got):\n%s", diff)
+	}
+	if err := c.Put("c", "not a doc"); err != nil {
+		t.Fatal(err)
+	}
+	err = store.ScanAs(c, "thing", func(string, doc) error { return nil })
+	if err == nil || !strings.HasPrefix(err.Error(), "thing c: ") {
+		t.Errorf("ScanAs over an undecodable document = %v, want an error starting with %q", err, "thing c: ")
+	}
+}
