@@ -107,6 +107,17 @@ func (s *Service) get(name string) (*function, error) {
 	return f, nil
 }
 
+// lookup finds the function that ref (a name or ARN, unqualified or not)
+// names. The caller holds s.mu.
+func (s *Service) lookup(ref string) (string, *function, error) {
+	name, _, err := s.parseRef(ref)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := s.get(name)
+	return name, f, err
+}
+
 // put persists f under name and makes it current.
 func (s *Service) put(name string, f *function) error {
 	if err := s.functions.Put(name, f); err != nil {
@@ -604,13 +615,9 @@ func (s *Service) ListFunctions(_ context.Context, allVersions bool) []FunctionC
 
 // SetTags replaces a function's tags (CloudFormation's Tags property).
 func (s *Service) SetTags(_ context.Context, ref string, tags map[string]string) error {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := s.get(name)
+	name, f, err := s.lookup(ref)
 	if err != nil {
 		return err
 	}

@@ -47,13 +47,9 @@ func sameRelease(a, b version) bool {
 // must match $LATEST's CodeSha256, as Lambda checks it.
 // See https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html
 func (s *Service) PublishVersion(_ context.Context, ref, description, codeSHA256 string) (FunctionConfiguration, error) {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return FunctionConfiguration{}, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := s.get(name)
+	name, f, err := s.lookup(ref)
 	if err != nil {
 		return FunctionConfiguration{}, err
 	}
@@ -71,13 +67,9 @@ func (s *Service) PublishVersion(_ context.Context, ref, description, codeSHA256
 
 // ListVersions returns $LATEST and the published versions of a function.
 func (s *Service) ListVersions(_ context.Context, ref string) ([]FunctionConfiguration, error) {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return nil, err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, err := s.get(name)
+	_, f, err := s.lookup(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -176,13 +168,9 @@ func (s *Service) putAlias(in CreateAliasInput, create bool) (AliasConfiguration
 
 // GetAlias returns an alias.
 func (s *Service) GetAlias(_ context.Context, ref, alias string) (AliasConfiguration, error) {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return AliasConfiguration{}, err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, err := s.get(name)
+	name, f, err := s.lookup(ref)
 	if err != nil {
 		return AliasConfiguration{}, err
 	}
@@ -195,13 +183,9 @@ func (s *Service) GetAlias(_ context.Context, ref, alias string) (AliasConfigura
 
 // ListAliases returns a function's aliases by name.
 func (s *Service) ListAliases(_ context.Context, ref string) ([]AliasConfiguration, error) {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return nil, err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, err := s.get(name)
+	_, f, err := s.lookup(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -215,13 +199,9 @@ func (s *Service) ListAliases(_ context.Context, ref string) ([]AliasConfigurati
 
 // DeleteAlias deletes an alias; a missing one is not an error, as on AWS.
 func (s *Service) DeleteAlias(_ context.Context, ref, alias string) error {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := s.get(name)
+	name, f, err := s.lookup(ref)
 	if err != nil {
 		return err
 	}
@@ -280,13 +260,9 @@ func (s *Service) PutFunctionConcurrency(_ context.Context, ref string, n *int) 
 // FunctionConcurrency returns a function's reserved concurrency, nil when
 // none is reserved.
 func (s *Service) FunctionConcurrency(_ context.Context, ref string) (*int, error) {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return nil, err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, err := s.get(name)
+	_, f, err := s.lookup(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -333,13 +309,9 @@ func (s *Service) AddPermission(_ context.Context, in AddPermissionInput) (strin
 
 // RemovePermission removes a statement from a function's resource policy.
 func (s *Service) RemovePermission(_ context.Context, ref, sid string) error {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := s.get(name)
+	name, f, err := s.lookup(ref)
 	if err != nil {
 		return err
 	}
@@ -358,13 +330,9 @@ func (s *Service) RemovePermission(_ context.Context, ref, sid string) error {
 
 // GetPolicy returns a function's resource policy as a JSON document.
 func (s *Service) GetPolicy(_ context.Context, ref string) (string, error) {
-	name, _, err := s.parseRef(ref)
-	if err != nil {
-		return "", err
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, err := s.get(name)
+	name, f, err := s.lookup(ref)
 	if err != nil {
 		return "", err
 	}
