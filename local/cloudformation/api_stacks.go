@@ -21,6 +21,7 @@ func (s *Service) actions() map[string]core.QueryAction {
 		"UpdateStack":            s.updateStack,
 		"DeleteStack":            s.deleteStack,
 		"ContinueUpdateRollback": s.continueUpdateRollback,
+		"CancelUpdateStack":      s.cancelUpdateStack,
 		"DescribeStacks":         s.describeStacks,
 		"ListStacks":             s.listStacks,
 		"GetTemplate":            s.getTemplate,
@@ -154,6 +155,7 @@ func (s *Service) startUpdateLocked(st *stackDoc, in *deployInput, imports []str
 	st.Capabilities, st.NotificationARNs, st.Tags = in.capabilities, in.notificationARNs, in.tags
 	st.Imports = imports
 	st.Updated = s.now()
+	st.cancelRequested = false
 	s.setStatusLocked(st, StatusUpdateInProgress, reasonUserInitiated)
 	tpl := in.tpl
 	s.goOp(func(ctx context.Context) { s.runUpdate(ctx, st, tpl, cs) })
@@ -186,6 +188,27 @@ func (s *Service) deleteStack(_ context.Context, p url.Values) (any, error) {
 	s.setStatusLocked(st, StatusDeleteInProgress, reasonUserInitiated)
 	s.goOp(func(ctx context.Context) { s.runDelete(ctx, st, retain) })
 	return nil, nil
+}
+
+// reasonUpdateCancelled is the stack's status reason after CancelUpdateStack.
+const reasonUpdateCancelled = "Stack update cancelled"
+
+// cancelUpdateStack stops an update under way: it starts no more resources
+// and rolls back. Only an UPDATE_IN_PROGRESS stack can be cancelled.
+// See https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CancelUpdateStack.html.
+func (s *Service) cancelUpdateStack(_ context.Context, p url.Values) (any, error) {
+	name := p.Get("StackName")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.findLocked(name)
+	if st == nil || st.Status == StatusDeleteComplete {
+		return nil, stackNotFound(name)
+	}
+	if st.Status != StatusUpdateInProgress {
+		return nil, validationError("CancelUpdateStack cannot be called from current stack status")
+	}
+	st.cancelRequested = true
+	return empty{}, nil
 }
 
 func (s *Service) continueUpdateRollback(_ context.Context, p url.Values) (any, error) {

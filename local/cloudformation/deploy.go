@@ -22,7 +22,9 @@ type op struct {
 	// stopped is set at the first failure: resources that finish later are
 	// reported as cancelled, as AWS does.
 	stopped bool
-	imports map[string]bool
+	// cancelled is set when the update stopped for CancelUpdateStack.
+	cancelled bool
+	imports   map[string]bool
 }
 
 // newOpLocked prepares an operation of st toward tpl with params.
@@ -111,6 +113,10 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 	s := o.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if o.st.cancelRequested {
+		o.stopped, o.cancelled = true, true
+		return false
+	}
 	def := o.tpl.Resources[id]
 	props, perr := o.eval.Properties(id)
 	var meta any
@@ -262,6 +268,9 @@ func unsupported(typ string) string {
 
 // failureReason is the stack status reason of a failed create or update.
 func (o *op) failureReason() string {
+	if o.cancelled && len(o.failedCreate) == 0 && len(o.failedUpdate) == 0 {
+		return reasonUpdateCancelled
+	}
 	var b strings.Builder
 	if len(o.failedCreate) > 0 {
 		sort.Strings(o.failedCreate)

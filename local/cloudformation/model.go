@@ -54,6 +54,11 @@ func inProgress(status string) bool {
 // stackDoc is one stack as persisted: everything DescribeStacks,
 // ListStackResources and an update or rollback need.
 type stackDoc struct {
+	// cancelRequested is set by CancelUpdateStack: the update under way
+	// starts no more resources and rolls back. Not persisted: a restart
+	// ends the update anyway.
+	cancelRequested bool
+
 	ID, Name         string
 	Status           string
 	StatusReason     string `json:",omitempty"`
