@@ -119,3 +119,18 @@ func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// Op adapts an operation that takes its decoded input to a JSONOperation:
+// the request body is decoded into In (an empty body leaves In's zero
+// value), and a body that is not JSON is AWS's SerializationException. Every
+// awsJson service registers its operations through it, so none repeats the
+// decoding.
+func Op[In any](fn func(ctx context.Context, in In) (any, error)) JSONOperation {
+	return func(ctx context.Context, body []byte) (any, error) {
+		var in In
+		if err := DecodeJSON(body, &in); err != nil {
+			return nil, err
+		}
+		return fn(ctx, in)
+	}
+}

@@ -103,12 +103,12 @@ func New(env *core.Env) (core.Service, error) {
 		TargetPrefix: "AmazonEC2ContainerRegistry_V20150921",
 		ContentType:  "application/x-amz-json-1.1",
 		Operations: map[string]core.JSONOperation{
-			"CreateRepository":      s.createRepository,
-			"DescribeRepositories":  s.describeRepositories,
-			"DeleteRepository":      s.deleteRepository,
-			"DescribeImages":        s.describeImages,
-			"ListImages":            s.listImages,
-			"BatchDeleteImage":      s.batchDeleteImage,
+			"CreateRepository":      core.Op(s.createRepository),
+			"DescribeRepositories":  core.Op(s.describeRepositories),
+			"DeleteRepository":      core.Op(s.deleteRepository),
+			"DescribeImages":        core.Op(s.describeImages),
+			"ListImages":            core.Op(s.listImages),
+			"BatchDeleteImage":      core.Op(s.batchDeleteImage),
 			"GetAuthorizationToken": s.getAuthorizationToken,
 		},
 	}
@@ -236,11 +236,7 @@ func (s *Service) CreateRepository(in CreateRepositoryInput) (Repository, error)
 	return s.view(r), nil
 }
 
-func (s *Service) createRepository(_ context.Context, body []byte) (any, error) {
-	var in CreateRepositoryInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) createRepository(_ context.Context, in CreateRepositoryInput) (any, error) {
 	r, err := s.CreateRepository(in)
 	if err != nil {
 		return nil, err
@@ -248,13 +244,9 @@ func (s *Service) createRepository(_ context.Context, body []byte) (any, error) 
 	return map[string]any{"repository": r}, nil
 }
 
-func (s *Service) describeRepositories(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		RepositoryNames []string `json:"repositoryNames"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeRepositories(_ context.Context, in struct {
+	RepositoryNames []string `json:"repositoryNames"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []Repository{}
@@ -296,14 +288,10 @@ func (s *Service) DeleteRepository(name string, force bool) (Repository, error) 
 	return s.view(r), nil
 }
 
-func (s *Service) deleteRepository(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		RepositoryName string `json:"repositoryName"`
-		Force          bool   `json:"force"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) deleteRepository(_ context.Context, in struct {
+	RepositoryName string `json:"repositoryName"`
+	Force          bool   `json:"force"`
+}) (any, error) {
 	r, err := s.DeleteRepository(in.RepositoryName, in.Force)
 	if err != nil {
 		return nil, err
@@ -350,14 +338,10 @@ func (r *repository) find(id ImageIdentifier) (*image, string) {
 	return nil, fmt.Sprintf("The image with imageId {imageTag:'%s'} does not exist within the repository with name '%s'", id.ImageTag, r.Name)
 }
 
-func (s *Service) describeImages(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		RepositoryName string            `json:"repositoryName"`
-		ImageIDs       []ImageIdentifier `json:"imageIds"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeImages(_ context.Context, in struct {
+	RepositoryName string            `json:"repositoryName"`
+	ImageIDs       []ImageIdentifier `json:"imageIds"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.repos[in.RepositoryName]
@@ -389,13 +373,9 @@ func (s *Service) describeImages(_ context.Context, body []byte) (any, error) {
 	return map[string]any{"imageDetails": out}, nil
 }
 
-func (s *Service) listImages(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		RepositoryName string `json:"repositoryName"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) listImages(_ context.Context, in struct {
+	RepositoryName string `json:"repositoryName"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.repos[in.RepositoryName]
@@ -417,14 +397,10 @@ func (s *Service) listImages(_ context.Context, body []byte) (any, error) {
 
 // batchDeleteImage deletes images by digest, or removes tags; an image
 // whose last tag is removed is deleted, as on ECR.
-func (s *Service) batchDeleteImage(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		RepositoryName string            `json:"repositoryName"`
-		ImageIDs       []ImageIdentifier `json:"imageIds"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) batchDeleteImage(_ context.Context, in struct {
+	RepositoryName string            `json:"repositoryName"`
+	ImageIDs       []ImageIdentifier `json:"imageIds"`
+}) (any, error) {
 	if len(in.ImageIDs) == 0 {
 		return nil, core.Errorf(http.StatusBadRequest, "InvalidParameterException", "imageIds must name at least one image")
 	}

@@ -66,16 +66,16 @@ func New(env *core.Env) (core.Service, error) {
 		TargetPrefix: "AmazonEC2ContainerServiceV20141113",
 		ContentType:  "application/x-amz-json-1.1",
 		Operations: map[string]core.JSONOperation{
-			"CreateCluster":            s.createCluster,
-			"DescribeClusters":         s.describeClusters,
-			"DeleteCluster":            s.deleteCluster,
-			"RegisterTaskDefinition":   s.registerTaskDefinition,
-			"DescribeTaskDefinition":   s.describeTaskDefinition,
-			"DeregisterTaskDefinition": s.deregisterTaskDefinition,
-			"RunTask":                  s.runTask,
-			"DescribeTasks":            s.describeTasks,
-			"StopTask":                 s.stopTask,
-			"ListTasks":                s.listTasks,
+			"CreateCluster":            core.Op(s.createCluster),
+			"DescribeClusters":         core.Op(s.describeClusters),
+			"DeleteCluster":            core.Op(s.deleteCluster),
+			"RegisterTaskDefinition":   core.Op(s.registerTaskDefinition),
+			"DescribeTaskDefinition":   core.Op(s.describeTaskDefinition),
+			"DeregisterTaskDefinition": core.Op(s.deregisterTaskDefinition),
+			"RunTask":                  core.Op(s.runTask),
+			"DescribeTasks":            core.Op(s.describeTasks),
+			"StopTask":                 core.Op(s.stopTask),
+			"ListTasks":                core.Op(s.listTasks),
 		},
 	}
 	return s, nil
@@ -210,13 +210,9 @@ func (s *Service) DeleteCluster(ref string) (Cluster, error) {
 	return out, nil
 }
 
-func (s *Service) createCluster(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		ClusterName string `json:"clusterName"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) createCluster(_ context.Context, in struct {
+	ClusterName string `json:"clusterName"`
+}) (any, error) {
 	c, err := s.CreateCluster(in.ClusterName)
 	if err != nil {
 		return nil, err
@@ -242,13 +238,9 @@ func (s *Service) counted(c Cluster) Cluster {
 	return c
 }
 
-func (s *Service) describeClusters(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		Clusters []string `json:"clusters"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeClusters(_ context.Context, in struct {
+	Clusters []string `json:"clusters"`
+}) (any, error) {
 	if len(in.Clusters) == 0 {
 		in.Clusters = []string{"default"}
 	}
@@ -266,13 +258,9 @@ func (s *Service) describeClusters(_ context.Context, body []byte) (any, error) 
 	return map[string]any{"clusters": clusters, "failures": failures}, nil
 }
 
-func (s *Service) deleteCluster(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		Cluster string `json:"cluster"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) deleteCluster(_ context.Context, in struct {
+	Cluster string `json:"cluster"`
+}) (any, error) {
 	c, err := s.DeleteCluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -363,11 +351,7 @@ func (s *Service) DeregisterTaskDefinition(ref string) (TaskDefinition, error) {
 	return *def, nil
 }
 
-func (s *Service) registerTaskDefinition(_ context.Context, body []byte) (any, error) {
-	var in TaskDefinition
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) registerTaskDefinition(_ context.Context, in TaskDefinition) (any, error) {
 	def, err := s.RegisterTaskDefinition(in)
 	if err != nil {
 		return nil, err
@@ -375,13 +359,9 @@ func (s *Service) registerTaskDefinition(_ context.Context, body []byte) (any, e
 	return map[string]any{"taskDefinition": def}, nil
 }
 
-func (s *Service) describeTaskDefinition(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		TaskDefinition string `json:"taskDefinition"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeTaskDefinition(_ context.Context, in struct {
+	TaskDefinition string `json:"taskDefinition"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	def, err := s.taskDefinitionOf(in.TaskDefinition)
@@ -391,13 +371,9 @@ func (s *Service) describeTaskDefinition(_ context.Context, body []byte) (any, e
 	return map[string]any{"taskDefinition": def}, nil
 }
 
-func (s *Service) deregisterTaskDefinition(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		TaskDefinition string `json:"taskDefinition"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) deregisterTaskDefinition(_ context.Context, in struct {
+	TaskDefinition string `json:"taskDefinition"`
+}) (any, error) {
 	def, err := s.DeregisterTaskDefinition(in.TaskDefinition)
 	if err != nil {
 		return nil, err

@@ -243,11 +243,7 @@ func (s *Service) Wait(ctx context.Context, arn string) (Task, error) {
 	}
 }
 
-func (s *Service) runTask(ctx context.Context, body []byte) (any, error) {
-	var in RunTaskInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) runTask(ctx context.Context, in RunTaskInput) (any, error) {
 	tasks, err := s.RunTask(ctx, in)
 	if err != nil {
 		return nil, err
@@ -255,14 +251,10 @@ func (s *Service) runTask(ctx context.Context, body []byte) (any, error) {
 	return map[string]any{"tasks": tasks, "failures": []failure{}}, nil
 }
 
-func (s *Service) describeTasks(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		Cluster string   `json:"cluster"`
-		Tasks   []string `json:"tasks"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeTasks(_ context.Context, in struct {
+	Cluster string   `json:"cluster"`
+	Tasks   []string `json:"tasks"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cluster, err := s.clusterOf(in.Cluster)
@@ -280,15 +272,11 @@ func (s *Service) describeTasks(_ context.Context, body []byte) (any, error) {
 	return map[string]any{"tasks": tasks, "failures": failures}, nil
 }
 
-func (s *Service) stopTask(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		Cluster string `json:"cluster"`
-		Task    string `json:"task"`
-		Reason  string `json:"reason"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) stopTask(_ context.Context, in struct {
+	Cluster string `json:"cluster"`
+	Task    string `json:"task"`
+	Reason  string `json:"reason"`
+}) (any, error) {
 	t, err := s.StopTask(in.Cluster, in.Task, in.Reason)
 	if err != nil {
 		return nil, err
@@ -296,16 +284,12 @@ func (s *Service) stopTask(_ context.Context, body []byte) (any, error) {
 	return map[string]any{"task": t}, nil
 }
 
-func (s *Service) listTasks(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		Cluster       string `json:"cluster"`
-		Family        string `json:"family"`
-		StartedBy     string `json:"startedBy"`
-		DesiredStatus string `json:"desiredStatus"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) listTasks(_ context.Context, in struct {
+	Cluster       string `json:"cluster"`
+	Family        string `json:"family"`
+	StartedBy     string `json:"startedBy"`
+	DesiredStatus string `json:"desiredStatus"`
+}) (any, error) {
 	if in.DesiredStatus == "" {
 		in.DesiredStatus = StatusRunning
 	}

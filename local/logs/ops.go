@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/sparta-go/sparta/local/core"
 )
 
 // groupName resolves logGroupName or logGroupIdentifier (a name or an ARN).
@@ -49,16 +47,12 @@ func limitOf(limit *int, def, maxLimit int) (int, error) {
 	return *limit, nil
 }
 
-func (s *Service) createLogGroup(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName  string            `json:"logGroupName"`
-		KmsKeyID      string            `json:"kmsKeyId"`
-		Tags          map[string]string `json:"tags"`
-		LogGroupClass string            `json:"logGroupClass"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) createLogGroup(_ context.Context, in struct {
+	LogGroupName  string            `json:"logGroupName"`
+	KmsKeyID      string            `json:"kmsKeyId"`
+	Tags          map[string]string `json:"tags"`
+	LogGroupClass string            `json:"logGroupClass"`
+}) (any, error) {
 	switch in.LogGroupClass {
 	case "", "STANDARD", "INFREQUENT_ACCESS":
 	default:
@@ -69,50 +63,34 @@ func (s *Service) createLogGroup(_ context.Context, body []byte) (any, error) {
 	return nil, s.createGroupLocked(groupMeta{Name: in.LogGroupName, KMSKeyID: in.KmsKeyID, Tags: in.Tags, Class: in.LogGroupClass})
 }
 
-func (s *Service) deleteLogGroup(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName string `json:"logGroupName"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) deleteLogGroup(_ context.Context, in struct {
+	LogGroupName string `json:"logGroupName"`
+}) (any, error) {
 	return nil, s.DeleteLogGroup(in.LogGroupName)
 }
 
-func (s *Service) putRetentionPolicy(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName    string `json:"logGroupName"`
-		RetentionInDays int    `json:"retentionInDays"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) putRetentionPolicy(_ context.Context, in struct {
+	LogGroupName    string `json:"logGroupName"`
+	RetentionInDays int    `json:"retentionInDays"`
+}) (any, error) {
 	if in.RetentionInDays == 0 {
 		return nil, errInvalid("retentionInDays is required")
 	}
 	return nil, s.SetRetention(in.LogGroupName, in.RetentionInDays)
 }
 
-func (s *Service) deleteRetentionPolicy(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName string `json:"logGroupName"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) deleteRetentionPolicy(_ context.Context, in struct {
+	LogGroupName string `json:"logGroupName"`
+}) (any, error) {
 	return nil, s.SetRetention(in.LogGroupName, 0)
 }
 
-func (s *Service) describeLogGroups(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupNamePrefix  string `json:"logGroupNamePrefix"`
-		LogGroupNamePattern string `json:"logGroupNamePattern"`
-		NextToken           string `json:"nextToken"`
-		Limit               *int   `json:"limit"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeLogGroups(_ context.Context, in struct {
+	LogGroupNamePrefix  string `json:"logGroupNamePrefix"`
+	LogGroupNamePattern string `json:"logGroupNamePattern"`
+	NextToken           string `json:"nextToken"`
+	Limit               *int   `json:"limit"`
+}) (any, error) {
 	if in.LogGroupNamePrefix != "" && in.LogGroupNamePattern != "" {
 		return nil, errInvalid("LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.")
 	}
@@ -160,14 +138,10 @@ func (s *Service) describeLogGroups(_ context.Context, body []byte) (any, error)
 	return out, nil
 }
 
-func (s *Service) createLogStream(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName  string `json:"logGroupName"`
-		LogStreamName string `json:"logStreamName"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) createLogStream(_ context.Context, in struct {
+	LogGroupName  string `json:"logGroupName"`
+	LogStreamName string `json:"logStreamName"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g, err := s.groupLocked(in.LogGroupName)
@@ -177,14 +151,10 @@ func (s *Service) createLogStream(_ context.Context, body []byte) (any, error) {
 	return nil, s.createStreamLocked(g, in.LogStreamName)
 }
 
-func (s *Service) deleteLogStream(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName  string `json:"logGroupName"`
-		LogStreamName string `json:"logStreamName"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) deleteLogStream(_ context.Context, in struct {
+	LogGroupName  string `json:"logGroupName"`
+	LogStreamName string `json:"logStreamName"`
+}) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g, err := s.groupLocked(in.LogGroupName)
@@ -201,19 +171,15 @@ func (s *Service) deleteLogStream(_ context.Context, body []byte) (any, error) {
 	return nil, nil
 }
 
-func (s *Service) describeLogStreams(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName        string `json:"logGroupName"`
-		LogGroupIdentifier  string `json:"logGroupIdentifier"`
-		LogStreamNamePrefix string `json:"logStreamNamePrefix"`
-		OrderBy             string `json:"orderBy"`
-		Descending          bool   `json:"descending"`
-		NextToken           string `json:"nextToken"`
-		Limit               *int   `json:"limit"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) describeLogStreams(_ context.Context, in struct {
+	LogGroupName        string `json:"logGroupName"`
+	LogGroupIdentifier  string `json:"logGroupIdentifier"`
+	LogStreamNamePrefix string `json:"logStreamNamePrefix"`
+	OrderBy             string `json:"orderBy"`
+	Descending          bool   `json:"descending"`
+	NextToken           string `json:"nextToken"`
+	Limit               *int   `json:"limit"`
+}) (any, error) {
 	name, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
@@ -293,19 +259,15 @@ const (
 	maxFuture      = 2 * time.Hour
 )
 
-func (s *Service) putLogEvents(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName  string `json:"logGroupName"`
-		LogStreamName string `json:"logStreamName"`
-		LogEvents     []struct {
-			Timestamp *int64  `json:"timestamp"`
-			Message   *string `json:"message"`
-		} `json:"logEvents"`
-		SequenceToken string `json:"sequenceToken"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) putLogEvents(_ context.Context, in struct {
+	LogGroupName  string `json:"logGroupName"`
+	LogStreamName string `json:"logStreamName"`
+	LogEvents     []struct {
+		Timestamp *int64  `json:"timestamp"`
+		Message   *string `json:"message"`
+	} `json:"logEvents"`
+	SequenceToken string `json:"sequenceToken"`
+}) (any, error) {
 	if len(in.LogEvents) == 0 || len(in.LogEvents) > maxBatchEvents {
 		return nil, errInvalid("1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and %d", maxBatchEvents)
 	}
@@ -384,20 +346,16 @@ func window(events []storedEvent, start, end *int64) []storedEvent {
 // paginator and the CLI know to stop.
 func eventToken(dir byte, i int) string { return fmt.Sprintf("%c/%056d", dir, i) }
 
-func (s *Service) getLogEvents(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName       string `json:"logGroupName"`
-		LogGroupIdentifier string `json:"logGroupIdentifier"`
-		LogStreamName      string `json:"logStreamName"`
-		StartTime          *int64 `json:"startTime"`
-		EndTime            *int64 `json:"endTime"`
-		NextToken          string `json:"nextToken"`
-		Limit              *int   `json:"limit"`
-		StartFromHead      bool   `json:"startFromHead"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) getLogEvents(_ context.Context, in struct {
+	LogGroupName       string `json:"logGroupName"`
+	LogGroupIdentifier string `json:"logGroupIdentifier"`
+	LogStreamName      string `json:"logStreamName"`
+	StartTime          *int64 `json:"startTime"`
+	EndTime            *int64 `json:"endTime"`
+	NextToken          string `json:"nextToken"`
+	Limit              *int   `json:"limit"`
+	StartFromHead      bool   `json:"startFromHead"`
+}) (any, error) {
 	name, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
@@ -448,21 +406,17 @@ func (s *Service) getLogEvents(_ context.Context, body []byte) (any, error) {
 	return out, nil
 }
 
-func (s *Service) filterLogEvents(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		LogGroupName        string   `json:"logGroupName"`
-		LogGroupIdentifier  string   `json:"logGroupIdentifier"`
-		LogStreamNames      []string `json:"logStreamNames"`
-		LogStreamNamePrefix string   `json:"logStreamNamePrefix"`
-		StartTime           *int64   `json:"startTime"`
-		EndTime             *int64   `json:"endTime"`
-		FilterPattern       string   `json:"filterPattern"`
-		NextToken           string   `json:"nextToken"`
-		Limit               *int     `json:"limit"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) filterLogEvents(_ context.Context, in struct {
+	LogGroupName        string   `json:"logGroupName"`
+	LogGroupIdentifier  string   `json:"logGroupIdentifier"`
+	LogStreamNames      []string `json:"logStreamNames"`
+	LogStreamNamePrefix string   `json:"logStreamNamePrefix"`
+	StartTime           *int64   `json:"startTime"`
+	EndTime             *int64   `json:"endTime"`
+	FilterPattern       string   `json:"filterPattern"`
+	NextToken           string   `json:"nextToken"`
+	Limit               *int     `json:"limit"`
+}) (any, error) {
 	name, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err

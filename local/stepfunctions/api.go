@@ -21,20 +21,20 @@ func (s *Service) initAPI() {
 		TargetPrefix: "AWSStepFunctions",
 		ContentType:  "application/x-amz-json-1.0",
 		Operations: map[string]core.JSONOperation{
-			"CreateStateMachine":   s.apiCreateStateMachine,
-			"UpdateStateMachine":   s.apiUpdateStateMachine,
-			"DeleteStateMachine":   s.apiDeleteStateMachine,
-			"DescribeStateMachine": s.apiDescribeStateMachine,
-			"ListStateMachines":    s.apiListStateMachines,
-			"StartExecution":       s.apiStartExecution,
-			"StartSyncExecution":   s.apiStartSyncExecution,
-			"DescribeExecution":    s.apiDescribeExecution,
-			"StopExecution":        s.apiStopExecution,
-			"ListExecutions":       s.apiListExecutions,
-			"GetExecutionHistory":  s.apiGetExecutionHistory,
-			"SendTaskSuccess":      s.apiSendTaskSuccess,
-			"SendTaskFailure":      s.apiSendTaskFailure,
-			"SendTaskHeartbeat":    s.apiSendTaskHeartbeat,
+			"CreateStateMachine":   core.Op(s.apiCreateStateMachine),
+			"UpdateStateMachine":   core.Op(s.apiUpdateStateMachine),
+			"DeleteStateMachine":   core.Op(s.apiDeleteStateMachine),
+			"DescribeStateMachine": core.Op(s.apiDescribeStateMachine),
+			"ListStateMachines":    core.Op(s.apiListStateMachines),
+			"StartExecution":       core.Op(s.apiStartExecution),
+			"StartSyncExecution":   core.Op(s.apiStartSyncExecution),
+			"DescribeExecution":    core.Op(s.apiDescribeExecution),
+			"StopExecution":        core.Op(s.apiStopExecution),
+			"ListExecutions":       core.Op(s.apiListExecutions),
+			"GetExecutionHistory":  core.Op(s.apiGetExecutionHistory),
+			"SendTaskSuccess":      core.Op(s.apiSendTaskSuccess),
+			"SendTaskFailure":      core.Op(s.apiSendTaskFailure),
+			"SendTaskHeartbeat":    core.Op(s.apiSendTaskHeartbeat),
 		},
 	}
 }
@@ -47,11 +47,7 @@ func epoch(t time.Time) *epochSeconds {
 	return &e
 }
 
-func (s *Service) apiCreateStateMachine(_ context.Context, body []byte) (any, error) {
-	var in CreateStateMachineInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiCreateStateMachine(_ context.Context, in CreateStateMachineInput) (any, error) {
 	sm, err := s.CreateStateMachine(in)
 	if err != nil {
 		return nil, err
@@ -62,11 +58,7 @@ func (s *Service) apiCreateStateMachine(_ context.Context, body []byte) (any, er
 	}{sm.ARN, epoch(sm.CreationDate)}, nil
 }
 
-func (s *Service) apiUpdateStateMachine(_ context.Context, body []byte) (any, error) {
-	var in UpdateStateMachineInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiUpdateStateMachine(_ context.Context, in UpdateStateMachineInput) (any, error) {
 	sm, err := s.UpdateStateMachine(in)
 	if err != nil {
 		return nil, err
@@ -81,19 +73,11 @@ type machineARNInput struct {
 	StateMachineARN string `json:"stateMachineArn"`
 }
 
-func (s *Service) apiDeleteStateMachine(_ context.Context, body []byte) (any, error) {
-	var in machineARNInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiDeleteStateMachine(_ context.Context, in machineARNInput) (any, error) {
 	return nil, s.DeleteStateMachine(in.StateMachineARN)
 }
 
-func (s *Service) apiDescribeStateMachine(_ context.Context, body []byte) (any, error) {
-	var in machineARNInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiDescribeStateMachine(_ context.Context, in machineARNInput) (any, error) {
 	sm, err := s.DescribeStateMachine(in.StateMachineARN)
 	if err != nil {
 		return nil, err
@@ -145,11 +129,7 @@ func (p pageInput) page(n, defaultSize int) (from, to int, next string, err erro
 	return from, to, next, nil
 }
 
-func (s *Service) apiListStateMachines(_ context.Context, body []byte) (any, error) {
-	var in pageInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiListStateMachines(_ context.Context, in pageInput) (any, error) {
 	all := s.ListStateMachines()
 	from, to, next, err := in.page(len(all), 100)
 	if err != nil {
@@ -171,11 +151,7 @@ func (s *Service) apiListStateMachines(_ context.Context, body []byte) (any, err
 	return out, nil
 }
 
-func (s *Service) apiStartExecution(_ context.Context, body []byte) (any, error) {
-	var in StartExecutionInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiStartExecution(_ context.Context, in StartExecutionInput) (any, error) {
 	e, err := s.StartExecution(in)
 	if err != nil {
 		return nil, err
@@ -217,11 +193,7 @@ func toExecutionOutput(e Execution) executionOutput {
 	return out
 }
 
-func (s *Service) apiStartSyncExecution(ctx context.Context, body []byte) (any, error) {
-	var in StartExecutionInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiStartSyncExecution(ctx context.Context, in StartExecutionInput) (any, error) {
 	e, err := s.StartSyncExecution(ctx, in)
 	if err != nil {
 		return nil, err
@@ -233,11 +205,7 @@ type executionARNInput struct {
 	ExecutionARN string `json:"executionArn"`
 }
 
-func (s *Service) apiDescribeExecution(_ context.Context, body []byte) (any, error) {
-	var in executionARNInput
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiDescribeExecution(_ context.Context, in executionARNInput) (any, error) {
 	e, err := s.DescribeExecution(in.ExecutionARN)
 	if err != nil {
 		return nil, err
@@ -245,15 +213,11 @@ func (s *Service) apiDescribeExecution(_ context.Context, body []byte) (any, err
 	return toExecutionOutput(e), nil
 }
 
-func (s *Service) apiStopExecution(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		ExecutionARN string `json:"executionArn"`
-		Error        string `json:"error,omitempty"`
-		Cause        string `json:"cause,omitempty"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiStopExecution(_ context.Context, in struct {
+	ExecutionARN string `json:"executionArn"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+}) (any, error) {
 	e, err := s.StopExecution(in.ExecutionARN, in.Error, in.Cause)
 	if err != nil {
 		return nil, err
@@ -263,15 +227,11 @@ func (s *Service) apiStopExecution(_ context.Context, body []byte) (any, error) 
 	}{epoch(e.StopDate)}, nil
 }
 
-func (s *Service) apiListExecutions(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		pageInput
-		StateMachineARN string `json:"stateMachineArn"`
-		StatusFilter    string `json:"statusFilter,omitempty"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiListExecutions(_ context.Context, in struct {
+	pageInput
+	StateMachineARN string `json:"stateMachineArn"`
+	StatusFilter    string `json:"statusFilter,omitempty"`
+}) (any, error) {
 	switch in.StatusFilter {
 	case "", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE":
 	default:
@@ -303,16 +263,12 @@ func (s *Service) apiListExecutions(_ context.Context, body []byte) (any, error)
 	return out, nil
 }
 
-func (s *Service) apiGetExecutionHistory(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		pageInput
-		ExecutionARN         string `json:"executionArn"`
-		ReverseOrder         bool   `json:"reverseOrder,omitempty"`
-		IncludeExecutionData *bool  `json:"includeExecutionData,omitempty"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiGetExecutionHistory(_ context.Context, in struct {
+	pageInput
+	ExecutionARN         string `json:"executionArn"`
+	ReverseOrder         bool   `json:"reverseOrder,omitempty"`
+	IncludeExecutionData *bool  `json:"includeExecutionData,omitempty"`
+}) (any, error) {
 	events, err := s.History(in.ExecutionARN)
 	if err != nil {
 		return nil, err
@@ -342,35 +298,23 @@ func (s *Service) apiGetExecutionHistory(_ context.Context, body []byte) (any, e
 	}{Events: append([]HistoryEvent{}, page...), NextToken: next}, nil
 }
 
-func (s *Service) apiSendTaskSuccess(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		TaskToken string `json:"taskToken"`
-		Output    string `json:"output"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiSendTaskSuccess(_ context.Context, in struct {
+	TaskToken string `json:"taskToken"`
+	Output    string `json:"output"`
+}) (any, error) {
 	return nil, s.SendTaskSuccess(in.TaskToken, in.Output)
 }
 
-func (s *Service) apiSendTaskFailure(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		TaskToken string `json:"taskToken"`
-		Error     string `json:"error,omitempty"`
-		Cause     string `json:"cause,omitempty"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiSendTaskFailure(_ context.Context, in struct {
+	TaskToken string `json:"taskToken"`
+	Error     string `json:"error,omitempty"`
+	Cause     string `json:"cause,omitempty"`
+}) (any, error) {
 	return nil, s.SendTaskFailure(in.TaskToken, in.Error, in.Cause)
 }
 
-func (s *Service) apiSendTaskHeartbeat(_ context.Context, body []byte) (any, error) {
-	var in struct {
-		TaskToken string `json:"taskToken"`
-	}
-	if err := core.DecodeJSON(body, &in); err != nil {
-		return nil, err
-	}
+func (s *Service) apiSendTaskHeartbeat(_ context.Context, in struct {
+	TaskToken string `json:"taskToken"`
+}) (any, error) {
 	return nil, s.SendTaskHeartbeat(in.TaskToken)
 }
