@@ -197,15 +197,9 @@ func (s *Service) describeLogStreams(_ context.Context, in struct {
 	if err != nil {
 		return nil, err
 	}
-	offset := 0
-	if in.NextToken != "" {
-		tok, err := fromPageToken(in.NextToken)
-		if err != nil {
-			return nil, err
-		}
-		if offset, err = strconv.Atoi(tok); err != nil || offset < 0 {
-			return nil, errInvalid("The specified nextToken is invalid.")
-		}
+	offset, err := pageOffset(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -432,15 +426,9 @@ func (s *Service) filterLogEvents(_ context.Context, in struct {
 	if err != nil {
 		return nil, err
 	}
-	offset := 0
-	if in.NextToken != "" {
-		tok, err := fromPageToken(in.NextToken)
-		if err != nil {
-			return nil, err
-		}
-		if offset, err = strconv.Atoi(tok); err != nil || offset < 0 {
-			return nil, errInvalid("The specified nextToken is invalid.")
-		}
+	offset, err := pageOffset(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -497,4 +485,21 @@ func (s *Service) filterLogEvents(_ context.Context, in struct {
 	}
 	out.Events = append(out.Events, matched...)
 	return out, nil
+}
+
+// pageOffset reads a listing's nextToken as the offset of its next page
+// ("" is the first page).
+func pageOffset(token string) (int, error) {
+	if token == "" {
+		return 0, nil
+	}
+	tok, err := fromPageToken(token)
+	if err != nil {
+		return 0, err
+	}
+	offset, err := strconv.Atoi(tok)
+	if err != nil || offset < 0 {
+		return 0, errInvalid("The specified nextToken is invalid.")
+	}
+	return offset, nil
 }
