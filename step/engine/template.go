@@ -137,6 +137,26 @@ func (t tmplExpr) eval(ev *env) (any, *failure) { return ev.jsonata(t.e) }
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (c *compiler) payload(o *object, field string, v any) tmpl {
+	t, ok := compileContainer(v, field, func(f, key string, val any) (string, tmpl, bool) {
+		if strings.HasSuffix(key, ".$") {
+			// A ".$" member is computed at run time even when it failed
+			// to compile (the compile error stops the machine anyway).
+			return strings.TrimSuffix(key, ".$"), c.dynamic(o, f, key, val), true
+		}
+		return key, c.payload(o, f, val), false
+	})
+	if ok {
+		return t
+	}
+	return tmplConst{v: v}
+}
+
+// compileContainer compiles an object or an array member by member with
+// elem, which names each object member (it may rename a key) and says
+// whether it is dynamic whatever it compiled to. A container whose members
+// are all constants stays the constant it was, so a literal template costs
+// nothing at run time. ok is false when v is neither an object nor an array.
+func compileContainer(v any, field string, elem func(field, key string, val any) (name string, t tmpl, dynamic bool)) (t tmpl, ok bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -147,45 +167,36 @@ func (c *compiler) payload(o *object, field string, v any) tmpl {
 		obj := &tmplObject{}
 		dynamic := false
 		for _, k := range keys {
-			val := x[k]
-			name := k
-			var t tmpl
-			if strings.HasSuffix(k, ".$") {
-				name = strings.TrimSuffix(k, ".$")
-				t = c.dynamic(o, field+"."+k, k, val)
-				dynamic = true
-			} else {
-				t = c.payload(o, field+"."+k, val)
-				if _, ok := t.(tmplConst); !ok {
-					dynamic = true
-				}
-			}
+			name, t, dyn := elem(field+"."+k, k, x[k])
 			if t == nil {
 				t = tmplConst{}
+			}
+			if _, isConst := t.(tmplConst); dyn || !isConst {
+				dynamic = true
 			}
 			obj.keys = append(obj.keys, name)
 			obj.vals = append(obj.vals, t)
 		}
 		if !dynamic {
-			return tmplConst{v: x}
+			return tmplConst{v: x}, true
 		}
-		return obj
+		return obj, true
 	case []any:
 		arr := &tmplArray{}
 		dynamic := false
 		for i, e := range x {
-			t := c.payload(o, fmt.Sprintf("%s[%d]", field, i), e)
-			if _, ok := t.(tmplConst); !ok {
+			_, t, dyn := elem(fmt.Sprintf("%s[%d]", field, i), "", e)
+			if _, isConst := t.(tmplConst); dyn || !isConst {
 				dynamic = true
 			}
 			arr.vals = append(arr.vals, t)
 		}
 		if !dynamic {
-			return tmplConst{v: x}
+			return tmplConst{v: x}, true
 		}
-		return arr
+		return arr, true
 	}
-	return tmplConst{v: v}
+	return nil, false
 }
 
 // dynamic compiles the value of a "key.$" field.
@@ -232,48 +243,17 @@ func (c *compiler) jsonataField(o *object, field string) tmpl {
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (c *compiler) jsonataValue(o *object, field string, v any) tmpl {
-	switch x := v.(type) {
-	case string:
-		if isExpr(x) {
-			if e := c.expr(o, field, x); e != nil {
-				return tmplExpr{e: e}
-			}
-			return tmplConst{}
+	if x, ok := v.(string); ok && isExpr(x) {
+		if e := c.expr(o, field, x); e != nil {
+			return tmplExpr{e: e}
 		}
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		obj := &tmplObject{}
-		dynamic := false
-		for _, k := range keys {
-			t := c.jsonataValue(o, field+"."+k, x[k])
-			if _, ok := t.(tmplConst); !ok {
-				dynamic = true
-			}
-			obj.keys = append(obj.keys, k)
-			obj.vals = append(obj.vals, t)
-		}
-		if !dynamic {
-			return tmplConst{v: x}
-		}
-		return obj
-	case []any:
-		arr := &tmplArray{}
-		dynamic := false
-		for i, e := range x {
-			t := c.jsonataValue(o, fmt.Sprintf("%s[%d]", field, i), e)
-			if _, ok := t.(tmplConst); !ok {
-				dynamic = true
-			}
-			arr.vals = append(arr.vals, t)
-		}
-		if !dynamic {
-			return tmplConst{v: x}
-		}
-		return arr
+		return tmplConst{}
+	}
+	t, ok := compileContainer(v, field, func(f, key string, val any) (string, tmpl, bool) {
+		return key, c.jsonataValue(o, f, val), false
+	})
+	if ok {
+		return t
 	}
 	return tmplConst{v: v}
 }
