@@ -6,9 +6,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
+	"github.com/sparta-go/sparta/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,8 +19,6 @@ import (
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/service"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func rollDie(context.Context) (map[string]int, error) { return map[string]int{"roll": 4}, nil }
 
@@ -50,26 +47,7 @@ func sampleTemplate(t testing.TB) []byte {
 
 func TestFunctionTemplateGolden(t *testing.T) {
 	got := sampleTemplate(t)
-	golden := filepath.Join("testdata", "function.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("reading golden file (run go test ./cfn -update to create it): %v", err)
-	}
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(w, g); diff != "" {
-		t.Errorf("template differs from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.JSON(t, filepath.Join("testdata", "function.golden.json"), got)
 	if again := sampleTemplate(t); !bytes.Equal(got, again) {
 		t.Error("rendering the same function twice gave different bytes")
 	}

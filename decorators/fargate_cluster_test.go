@@ -4,22 +4,17 @@ package decorators_test
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
-	"os"
+	"github.com/sparta-go/sparta/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/decorators"
 	"github.com/sparta-go/sparta/service"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func cluster() *decorators.FargateCluster {
 	c := decorators.FargateClusterDecorator("Reports")
@@ -48,26 +43,7 @@ func render(t *testing.T) []byte {
 
 func TestFargateClusterGolden(t *testing.T) {
 	got := render(t)
-	path := filepath.Join("testdata", "fargate_cluster.golden.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(w, g); diff != "" {
-		t.Errorf("template (-golden +got):\n%s", diff)
-	}
+	golden.JSON(t, filepath.Join("testdata", "fargate_cluster.golden.json"), got)
 	if again := render(t); string(again) != string(got) {
 		t.Error("two renders of one cluster differ")
 	}

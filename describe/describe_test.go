@@ -2,7 +2,7 @@ package describe_test
 
 import (
 	"bytes"
-	"flag"
+	"github.com/sparta-go/sparta/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,8 +14,6 @@ import (
 	"github.com/sparta-go/sparta/describe"
 	"github.com/sparta-go/sparta/step"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // TestGolden compares the Mermaid and DOT of rolldie and of the machine
 // that uses every state type with testdata/golden, and checks that a
@@ -30,19 +28,7 @@ func TestGolden(t *testing.T) {
 				if again := render(build(t)); again != got {
 					t.Fatalf("two renderings differ:\n%s", cmp.Diff(got, again))
 				}
-				path := filepath.Join("testdata", "golden", name+"."+ext)
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), got); diff != "" {
-					t.Errorf("%s differs from the golden file (-want +got):\n%s", path, diff)
-				}
+				golden.Text(t, filepath.Join("testdata", "golden", name+"."+ext), []byte(got))
 			})
 		}
 	}

@@ -1,8 +1,7 @@
 package step_test
 
 import (
-	"flag"
-	"os"
+	"github.com/sparta-go/sparta/internal/golden"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/sparta-go/sparta/step"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // everyStateMachine uses every state type, every choice operator and the
 // fields of each state, in JSONPath, with a JSONata branch.
@@ -139,18 +136,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", "golden", tt.name+".asl.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(semantic(t, want), semantic(t, got)); diff != "" {
-				t.Errorf("MarshalIndent() differs from %s (-want +got):\n%s", path, diff)
-			}
+			want := golden.JSON(t, path, got)
 			// The golden file reads back to the same definition.
 			parsed, err := step.FromJSON(want)
 			if err != nil {
