@@ -60,8 +60,11 @@
 // returning a value whose Name is its SigV4 signing name ("cloudformation",
 // "lambda", "states") and whose ServeHTTP speaks its protocol. Add New to
 // builtinServices in services.go (or pass it in Options.Services while it
-// matures; a factory there replaces a built-in of the same name). The
-// [core.Env] it receives carries:
+// matures; a factory there replaces a built-in of the same name). A
+// service that gives CloudFormation resource types their behaviour has a
+// Providers() map[string]resource.Provider method: Start builds the
+// CloudFormation service last, over the providers of every service, so
+// nothing else needs registering. The [core.Env] it receives carries:
 //
 //   - Store: persist under env.Store.Collection(<service name>, ...). Keep
 //     the working set in memory, write through on every change, reload in

@@ -4,46 +4,33 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfnsdk "github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/sirupsen/logrus"
+	"github.com/sparta-go/sparta/local"
 	"github.com/sparta-go/sparta/local/cloudformation"
 	"github.com/sparta-go/sparta/local/core"
-	"github.com/sparta-go/sparta/local/iam"
-	"github.com/sparta-go/sparta/local/lambda"
-	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
-	"github.com/sparta-go/sparta/local/stepfunctions"
-	"github.com/sparta-go/sparta/local/store"
 )
 
 // TestRollDieWithTheCloudsProviders deploys rolldie's template with the
-// real providers of the other services, wired as local.Start wires them
-// (Factory on one Env), its code zip put in the local S3 first.
+// real providers of the other services, wired by local.Start, its code zip
+// put in the local S3 first.
 func TestRollDieWithTheCloudsProviders(t *testing.T) {
-	st, err := store.Open(t.TempDir(), store.Options{})
+	c, err := local.Start(context.Background(), local.Options{StateDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer c.Close()
 	services := map[string]core.Service{}
-	log := logrus.New()
-	log.SetOutput(io.Discard)
-	cloud := core.NewEnv(st, core.SystemClock{}, "us-east-1", "000000000000", "http://127.0.0.1:1", log,
-		func(n string) (core.Service, bool) { s, ok := services[n]; return s, ok })
-	for _, f := range []core.Factory{s3.New, logs.New, iam.Factory, lambda.Factory, stepfunctions.Factory, cloudformation.Factory} {
-		svc, err := f(cloud)
-		if err != nil {
-			t.Fatalf("factory: %v", err)
+	for _, n := range []string{"s3", "cloudformation"} {
+		svc, ok := c.Service(n)
+		if !ok {
+			t.Fatalf("the cloud runs no %s", n)
 		}
-		services[svc.Name()] = svc
-		if c, ok := svc.(core.Closer); ok {
-			defer c.Close()
-		}
+		services[n] = svc
 	}
 	s3svc := services["s3"].(*s3.Service)
 	if err := s3svc.CreateBucket("artifacts", "us-east-1"); err != nil {

@@ -35,10 +35,6 @@ type Config struct {
 	// Providers implement resource types. The service adds its own inert
 	// providers (see [InertProviders]) for the types Providers lacks.
 	Providers resource.Registry
-	// ProviderSource, when set, is asked once, when the first resource
-	// needs a provider, for more providers: the local cloud collects them
-	// from services that may be built after this one (see [Factory]).
-	ProviderSource func() (resource.Registry, error)
 	// Templates reads TemplateURL; nil makes TemplateURL a ValidationError.
 	Templates TemplateFetcher
 	// Log receives one line per stack operation milestone; nil discards.
@@ -57,8 +53,7 @@ type Service struct {
 	cfg Config
 	log logrus.FieldLogger
 
-	providersOnce sync.Once
-	providers     resource.Registry
+	providers resource.Registry
 
 	stacksC, eventsC, changeSetsC *store.Collection
 
@@ -106,6 +101,7 @@ func New(cfg Config) (*Service, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{
 		cfg:         cfg,
+		providers:   registry(cfg.Providers),
 		log:         log.WithField(core.FieldService, "cloudformation"),
 		stacksC:     cfg.Store.Sub("stacks"),
 		eventsC:     cfg.Store.Sub("events"),
@@ -126,31 +122,21 @@ func New(cfg Config) (*Service, error) {
 }
 
 // provider returns the provider of a resource type, nil when none.
-func (s *Service) provider(typ string) resource.Provider {
-	s.providersOnce.Do(func() {
-		providers := resource.Registry{}
-		for t, p := range s.cfg.Providers {
+func (s *Service) provider(typ string) resource.Provider { return s.providers[typ] }
+
+// registry merges the configured providers with the inert ones, which fill
+// only the types no service claims.
+func registry(configured resource.Registry) resource.Registry {
+	providers := resource.Registry{}
+	for t, p := range configured {
+		providers[t] = p
+	}
+	for t, p := range InertProviders() {
+		if _, ok := providers[t]; !ok {
 			providers[t] = p
 		}
-		if s.cfg.ProviderSource != nil {
-			more, err := s.cfg.ProviderSource()
-			if err != nil {
-				s.log.WithError(err).Error("collecting resource providers")
-			}
-			for t, p := range more {
-				if _, ok := providers[t]; !ok {
-					providers[t] = p
-				}
-			}
-		}
-		for t, p := range InertProviders() {
-			if _, ok := providers[t]; !ok {
-				providers[t] = p
-			}
-		}
-		s.providers = providers
-	})
-	return s.providers[typ]
+	}
+	return providers
 }
 
 // Name returns "cloudformation", the service's SigV4 signing name.

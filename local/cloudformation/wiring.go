@@ -9,56 +9,11 @@ import (
 	"strings"
 
 	"github.com/sparta-go/sparta/local/core"
-	"github.com/sparta-go/sparta/local/resource"
 	"github.com/sparta-go/sparta/local/s3"
 )
 
 // providerServices are the signing names of the local cloud's services
 // that may own resource types.
-var providerServices = []string{"s3", "logs", "sns", "iam", "lambda", "states", "ecr", "ecs"}
-
-// Factory builds the service for the local cloud (local.Start): its state
-// in the store's "cloudformation" collection, TemplateURL read from the
-// local S3, and the providers of every other service that has a
-// Providers() method, collected when the first resource needs one (the
-// other services may be built after this one).
-func Factory(env *core.Env) (core.Service, error) {
-	return New(Config{
-		Store:     env.Store.Collection("cloudformation"),
-		Region:    env.Region,
-		AccountID: env.AccountID,
-		Templates: S3Templates{Env: env},
-		Log:       env.Log,
-		Clock:     env.Clock.Now,
-		ProviderSource: func() (resource.Registry, error) {
-			return CollectProviders(env.Lookup, providerServices...)
-		},
-	})
-}
-
-// CollectProviders gathers the providers of the named services that have
-// a Providers() method; a type claimed twice is an error (a wiring bug).
-func CollectProviders(lookup func(string) (core.Service, bool), names ...string) (resource.Registry, error) {
-	reg := resource.Registry{}
-	var errs []error
-	for _, n := range names {
-		svc, ok := lookup(n)
-		if !ok {
-			continue
-		}
-		p, ok := svc.(interface {
-			Providers() map[string]resource.Provider
-		})
-		if !ok {
-			continue
-		}
-		if err := reg.Register(p.Providers()); err != nil {
-			errs = append(errs, fmt.Errorf("service %s: %w", n, err))
-		}
-	}
-	return reg, errors.Join(errs...)
-}
-
 // S3Templates reads TemplateURL objects from the local cloud's S3.
 type S3Templates struct{ Env *core.Env }
 
