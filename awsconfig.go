@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/sirupsen/logrus"
+	"github.com/sparta-go/sparta/local/core"
 
 	"github.com/sparta-go/sparta/local"
 )
@@ -54,7 +55,7 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 		t.cloud = cloud
 		t.cfg = aws.Config{
 			Region:       cloud.Region(),
-			Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+			Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
 			BaseEndpoint: aws.String(cloud.Endpoint()),
 		}
 	} else {

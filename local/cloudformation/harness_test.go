@@ -177,7 +177,7 @@ func (e *env) start() {
 	e.srv = httptest.NewServer(svc)
 	e.client = cfnsdk.NewFromConfig(aws.Config{
 		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String(e.srv.URL),
 	})
 	// The SDK's default retries stay on: they cover a known race in the
@@ -323,7 +323,7 @@ func newClientFor(t testing.TB, svc *cloudformation.Service) *cfnsdk.Client {
 	t.Cleanup(srv.Close)
 	return cfnsdk.NewFromConfig(aws.Config{
 		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String(srv.URL),
 	})
 }

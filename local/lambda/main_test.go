@@ -238,7 +238,7 @@ func (f *fixture) start(t testing.TB) {
 	f.client = lambdasdk.New(lambdasdk.Options{
 		Region:       region,
 		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		Retryer:      aws.NopRetryer{},
 	})
 }

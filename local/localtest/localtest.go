@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/sparta-go/sparta/local"
+	"github.com/sparta-go/sparta/local/core"
 )
 
 // Start starts a cloud whose state lives in a fresh temporary directory and
@@ -44,7 +45,7 @@ func Start(t testing.TB, opts ...local.Options) *local.Cloud {
 func Config(c *local.Cloud) aws.Config {
 	return aws.Config{
 		Region:       c.Region(),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
 		BaseEndpoint: aws.String(c.Endpoint()),
 	}
 }
@@ -78,8 +79,8 @@ func RunCLI(t testing.TB, c *local.Cloud, args ...string) (string, error) {
 	cmd.Env = []string{
 		"HOME=" + home,
 		"PATH=/usr/bin:/bin",
-		"AWS_ACCESS_KEY_ID=AKIDLOCAL",
-		"AWS_SECRET_ACCESS_KEY=local-secret",
+		"AWS_ACCESS_KEY_ID=" + core.DefaultAccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + core.DefaultSecretAccessKey,
 		"AWS_CONFIG_FILE=" + home + "/config",
 		"AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials",
 		"AWS_PAGER=",

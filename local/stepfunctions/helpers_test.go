@@ -19,6 +19,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/resource"
 	"github.com/sparta-go/sparta/local/stepfunctions"
@@ -179,7 +180,7 @@ func (f *fixture) open() {
 func newClient(endpoint string) *sfn.Client {
 	return sfn.NewFromConfig(aws.Config{
 		Region:           region,
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local-secret", ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
 		BaseEndpoint:     aws.String(endpoint),
 		RetryMaxAttempts: 1,
 	}, func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, disableHostPrefix) })
