@@ -55,7 +55,10 @@ func (c *CommandLine) logger() (*logrus.Logger, error) {
 //
 // MainEx reports errors on stderr itself, so main only has to exit non-zero
 // when it returns one.
-func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *WorkflowHooks) error {
+//
+// The parameters are Sparta 1.15's: api and site may be nil; useCGO asks for
+// a cgo build of the Lambda binary.
+func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API, site *S3Site, hooks *WorkflowHooks, useCGO bool) error {
 	if insideLambda() {
 		return serveLambda(lambdas)
 	}
@@ -67,7 +70,10 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *Wo
 		name:        serviceName,
 		description: description,
 		lambdas:     lambdas,
+		api:         api,
+		site:        site,
 		hooks:       hooks,
+		useCGO:      useCGO,
 		callerFile:  callerFile,
 	}
 	root := CommandLineOptions.Root
@@ -104,7 +110,10 @@ func mainFile() string {
 type serviceDefinition struct {
 	name, description string
 	lambdas           []*LambdaAWSInfo
+	api               *API
+	site              *S3Site
 	hooks             *WorkflowHooks
+	useCGO            bool
 	callerFile        string
 }
 

@@ -10,7 +10,7 @@ import (
 
 // MainEx serves the function that Lambda's _HANDLER names. This is the
 // Lambda side of the program (the lambdabinary build), which holds no CLI.
-func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, hooks *WorkflowHooks) error {
+func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API, site *S3Site, hooks *WorkflowHooks, useCGO bool) error {
 	if insideLambda() {
 		return serveLambda(lambdas)
 	}

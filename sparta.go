@@ -65,7 +65,9 @@ func NamedDecorator(name string, d ServiceDecoratorHookHandler) ServiceDecorator
 	return service.NamedDecorator(name, d)
 }
 
-// Main is MainEx without workflow hooks.
-func Main(serviceName, description string, lambdas []*LambdaAWSInfo) error {
-	return MainEx(serviceName, description, lambdas, nil)
+// Main is MainEx without workflow hooks, with Sparta's parameters: the
+// service's name and description, its functions, an optional API Gateway
+// REST API and an optional static website.
+func Main(serviceName, description string, lambdas []*LambdaAWSInfo, api *API, site *S3Site) error {
+	return MainEx(serviceName, description, lambdas, api, site, nil, false)
 }

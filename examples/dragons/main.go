@@ -128,7 +128,7 @@ func main() {
 
 	hooks := &sparta.WorkflowHooks{ServiceDecorators: append(extraDecorators, machine.StateMachineDecorator())}
 	lambdas := []*sparta.LambdaAWSInfo{validateNameFn, validateLocationFn, addDragonFn}
-	if err := sparta.MainEx(cfn.UserScopedStackName("Dragons"), "Dragon sighting reports", lambdas, hooks); err != nil {
+	if err := sparta.MainEx(cfn.UserScopedStackName("Dragons"), "Dragon sighting reports", lambdas, nil, nil, hooks, false); err != nil {
 		os.Exit(1)
 	}
 }

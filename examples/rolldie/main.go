@@ -66,7 +66,7 @@ func main() {
 			startMachine.StateMachineDecorator(),
 		},
 	}
-	if err := sparta.MainEx(cfn.UserScopedStackName("RollDie"), "Rolls a die until it shows more than 3", lambdas, hooks); err != nil {
+	if err := sparta.MainEx(cfn.UserScopedStackName("RollDie"), "Rolls a die until it shows more than 3", lambdas, nil, nil, hooks, false); err != nil {
 		os.Exit(1)
 	}
 }

@@ -66,7 +66,7 @@ func main() {
 	hooks := &sparta.WorkflowHooks{ServiceDecorators: append([]sparta.ServiceDecoratorHookHandler{
 		image, cluster, machine.StateMachineDecorator(),
 	}, extraDecorators...)}
-	if err := sparta.MainEx(cfn.UserScopedStackName("ServiceFull"), "Lambda, then a Fargate task, then SNS", []*sparta.LambdaAWSInfo{fn}, hooks); err != nil {
+	if err := sparta.MainEx(cfn.UserScopedStackName("ServiceFull"), "Lambda, then a Fargate task, then SNS", []*sparta.LambdaAWSInfo{fn}, nil, nil, hooks, false); err != nil {
 		os.Exit(1)
 	}
 }

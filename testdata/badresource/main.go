@@ -22,7 +22,7 @@ func main() {
 	if err != nil {
 		os.Exit(1)
 	}
-	if sparta.MainEx("BadResource", "fails on purpose", []*sparta.LambdaAWSInfo{fn}, &sparta.WorkflowHooks{ServiceDecorators: decorators}) != nil {
+	if sparta.MainEx("BadResource", "fails on purpose", []*sparta.LambdaAWSInfo{fn}, nil, nil, &sparta.WorkflowHooks{ServiceDecorators: decorators}, false) != nil {
 		os.Exit(1)
 	}
 }

@@ -13,7 +13,7 @@ func ok(context.Context) error { return nil }
 
 func main() {
 	fn, _ := sparta.NewAWSLambda("fn", ok, sparta.IAMRoleDefinition{})
-	if sparta.Main("Broken", "broken on purpose", []*sparta.LambdaAWSInfo{fn}) != nil {
+	if sparta.Main("Broken", "broken on purpose", []*sparta.LambdaAWSInfo{fn}, nil, nil) != nil {
 		os.Exit(1)
 	}
 }

@@ -30,7 +30,7 @@ func main() {
 	).Next(step.NewChoiceState("pick"))
 	machine := step.NewStateMachine("Broken", task)
 	hooks := &sparta.WorkflowHooks{ServiceDecorators: []sparta.ServiceDecoratorHookHandler{machine.StateMachineDecorator()}}
-	if sparta.MainEx("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}, hooks) != nil {
+	if sparta.MainEx("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}, nil, nil, hooks, false) != nil {
 		os.Exit(1)
 	}
 }
