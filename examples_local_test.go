@@ -4,8 +4,11 @@ package sparta_test
 
 import (
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sparta-go/sparta/internal/cfnlint"
 )
 
 func TestDragonsOnTheLocalCloud(t *testing.T) {
@@ -13,6 +16,7 @@ func TestDragonsOnTheLocalCloud(t *testing.T) {
 	if out, err := localCLI(t, "./examples/dragons", work, "provision"); err != nil {
 		t.Fatalf("provision: %v\n%s", err, out)
 	}
+	lintTemplates(t, work)
 	out, err := localCLI(t, "./examples/dragons", work, "execute", "--input",
 		`{"dragonName":"Smok","location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`)
 	if err != nil || !strings.Contains(out, "Path:          ValidateReport -> AddDragon -> Confirmed? -> AlertUnconfirmed -> PendingConfirmation") {
@@ -36,6 +40,7 @@ func TestServicefullOnTheLocalCloud(t *testing.T) {
 	if out, err := localCLI(t, "./examples/servicefull", work, "provision"); err != nil {
 		t.Fatalf("provision: %v\n%s", err, out)
 	}
+	lintTemplates(t, work)
 	out, err := localCLI(t, "./examples/servicefull", work, "execute", "--input", `{"orderId": "test-1"}`)
 	if err != nil || !strings.Contains(out, "Status:        SUCCEEDED") || !strings.Contains(out, "Path:          prepare -> produceReport -> notify") {
 		t.Fatalf("execute: %v\n%s", err, out)
@@ -43,6 +48,17 @@ func TestServicefullOnTheLocalCloud(t *testing.T) {
 	if out, err := localCLI(t, "./examples/servicefull", work, "delete"); err != nil {
 		t.Fatalf("delete: %v\n%s", err, out)
 	}
+}
+
+// lintTemplates holds the templates a provision wrote to CloudFormation's
+// own rules (cfn-lint with AWS's current schemas).
+func lintTemplates(t *testing.T, work string) {
+	t.Helper()
+	templates, _ := filepath.Glob(filepath.Join(work, "*-cftemplate.json"))
+	if len(templates) == 0 {
+		t.Fatalf("provision wrote no template to %s", work)
+	}
+	cfnlint.Check(t, templates...)
 }
 
 // removeImages deletes the engine's images of a repository, under any

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/internal/cfnlint"
 )
 
 // cliBinary builds the CLI side of a main package once per test run.
@@ -78,6 +79,8 @@ func TestProvisionNoopRolldie(t *testing.T) {
 		}
 	}
 
+	// CloudFormation's own rules, not only ours: cfn-lint with AWS's schemas.
+	cfnlint.Check(t, templates[0])
 	tmpl, _ := os.ReadFile(templates[0])
 	doc, err := cfn.Decode(tmpl)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/sparta-go/sparta/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/internal/cfnlint"
+	"github.com/sparta-go/sparta/internal/golden"
 	"github.com/sparta-go/sparta/service"
 )
 
@@ -48,6 +49,7 @@ func sampleTemplate(t testing.TB) []byte {
 func TestFunctionTemplateGolden(t *testing.T) {
 	got := sampleTemplate(t)
 	golden.JSON(t, filepath.Join("testdata", "function.golden.json"), got)
+	cfnlint.Check(t, filepath.Join("testdata", "function.golden.json"))
 	if again := sampleTemplate(t); !bytes.Equal(got, again) {
 		t.Error("rendering the same function twice gave different bytes")
 	}

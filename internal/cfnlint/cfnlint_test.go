@@ -1,0 +1,39 @@
+package cfnlint_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sparta-go/sparta/internal/cfnlint"
+)
+
+// A template with a property CloudFormation's schema does not have must be
+// reported: the linter really runs and its report is read.
+func TestRunReportsSchemaErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.json")
+	body := `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"Topic":{"Type":"AWS::SNS::Topic","Properties":{"NotAProperty":"x"}}}}`
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	findings, err := cfnlint.Run(path)
+	if err == cfnlint.ErrNotInstalled {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) == 0 || !strings.Contains(findings[0].String(), "NotAProperty") {
+		t.Fatalf("Run(bad template) = %v, want a finding naming NotAProperty", findings)
+	}
+}
+
+func TestCheckPassesACleanTemplate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "good.json")
+	body := `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfnlint.Check(t, path)
+}
