@@ -42,6 +42,8 @@ func FromJSON(data []byte) (*StateMachine, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	sm.source = bytes.Clone(data)
+	sm.sourceRev = revisions.Load()
 	return sm, nil
 }
 
@@ -63,6 +65,9 @@ func decodeStrict(data []byte, v any) error {
 func (o *orderedStates) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
+	// Each state decodes straight from this decoder, strictly: one
+	// decoder for the whole States object, not one per state.
+	dec.DisallowUnknownFields()
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -81,12 +86,8 @@ func (o *orderedStates) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("state %q is defined twice in one States object", name)
 		}
 		seen[name] = true
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("state %q: %w", name, err)
-		}
 		ws := new(wireState)
-		if err := decodeStrict(raw, ws); err != nil {
+		if err := dec.Decode(ws); err != nil {
 			return fmt.Errorf("state %q: %w", name, err)
 		}
 		*o = append(*o, namedState{name: name, state: ws})

@@ -466,7 +466,8 @@ func (c *compiler) state(name string, def map[string]any, depth int) *state {
 		}
 	}
 	o.str("Comment", false)
-	allowed := slices.Clone(commonFields)
+	var fields [32]string // the allowed fields, without a heap allocation
+	allowed := append(fields[:0], commonFields...)
 	if kind != kindChoice && kind != kindSucceed && kind != kindFail {
 		allowed = append(allowed, transition...)
 		c.transition(o, s)
