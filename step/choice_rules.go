@@ -63,7 +63,11 @@ func When(cmp Comparison, next State) *ChoiceRule {
 func (r *ChoiceRule) choiceRule() *ChoiceRule { return r }
 
 // WithComment sets the rule's Comment.
-func (r *ChoiceRule) WithComment(comment string) *ChoiceRule { r.Comment = comment; r.touch(); return r }
+func (r *ChoiceRule) WithComment(comment string) *ChoiceRule {
+	r.Comment = comment
+	r.touch()
+	return r
+}
 
 // WithAssign stores variables when the rule matches.
 func (r *ChoiceRule) WithAssign(variables map[string]any) *ChoiceRule {

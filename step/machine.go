@@ -100,7 +100,11 @@ func (sm *StateMachine) StartAt() State { return sm.body.startAt }
 func (sm *StateMachine) WithName(name string) *StateMachine { sm.name = name; return sm }
 
 // WithComment sets the machine's Comment.
-func (sm *StateMachine) WithComment(comment string) *StateMachine { sm.comment = comment; sm.touch(); return sm }
+func (sm *StateMachine) WithComment(comment string) *StateMachine {
+	sm.comment = comment
+	sm.touch()
+	return sm
+}
 
 // WithQueryLanguage sets the machine-wide query language. States inherit it.
 func (sm *StateMachine) WithQueryLanguage(ql QueryLanguage) *StateMachine {
@@ -118,7 +122,11 @@ func (sm *StateMachine) WithTimeoutSeconds(seconds int) *StateMachine {
 }
 
 // WithVersion sets the ASL Version field ("1.0").
-func (sm *StateMachine) WithVersion(version string) *StateMachine { sm.version = version; sm.touch(); return sm }
+func (sm *StateMachine) WithVersion(version string) *StateMachine {
+	sm.version = version
+	sm.touch()
+	return sm
+}
 
 // WithType selects STANDARD (the default) or EXPRESS workflows.
 func (sm *StateMachine) WithType(t MachineType) *StateMachine { sm.machineType = t; return sm }

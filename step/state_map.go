@@ -123,7 +123,11 @@ func (m *MapState) WithProcessorConfig(mode ProcessorMode, executionType Machine
 }
 
 // WithItemReader sets the ItemReader of a Distributed map (an S3 source).
-func (m *MapState) WithItemReader(reader map[string]any) *MapState { m.itemReader = reader; m.touch(); return m }
+func (m *MapState) WithItemReader(reader map[string]any) *MapState {
+	m.itemReader = reader
+	m.touch()
+	return m
+}
 
 // WithItemBatcher sets the ItemBatcher of a Distributed map.
 func (m *MapState) WithItemBatcher(batcher map[string]any) *MapState {

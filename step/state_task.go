@@ -153,7 +153,11 @@ func trimPattern(resource string) string {
 // the resource, with "{% ... %}" expressions.
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
-func (t *TaskState) WithArguments(arguments any) *TaskState { t.arguments = arguments; t.touch(); return t }
+func (t *TaskState) WithArguments(arguments any) *TaskState {
+	t.arguments = arguments
+	t.touch()
+	return t
+}
 
 // WithCredentials sets the Credentials field (a RoleArn or RoleArn.$ to
 // assume for the call).
