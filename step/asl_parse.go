@@ -253,7 +253,10 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 		st.arguments, st.parameters = w.Arguments, w.Parameters
 		p.errorHandling(st, &st.errorHandling, w, todo)
 		p.flow(st, &st.flow, w, todo)
-		for _, b := range w.Branches {
+		for i, b := range w.Branches {
+			if b.ProcessorConfig != nil {
+				p.add(st, indexField("Branches", i)+".ProcessorConfig", "a Parallel branch has no ProcessorConfig; only a Map's ItemProcessor or Iterator does")
+			}
 			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.States)})
 		}
 		if w.Branches == nil {
@@ -296,6 +299,9 @@ func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapStat
 	case w.Iterator != nil:
 		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.States)}
 		st.legacyIterator = true
+		if pc := w.Iterator.ProcessorConfig; pc != nil {
+			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)
+		}
 	}
 	return st
 }

@@ -71,6 +71,7 @@ type ExecuteOption func(*executeConfig)
 type executeConfig struct {
 	handlers       map[string]TaskHandler
 	virtualClock   bool
+	clockStart     time.Time
 	maxTransitions int
 	name           string
 }
@@ -90,6 +91,13 @@ func WithTaskHandler(resource string, h TaskHandler) ExecuteOption {
 // WithVirtualClock makes Wait states and Retry intervals advance a virtual
 // clock instead of sleeping, so a machine that waits for hours runs at once.
 func WithVirtualClock() ExecuteOption { return func(c *executeConfig) { c.virtualClock = true } }
+
+// WithVirtualClockAt is WithVirtualClock starting at start instead of now,
+// so that $$.Execution.StartTime, Wait timestamps and the history's dates
+// are the same on every run.
+func WithVirtualClockAt(start time.Time) ExecuteOption {
+	return func(c *executeConfig) { c.virtualClock, c.clockStart = true, start }
+}
 
 // WithMaxTransitions bounds the number of state transitions (default
 // 25,000, the AWS history limit); past it the execution fails.
@@ -143,7 +151,11 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 		StateMachineName: sm.name,
 	}
 	if cfg.virtualClock {
-		eo.Clock = engine.NewVirtualClock(time.Now().UTC())
+		start := cfg.clockStart
+		if start.IsZero() {
+			start = time.Now().UTC()
+		}
+		eo.Clock = engine.NewVirtualClock(start)
 	}
 	run, err := c.program.Start(ctx, raw, eo)
 	if err != nil {
