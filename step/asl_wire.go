@@ -22,8 +22,8 @@ type wireBranch struct {
 	Comment string `json:"Comment,omitempty"`
 	// ProcessorConfig is accepted in a legacy Iterator as AWS accepts it.
 	ProcessorConfig *wireProcessorConfig `json:"ProcessorConfig,omitempty"`
-	StartAt string        `json:"StartAt"`
-	States  orderedStates `json:"States"`
+	StartAt         string               `json:"StartAt"`
+	States          orderedStates        `json:"States"`
 }
 
 // wireProcessor is a Map state's ItemProcessor.

@@ -248,7 +248,18 @@ func TestOnePathFromDefinitionToEngine(t *testing.T) {
 			if !local.Accepted {
 				return
 			}
-			if again := asTheLocalCloudDoes(tc, start); !cmp.Equal(again, local) {
+			if cmp.Equal(local, public) {
+				return
+			}
+			// Concurrent Map iterations and Parallel branches may end
+			// differently from run to run (which siblings ran before one
+			// failed): the public run must be one the engine also gives.
+			for range 20 {
+				if cmp.Equal(asTheLocalCloudDoes(tc, start), public) {
+					return
+				}
+			}
+			if again := asTheLocalCloudDoes(tc, start); !cmp.Equal(again, local) && !cmp.Equal(again.History, local.History) {
 				// Random or generated values (States.UUID, $random): only
 				// the outcome can be compared.
 				if public.Status != local.Status || public.Error != local.Error {
@@ -256,9 +267,7 @@ func TestOnePathFromDefinitionToEngine(t *testing.T) {
 				}
 				return
 			}
-			if diff := cmp.Diff(local, public); diff != "" {
-				t.Errorf("engine (-) and FromJSON+Execute (+) differ:\n%s", diff)
-			}
+			t.Errorf("engine (-) and FromJSON+Execute (+) differ:\n%s", cmp.Diff(local, public))
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/sparta-go/sparta/step/internal/intrinsic"
 )
 
 // Program is a compiled state machine definition. It is immutable and safe
@@ -670,6 +672,9 @@ type intField struct {
 	path   pathRef
 	expr   *jexpr
 	field  string
+	// mapLimit marks a Map's MaxConcurrencyPath and
+	// ToleratedFailureCountPath, read as AWS reads them (evalMapLimit).
+	mapLimit bool
 }
 
 // strField is a string field given literally, by path or by expression.
@@ -679,6 +684,9 @@ type strField struct {
 	path   pathRef
 	expr   *jexpr
 	field  string
+	// call is an intrinsic function given as the path (a Fail state's
+	// ErrorPath and CausePath).
+	call *tmplIntrinsic
 }
 
 // intOrPath compiles field and field+"Path" (JSONPath) or field as a literal
@@ -731,6 +739,14 @@ func (c *compiler) strOrPath(o *object, s *state, field string) strField {
 			o.errorf(pathField, "cannot be used together with %s", field)
 		} else if str, isStr := v.(string); !isStr {
 			o.errorf(pathField, "must be a path string, not %s", typeName(v))
+		} else if s.kind == kindFail && intrinsic.IsIntrinsic(str) {
+			// ErrorPath and CausePath take intrinsic functions too, as
+			// https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html documents.
+			if call, err := intrinsic.Parse(str); err != nil {
+				o.errorf(pathField, "%v", err)
+			} else {
+				f.set, f.call, f.field = true, &tmplIntrinsic{key: pathField, call: call}, pathField
+			}
 		} else if p, err := parsePath(str); err != nil {
 			o.errorf(pathField, "%v", err)
 		} else {

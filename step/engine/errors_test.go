@@ -99,9 +99,17 @@ func TestPredefinedErrors(t *testing.T) {
 			want:  "Caught.ResultPathMatchFailure",
 		},
 		{
-			name: "States.ParameterPathFailure",
+			name:  "States.ParameterPathFailure",
+			def:   `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","Parameters":{"x.$":"$.missing"},"End":true}}}`,
+			tasks: map[string]func(context.Context, any) (any, error){"t": func(context.Context, any) (any, error) { return 1, nil }},
+			want:  ErrParameterPathFailure,
+		},
+		{
+			// A Pass state's Parameters fail with States.Runtime instead
+			// (recorded AWS behaviour, 2025).
+			name: "States.Runtime for a missing path in a Pass state's Parameters",
 			def:  `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.missing"},"End":true}}}`,
-			want: ErrParameterPathFailure,
+			want: ErrRuntime,
 		},
 		{
 			name: "States.BranchFailed for a branch failing without an error name",

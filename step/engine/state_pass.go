@@ -114,6 +114,8 @@ func (f *frame) evalInt(fd intField, doc any) (int64, bool, *failure) {
 	switch {
 	case !fd.set:
 		return 0, false, nil
+	case fd.mapLimit && fd.path != nil:
+		return f.evalMapLimit(fd, doc)
 	case fd.path != nil:
 		v, fl := f.getPath(fd.path, doc, fd.field)
 		if fl != nil {
@@ -143,6 +145,8 @@ func (f *frame) evalStr(fd strField, doc any) (string, *failure) {
 	switch {
 	case !fd.set:
 		return "", nil
+	case fd.call != nil:
+		return f.evalStrIntrinsic(fd, doc)
 	case fd.path != nil:
 		v, fl := f.getPath(fd.path, doc, fd.field)
 		if fl != nil {
