@@ -431,6 +431,10 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 	for k := range obj {
 		switch {
 		case k == "Variable":
+		case k == "Comment":
+			// AWS accepts a Comment in a nested rule too (recorded AWS
+			// behaviour); the typed model keeps only top-level ones, and a
+			// definition read by FromJSON runs as written.
 		case top && ruleKeys[k]:
 		case k == "Next":
 			p.add(s, field+".Next", "is allowed only in top-level choice rules, not inside And, Or or Not")

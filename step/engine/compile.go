@@ -365,6 +365,7 @@ func (c *compiler) machine(o *object, owner string, depth int, isolated bool) *m
 	if m.start != nil {
 		c.reachable(m)
 	}
+	c.terminal(m, o, where)
 	return m
 }
 

@@ -164,7 +164,10 @@ func TestItemReaderRefused(t *testing.T) {
 }
 
 func TestMaxTransitions(t *testing.T) {
-	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}`
+	// A loop with a way out that is never taken: a machine without a
+	// terminal state does not compile (MISSING_END_STATE).
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},
+	  "B":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":false,"Next":"A"}],"Default":"E"},"E":{"Type":"Succeed"}}}`
 	r := execute(t, def, `{}`, Options{MaxTransitions: 100})
 	if r.Status != StatusFailed || r.Error != ErrRuntime || !strings.Contains(r.Cause, "100 state transitions") {
 		t.Fatalf("got %s %s %s", r.Status, r.Error, r.Cause)
