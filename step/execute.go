@@ -144,6 +144,10 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: input: %w", sm.name, err)
 	}
+	if len(raw) > engine.MaxPayloadBytes {
+		// StartExecution refuses such an input (InvalidExecutionInput).
+		return nil, fmt.Errorf("state machine %q: input: %d bytes, more than the %d bytes Step Functions accepts", sm.name, len(raw), engine.MaxPayloadBytes)
+	}
 	eo := engine.Options{
 		Invoke:           newInvoker(sm.name, c.lambdas, cfg.handlers),
 		MaxTransitions:   cfg.maxTransitions,

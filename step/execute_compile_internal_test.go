@@ -5,6 +5,7 @@ package step
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -79,5 +80,15 @@ func TestFromJSONRunsTheDefinitionAsWritten(t *testing.T) {
 	sm.States()[0].(*PassState).WithResult(map[string]any{"a": 2})
 	if got := string(mustExecute(t, sm, `{}`).Output); got != `{"a":2}` {
 		t.Fatalf("output after WithResult = %s, want {\"a\":2}", got)
+	}
+}
+
+// An input over 262,144 bytes cannot start an execution, as StartExecution
+// refuses it (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+func TestExecuteRefusesAnInputOverTheLimit(t *testing.T) {
+	sm := NewStateMachine("M", NewPassState("P"))
+	big := json.RawMessage(`"` + strings.Repeat("x", 262144) + `"`)
+	if _, err := sm.Execute(context.Background(), big); err == nil || !strings.Contains(err.Error(), "262144") {
+		t.Errorf("Execute(%d bytes) = %v, want an error naming the limit", len(big), err)
 	}
 }
