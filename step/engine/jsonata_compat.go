@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 
 	jsonata "github.com/blues/jsonata-go"
+	"github.com/blues/jsonata-go/jlib"
 	"github.com/blues/jsonata-go/jtypes"
 )
 
@@ -22,7 +24,9 @@ import (
 //     emptyArrayPath answers [] for such a plain path (recorded AWS
 //     behaviour).
 //   - A sequence of one value is that value in JSONata 2: $range(1, 9, 9)
-//     is 1, not [1] (recorded AWS behaviour). jsRange unwraps it.
+//     is 1, not [1] (recorded AWS behaviour), and so are the results of
+//     $map and $filter, which jsonata-go returns as arrays. jsRange, jsMap
+//     and jsFilter unwrap them.
 //   - $assert, $parseInteger and $formatInteger are JSONata 1.6+/2.x
 //     functions missing from the port: compatFunctions adds them
 //     ($parseInteger and $formatInteger for decimal pictures such as "#0",
@@ -134,9 +138,31 @@ func emptyArrayPath(body string, vars map[string]any) (any, bool) {
 }
 
 var compatExtensions = func() map[string]jsonata.Extension {
-	out := make(map[string]jsonata.Extension, len(compatFunctions))
+	out := make(map[string]jsonata.Extension, len(compatFunctions)+2)
 	for name, fn := range compatFunctions {
 		out[name] = jsonata.Extension{Func: fn}
 	}
+	// $map and $filter replace the library's, with its undefined handling:
+	// an undefined array gives undefined.
+	out["map"] = jsonata.Extension{Func: jsMap, UndefinedHandler: jtypes.ArgUndefined(0)}
+	out["filter"] = jsonata.Extension{Func: jsFilter, UndefinedHandler: jtypes.ArgUndefined(0)}
 	return out
 }()
+
+// jsMap is the library's $map with JSONata's sequence rule: one result is
+// that result.
+func jsMap(v reflect.Value, f jtypes.Callable) (any, error) {
+	return singleton(jlib.Map(v, f))
+}
+
+// jsFilter is the library's $filter with JSONata's sequence rule.
+func jsFilter(v reflect.Value, f jtypes.Callable) (any, error) {
+	return singleton(jlib.Filter(v, f))
+}
+
+func singleton(v any, err error) (any, error) {
+	if arr, ok := v.([]any); ok && err == nil && len(arr) == 1 {
+		return arr[0], nil
+	}
+	return v, err
+}
