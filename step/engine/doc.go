@@ -92,8 +92,9 @@
 // A DISTRIBUTED Map runs its iterations in-process like an inline one.
 //
 // Not supported, refused by Compile: ItemReader, ResultWriter and
-// ItemBatcher (Distributed Map over S3). Not enforced: payload size limits,
-// ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
+// ItemBatcher (Distributed Map over S3). A state output over
+// [MaxPayloadBytes] fails with States.DataLimitExceeded, as on AWS. Not
+// enforced: ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
 // of tasks that are not callbacks (nothing can heartbeat them in-process).
 // The history uses Task* events for every resource, including Lambda ARNs
 // that AWS records as LambdaFunction* events.
