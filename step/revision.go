@@ -1,6 +1,10 @@
 package step
 
-import "sync/atomic"
+import (
+	"bytes"
+	"encoding/json"
+	"sync/atomic"
+)
 
 // revisions numbers every change made to a machine's definition by a
 // builder method, across all machines: Execute compiles a machine once and
@@ -43,4 +47,17 @@ func (sm *StateMachine) latestRevision() uint64 {
 		return true
 	})
 	return latest
+}
+
+// definition is the ASL the machine deploys and runs: the JSON FromJSON
+// read (compacted), as written, while no builder method has changed the
+// machine since; otherwise what MarshalJSON writes from the typed model.
+func (sm *StateMachine) definition() ([]byte, error) {
+	if sm.source != nil && sm.latestRevision() <= sm.sourceRev {
+		var b bytes.Buffer
+		if err := json.Compact(&b, sm.source); err == nil {
+			return b.Bytes(), nil
+		}
+	}
+	return sm.MarshalJSON()
 }
