@@ -51,3 +51,17 @@ func TestRuntimeCauseDetailsAsAWSWritesThem(t *testing.T) {
 		})
 	}
 }
+
+// A JSONata expression that returns nothing fails with AWS's detail: the
+// expression without its delimiters and the field as a path with "/"
+// (recorded AWS behaviour: "The JSONata expression
+// '$states.input.pushLocation' specified for the field
+// 'Arguments/Input/pushLocation' returned nothing (undefined).").
+func TestJSONataUndefinedDetailAsAWSWritesIt(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{"Input":{"pushLocation":"{% $states.input.pushLocation %}"}},"End":true}}}`
+	r := execute(t, def, `{}`, Options{})
+	want := "The JSONata expression '$states.input.pushLocation' specified for the field 'Output/Input/pushLocation' returned nothing (undefined)."
+	if r.Error != ErrQueryEvaluationError || !strings.HasSuffix(r.Cause, want) {
+		t.Errorf("got %s %q, want States.QueryEvaluationError ending %q", r.Error, r.Cause, want)
+	}
+}

@@ -144,7 +144,7 @@ func (ev *env) jsonata(e *jexpr) (any, *failure) {
 	vars["states"] = ev.statesVar()
 	expr, err := e.get(sig.String())
 	if err != nil {
-		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' could not be compiled: %v", e.src, e.field, err)
+		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' could not be compiled: %v", e.body, awsField(e.field), err)
 	}
 	defer e.put(sig.String(), expr)
 	res, err := evalJSONata(expr, vars)
@@ -153,13 +153,13 @@ func (ev *env) jsonata(e *jexpr) (any, *failure) {
 			if v, ok := emptyArrayPath(e.body, vars); ok {
 				return v, nil
 			}
-			return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", e.src, e.field)
+			return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", e.body, awsField(e.field))
 		}
-		return nil, fail(ErrQueryEvaluationError, "An error occurred while evaluating the JSONata expression '%s' specified for the field '%s': %v", e.src, e.field, err)
+		return nil, fail(ErrQueryEvaluationError, "An error occurred while evaluating the JSONata expression '%s' specified for the field '%s': %v", e.body, awsField(e.field), err)
 	}
 	v, err := fromJS(res)
 	if err != nil {
-		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value that is not JSON: %v", e.src, e.field, err)
+		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value that is not JSON: %v", e.body, awsField(e.field), err)
 	}
 	return v, nil
 }

@@ -166,3 +166,11 @@ func singleton(v any, err error) (any, error) {
 	}
 	return v, err
 }
+
+// awsField names a field in a JSONata failure as AWS does: relative to the
+// state, "/" before each object key and [i] for each array index
+// ("Arguments/Input/pushLocation", "Choices[1]/Condition"). The expression
+// itself is quoted without its {% %} delimiters (recorded AWS behaviour:
+// "The JSONata expression '$states.input.pushLocation' specified for the
+// field 'Arguments/Input/pushLocation' returned nothing (undefined).").
+func awsField(field string) string { return strings.ReplaceAll(field, ".", "/") }

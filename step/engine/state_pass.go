@@ -133,7 +133,7 @@ func (f *frame) evalInt(fd intField, doc any) (int64, bool, *failure) {
 		}
 		n, ok := toInt(v)
 		if !ok {
-			return 0, false, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs an integer", fd.expr.src, fd.field, typeName(v))
+			return 0, false, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs an integer", fd.expr.body, awsField(fd.field), typeName(v))
 		}
 		return n, true, nil
 	}
@@ -164,7 +164,7 @@ func (f *frame) evalStr(fd strField, doc any) (string, *failure) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			return "", fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs a string", fd.expr.src, fd.field, typeName(v))
+			return "", fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs a string", fd.expr.body, awsField(fd.field), typeName(v))
 		}
 		return s, nil
 	}
