@@ -313,14 +313,15 @@ func (m *MapState) wire(w *wireState, ql QueryLanguage) error {
 	if err != nil {
 		return err
 	}
+	var config *wireProcessorConfig
+	if m.processor.mode != "" || m.processor.executionType != "" {
+		config = &wireProcessorConfig{Mode: string(m.processor.mode), ExecutionType: string(m.processor.executionType)}
+	}
 	if m.legacyIterator {
-		w.Iterator = &wireBranch{Comment: m.processor.comment, StartAt: start, States: states}
+		w.Iterator = &wireBranch{Comment: m.processor.comment, ProcessorConfig: config, StartAt: start, States: states}
 		return nil
 	}
-	p := &wireProcessor{Comment: m.processor.comment, StartAt: start, States: states}
-	if m.processor.mode != "" || m.processor.executionType != "" {
-		p.ProcessorConfig = &wireProcessorConfig{Mode: string(m.processor.mode), ExecutionType: string(m.processor.executionType)}
-	}
+	p := &wireProcessor{Comment: m.processor.comment, ProcessorConfig: config, StartAt: start, States: states}
 	w.ItemProcessor = p
 	return nil
 }

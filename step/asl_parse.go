@@ -42,6 +42,8 @@ func FromJSON(data []byte) (*StateMachine, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	sm.source = bytes.Clone(data)
+	sm.sourceRev = revisions.Load()
 	return sm, nil
 }
 
@@ -63,6 +65,9 @@ func decodeStrict(data []byte, v any) error {
 func (o *orderedStates) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
+	// Each state decodes straight from this decoder, strictly: one
+	// decoder for the whole States object, not one per state.
+	dec.DisallowUnknownFields()
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -81,12 +86,8 @@ func (o *orderedStates) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("state %q is defined twice in one States object", name)
 		}
 		seen[name] = true
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("state %q: %w", name, err)
-		}
 		ws := new(wireState)
-		if err := decodeStrict(raw, ws); err != nil {
+		if err := dec.Decode(ws); err != nil {
 			return fmt.Errorf("state %q: %w", name, err)
 		}
 		*o = append(*o, namedState{name: name, state: ws})
@@ -252,7 +253,10 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 		st.arguments, st.parameters = w.Arguments, w.Parameters
 		p.errorHandling(st, &st.errorHandling, w, todo)
 		p.flow(st, &st.flow, w, todo)
-		for _, b := range w.Branches {
+		for i, b := range w.Branches {
+			if b.ProcessorConfig != nil {
+				p.add(st, indexField("Branches", i)+".ProcessorConfig", "a Parallel branch has no ProcessorConfig; only a Map's ItemProcessor or Iterator does")
+			}
 			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.States)})
 		}
 		if w.Branches == nil {
@@ -295,6 +299,9 @@ func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapStat
 	case w.Iterator != nil:
 		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.States)}
 		st.legacyIterator = true
+		if pc := w.Iterator.ProcessorConfig; pc != nil {
+			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)
+		}
 	}
 	return st
 }
@@ -424,6 +431,10 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 	for k := range obj {
 		switch {
 		case k == "Variable":
+		case k == "Comment":
+			// AWS accepts a Comment in a nested rule too (recorded AWS
+			// behaviour); the typed model keeps only top-level ones, and a
+			// definition read by FromJSON runs as written.
 		case top && ruleKeys[k]:
 		case k == "Next":
 			p.add(s, field+".Next", "is allowed only in top-level choice rules, not inside And, Or or Not")

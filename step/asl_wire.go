@@ -19,9 +19,11 @@ type wireMachine struct {
 
 // wireBranch is a Parallel branch or a Map Iterator.
 type wireBranch struct {
-	Comment string        `json:"Comment,omitempty"`
-	StartAt string        `json:"StartAt"`
-	States  orderedStates `json:"States"`
+	Comment string `json:"Comment,omitempty"`
+	// ProcessorConfig is accepted in a legacy Iterator as AWS accepts it.
+	ProcessorConfig *wireProcessorConfig `json:"ProcessorConfig,omitempty"`
+	StartAt         string               `json:"StartAt"`
+	States          orderedStates        `json:"States"`
 }
 
 // wireProcessor is a Map state's ItemProcessor.

@@ -51,6 +51,8 @@ type ChoiceRule struct {
 	// Output is the JSONata output of the Choice state when the rule
 	// matches.
 	Output any
+
+	revision
 }
 
 // When returns the rule "if cmp, go to next".
@@ -61,16 +63,21 @@ func When(cmp Comparison, next State) *ChoiceRule {
 func (r *ChoiceRule) choiceRule() *ChoiceRule { return r }
 
 // WithComment sets the rule's Comment.
-func (r *ChoiceRule) WithComment(comment string) *ChoiceRule { r.Comment = comment; return r }
+func (r *ChoiceRule) WithComment(comment string) *ChoiceRule {
+	r.Comment = comment
+	r.touch()
+	return r
+}
 
 // WithAssign stores variables when the rule matches.
 func (r *ChoiceRule) WithAssign(variables map[string]any) *ChoiceRule {
 	r.Assign = variables
+	r.touch()
 	return r
 }
 
 // WithOutput sets the JSONata Output used when the rule matches.
-func (r *ChoiceRule) WithOutput(output any) *ChoiceRule { r.Output = output; return r }
+func (r *ChoiceRule) WithOutput(output any) *ChoiceRule { r.Output = output; r.touch(); return r }
 
 // And is true when every comparison is.
 type And struct {

@@ -80,7 +80,7 @@ func (d *stateMachineDecorator) DecorateService(_ context.Context, sc *service.S
 			return fmt.Errorf("state machine %q: the template already has a resource %s; give each state machine a different name", sm.name, id)
 		}
 	}
-	definition, err := sm.MarshalJSON()
+	definition, err := sm.definition()
 	if err != nil {
 		return fmt.Errorf("state machine %q: %w", sm.name, err)
 	}

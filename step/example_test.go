@@ -92,7 +92,7 @@ func ExampleStateMachine_Validate() {
 			step.Retrier{ErrorEquals: []string{step.ErrorAll}},
 			step.Retrier{ErrorEquals: []string{"CardDeclined"}, MaxAttempts: step.NoRetry},
 		).
-		Next(step.NewChoiceState("Route"))
+		Next(step.NewChoiceState("Route").WithDefault(step.NewSuccessState("Done")))
 	err := step.NewStateMachine("Orders", charge).Validate()
 	for _, e := range step.ValidationErrors(err) {
 		fmt.Println(e)

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/sparta-go/sparta/service"
 	"github.com/sparta-go/sparta/step/engine"
 )
 
@@ -30,14 +32,28 @@ type Execution struct {
 	Error, Cause string
 	// Path lists the top-level states entered, in order.
 	Path []string
-	// History is the execution's event history, close to what
-	// GetExecutionHistory returns.
-	History []HistoryEvent
 	// Transitions counts state transitions, nested ones included.
 	Transitions int64
 	// StartDate and StopDate bound the execution (on the virtual clock
 	// when WithVirtualClock was given).
 	StartDate, StopDate time.Time
+
+	result      *engine.Result
+	historyOnce sync.Once
+	history     []HistoryEvent
+}
+
+// History returns the execution's event history, as GetExecutionHistory
+// returns it. The engine records events as references to the values the
+// states passed on and marshals their payloads only here, on the first
+// call, so a run whose history nobody reads does not pay for it.
+func (e *Execution) History() []HistoryEvent {
+	e.historyOnce.Do(func() {
+		if e.result != nil {
+			e.history = e.result.History()
+		}
+	})
+	return e.history
 }
 
 // HistoryEvent is one event of an execution's history. Type uses AWS's
@@ -55,6 +71,7 @@ type ExecuteOption func(*executeConfig)
 type executeConfig struct {
 	handlers       map[string]TaskHandler
 	virtualClock   bool
+	clockStart     time.Time
 	maxTransitions int
 	name           string
 }
@@ -75,6 +92,13 @@ func WithTaskHandler(resource string, h TaskHandler) ExecuteOption {
 // clock instead of sleeping, so a machine that waits for hours runs at once.
 func WithVirtualClock() ExecuteOption { return func(c *executeConfig) { c.virtualClock = true } }
 
+// WithVirtualClockAt is WithVirtualClock starting at start instead of now,
+// so that $$.Execution.StartTime, Wait timestamps and the history's dates
+// are the same on every run.
+func WithVirtualClockAt(start time.Time) ExecuteOption {
+	return func(c *executeConfig) { c.virtualClock, c.clockStart = true, start }
+}
+
 // WithMaxTransitions bounds the number of state transitions (default
 // 25,000, the AWS history limit); past it the execution fails.
 func WithMaxTransitions(n int) ExecuteOption { return func(c *executeConfig) { c.maxTransitions = n } }
@@ -82,19 +106,27 @@ func WithMaxTransitions(n int) ExecuteOption { return func(c *executeConfig) { c
 // WithExecutionName sets $$.Execution.Name (default: a generated name).
 func WithExecutionName(name string) ExecuteOption { return func(c *executeConfig) { c.name = name } }
 
-// compiledProgram is the engine program of a machine and the definition it
-// was compiled from: compiling is the expensive part of a short run and the
-// definition rarely changes between runs, but a machine changed after a
-// first run must be compiled again.
+// compiledProgram is the engine program of a machine, the revision of the
+// machine it was compiled at and the Lambda functions its tasks call:
+// compiling is the expensive part of a short run and a machine rarely
+// changes between runs, but one changed after a first run must be compiled
+// again.
 type compiledProgram struct {
-	definition string
-	program    *engine.Program
+	program *engine.Program
+	lambdas map[string]*service.LambdaAWSInfo
+	// rev is the machine's latestRevision when it was compiled; seen is the
+	// global revision counter when that was last checked, so that runs of
+	// an unchanged program do not even walk the machine.
+	rev, seen uint64
 }
 
 // Execute runs the machine in-process, faithful to AWS Step Functions: Lambda
 // tasks call their Go handlers with JSON marshaling both ways, exactly as
 // Lambda would; other resources go to the WithTaskHandler handlers. input is
 // any JSON-marshalable value, or json.RawMessage.
+//
+// Execute compiles the machine on its first run and again only after a
+// builder method changed it (see Compile).
 //
 // Execute returns an error only when the execution cannot start (an invalid
 // machine, input that is not JSON) or ctx ends; a failed execution is
@@ -104,7 +136,7 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 	for _, o := range opts {
 		o(&cfg)
 	}
-	program, err := sm.program()
+	c, err := sm.program()
 	if err != nil {
 		return nil, err
 	}
@@ -112,16 +144,24 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: input: %w", sm.name, err)
 	}
+	if len(raw) > engine.MaxPayloadBytes {
+		// StartExecution refuses such an input (InvalidExecutionInput).
+		return nil, fmt.Errorf("state machine %q: input: %d bytes, more than the %d bytes Step Functions accepts", sm.name, len(raw), engine.MaxPayloadBytes)
+	}
 	eo := engine.Options{
-		Invoke:           newInvoker(sm, cfg.handlers),
+		Invoke:           newInvoker(sm.name, c.lambdas, cfg.handlers),
 		MaxTransitions:   cfg.maxTransitions,
 		ExecutionName:    cfg.name,
 		StateMachineName: sm.name,
 	}
 	if cfg.virtualClock {
-		eo.Clock = engine.NewVirtualClock(time.Now().UTC())
+		start := cfg.clockStart
+		if start.IsZero() {
+			start = time.Now().UTC()
+		}
+		eo.Clock = engine.NewVirtualClock(start)
 	}
-	run, err := program.Start(ctx, raw, eo)
+	run, err := c.program.Start(ctx, raw, eo)
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}
@@ -135,32 +175,76 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 		Error:       res.Error,
 		Cause:       res.Cause,
 		Path:        res.Path,
-		History:     res.History(),
+		result:      res,
 		Transitions: res.Transitions,
 		StartDate:   res.StartDate,
 		StopDate:    res.StopDate,
 	}, nil
 }
 
-// program validates and compiles the machine, reusing the last compilation
-// while the definition is unchanged.
-func (sm *StateMachine) program() (*engine.Program, error) {
-	definition, err := sm.MarshalJSON()
-	if err != nil {
-		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
+// Compile validates the machine and compiles it for Execute now, rather
+// than at the first Execute. Execute compiles a machine once and compiles
+// it again only when a builder method (on the machine, one of its states,
+// branches or Choice rules) has changed it since; call Compile after
+// changing in place a value the machine holds (a map given to
+// WithParameters, the fields of a Comparison or ChoiceRule), which no
+// builder method sees.
+//
+// A machine read by FromJSON and not changed since runs its definition as
+// written: the engine compiles the JSON FromJSON read, not what the typed
+// model marshals back, so it runs as on the local cloud and on AWS.
+func (sm *StateMachine) Compile() error {
+	_, err := sm.compile(revisions.Load())
+	return err
+}
+
+// program returns the compiled machine, compiling it when it is new or has
+// changed since its last compilation.
+func (sm *StateMachine) program() (*compiledProgram, error) {
+	seen := revisions.Load()
+	c, _ := sm.compiled.Load().(*compiledProgram)
+	if c != nil && c.seen == seen {
+		return c, nil
 	}
-	if c, ok := sm.compiled.Load().(compiledProgram); ok && c.definition == string(definition) {
-		return c.program, nil
+	if c != nil && sm.latestRevision() <= c.rev {
+		next := *c
+		next.seen = seen
+		sm.compiled.Store(&next)
+		return &next, nil
 	}
-	if err := sm.Validate(); err != nil {
-		return nil, err
+	return sm.compile(seen)
+}
+
+func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
+	if sm.source != nil && seen == sm.sourceRev {
+		// Read by FromJSON and nothing changed anywhere since: the
+		// definition as written, whose tasks name no Go functions.
+		p, err := engine.Compile(sm.source)
+		if err != nil {
+			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
+		}
+		c := &compiledProgram{program: p, rev: seen, seen: seen}
+		sm.compiled.Store(c)
+		return c, nil
+	}
+	rev := sm.latestRevision()
+	definition := sm.source
+	if definition == nil || rev > sm.sourceRev {
+		if err := sm.Validate(); err != nil {
+			return nil, err
+		}
+		var err error
+		if definition, err = sm.MarshalJSON(); err != nil {
+			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
+		}
 	}
 	p, err := engine.Compile(definition)
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}
-	sm.compiled.Store(compiledProgram{definition: string(definition), program: p})
-	return p, nil
+	c := &compiledProgram{program: p, lambdas: sm.LambdaFunctions(), rev: rev, seen: seen}
+	sm.compiled.Store(c)
+	return c, nil
 }
 
 func inputJSON(input any) (json.RawMessage, error) {

@@ -34,8 +34,8 @@ type invoker struct {
 	handlers map[string]TaskHandler
 }
 
-func newInvoker(sm *StateMachine, handlers map[string]TaskHandler) func(context.Context, *engine.TaskRequest) (any, error) {
-	inv := &invoker{machine: sm.name, lambdas: sm.LambdaFunctions(), handlers: handlers}
+func newInvoker(machine string, lambdas map[string]*service.LambdaAWSInfo, handlers map[string]TaskHandler) func(context.Context, *engine.TaskRequest) (any, error) {
+	inv := &invoker{machine: machine, lambdas: lambdas, handlers: handlers}
 	return inv.invoke
 }
 

@@ -61,10 +61,16 @@ type StateMachine struct {
 	substitutions map[string]string
 	privileges    []service.IAMRolePrivilege
 
-	// compiled caches Execute's engine program with the definition it was
-	// compiled from; it is derived data, not run-time state.
+	// compiled caches Execute's engine program (a *compiledProgram) with
+	// the revision it was compiled at; it is derived data, not run-time
+	// state.
 	//lint:ignore U1000 Execute, which uses it, is not in the lambdabinary build.
 	compiled atomic.Value
+	// source is the definition FromJSON read, compiled as written while
+	// no builder method has changed the machine since (sourceRev).
+	source    []byte
+	sourceRev uint64
+	revision
 }
 
 // scope is a list of states with a start: the machine itself, a Parallel
@@ -94,11 +100,16 @@ func (sm *StateMachine) StartAt() State { return sm.body.startAt }
 func (sm *StateMachine) WithName(name string) *StateMachine { sm.name = name; return sm }
 
 // WithComment sets the machine's Comment.
-func (sm *StateMachine) WithComment(comment string) *StateMachine { sm.comment = comment; return sm }
+func (sm *StateMachine) WithComment(comment string) *StateMachine {
+	sm.comment = comment
+	sm.touch()
+	return sm
+}
 
 // WithQueryLanguage sets the machine-wide query language. States inherit it.
 func (sm *StateMachine) WithQueryLanguage(ql QueryLanguage) *StateMachine {
 	sm.queryLanguage = ql
+	sm.touch()
 	return sm
 }
 
@@ -106,11 +117,16 @@ func (sm *StateMachine) WithQueryLanguage(ql QueryLanguage) *StateMachine {
 // execution may run before it fails with States.Timeout.
 func (sm *StateMachine) WithTimeoutSeconds(seconds int) *StateMachine {
 	sm.timeoutSeconds = seconds
+	sm.touch()
 	return sm
 }
 
 // WithVersion sets the ASL Version field ("1.0").
-func (sm *StateMachine) WithVersion(version string) *StateMachine { sm.version = version; return sm }
+func (sm *StateMachine) WithVersion(version string) *StateMachine {
+	sm.version = version
+	sm.touch()
+	return sm
+}
 
 // WithType selects STANDARD (the default) or EXPRESS workflows.
 func (sm *StateMachine) WithType(t MachineType) *StateMachine { sm.machineType = t; return sm }
@@ -259,13 +275,14 @@ type Branch struct {
 	// processor configuration, Map only
 	mode          ProcessorMode
 	executionType MachineType
+	revision
 }
 
 // NewBranch declares a branch that starts at start.
 func NewBranch(start State) *Branch { return &Branch{body: scope{startAt: start}} }
 
 // WithComment sets the branch's Comment.
-func (b *Branch) WithComment(comment string) *Branch { b.comment = comment; return b }
+func (b *Branch) WithComment(comment string) *Branch { b.comment = comment; b.touch(); return b }
 
 // StartAt returns the branch's first state.
 func (b *Branch) StartAt() State { return b.body.startAt }

@@ -60,6 +60,7 @@ type stateCommon struct {
 	name          string
 	comment       string
 	queryLanguage QueryLanguage
+	revision
 }
 
 func (c *stateCommon) Name() string         { return c.name }

@@ -5,96 +5,112 @@ package step
 // WithComment sets the state's Comment.
 func (s *TaskState) WithComment(comment string) *TaskState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *PassState) WithComment(comment string) *PassState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *ChoiceState) WithComment(comment string) *ChoiceState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *WaitState) WithComment(comment string) *WaitState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *SucceedState) WithComment(comment string) *SucceedState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *FailState) WithComment(comment string) *FailState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *ParallelState) WithComment(comment string) *ParallelState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithComment sets the state's Comment.
 func (s *MapState) WithComment(comment string) *MapState {
 	s.comment = comment
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *TaskState) WithQueryLanguage(ql QueryLanguage) *TaskState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *PassState) WithQueryLanguage(ql QueryLanguage) *PassState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *ChoiceState) WithQueryLanguage(ql QueryLanguage) *ChoiceState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *WaitState) WithQueryLanguage(ql QueryLanguage) *WaitState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *SucceedState) WithQueryLanguage(ql QueryLanguage) *SucceedState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *FailState) WithQueryLanguage(ql QueryLanguage) *FailState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *ParallelState) WithQueryLanguage(ql QueryLanguage) *ParallelState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
 // WithQueryLanguage overrides the machine's query language for this state.
 func (s *MapState) WithQueryLanguage(ql QueryLanguage) *MapState {
 	s.queryLanguage = ql
+	s.touch()
 	return s
 }
 
@@ -102,6 +118,7 @@ func (s *MapState) WithQueryLanguage(ql QueryLanguage) *MapState {
 // See https://states-language.net/spec.html#transition.
 func (s *TaskState) Next(next State) *TaskState {
 	s.next, s.end = next, next == nil
+	s.touch()
 	return s
 }
 
@@ -109,6 +126,7 @@ func (s *TaskState) Next(next State) *TaskState {
 // See https://states-language.net/spec.html#transition.
 func (s *PassState) Next(next State) *PassState {
 	s.next, s.end = next, next == nil
+	s.touch()
 	return s
 }
 
@@ -116,6 +134,7 @@ func (s *PassState) Next(next State) *PassState {
 // See https://states-language.net/spec.html#transition.
 func (s *WaitState) Next(next State) *WaitState {
 	s.next, s.end = next, next == nil
+	s.touch()
 	return s
 }
 
@@ -123,6 +142,7 @@ func (s *WaitState) Next(next State) *WaitState {
 // See https://states-language.net/spec.html#transition.
 func (s *ParallelState) Next(next State) *ParallelState {
 	s.next, s.end = next, next == nil
+	s.touch()
 	return s
 }
 
@@ -130,36 +150,42 @@ func (s *ParallelState) Next(next State) *ParallelState {
 // See https://states-language.net/spec.html#transition.
 func (s *MapState) Next(next State) *MapState {
 	s.next, s.end = next, next == nil
+	s.touch()
 	return s
 }
 
 // End makes this state the last one of its machine or branch (End: true).
 func (s *TaskState) End() *TaskState {
 	s.next, s.end = nil, true
+	s.touch()
 	return s
 }
 
 // End makes this state the last one of its machine or branch (End: true).
 func (s *PassState) End() *PassState {
 	s.next, s.end = nil, true
+	s.touch()
 	return s
 }
 
 // End makes this state the last one of its machine or branch (End: true).
 func (s *WaitState) End() *WaitState {
 	s.next, s.end = nil, true
+	s.touch()
 	return s
 }
 
 // End makes this state the last one of its machine or branch (End: true).
 func (s *ParallelState) End() *ParallelState {
 	s.next, s.end = nil, true
+	s.touch()
 	return s
 }
 
 // End makes this state the last one of its machine or branch (End: true).
 func (s *MapState) End() *MapState {
 	s.next, s.end = nil, true
+	s.touch()
 	return s
 }
 
@@ -168,6 +194,7 @@ func (s *MapState) End() *MapState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *TaskState) WithInputPath(path string) *TaskState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -176,6 +203,7 @@ func (s *TaskState) WithInputPath(path string) *TaskState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *PassState) WithInputPath(path string) *PassState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -184,6 +212,7 @@ func (s *PassState) WithInputPath(path string) *PassState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *ChoiceState) WithInputPath(path string) *ChoiceState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -192,6 +221,7 @@ func (s *ChoiceState) WithInputPath(path string) *ChoiceState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *WaitState) WithInputPath(path string) *WaitState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -200,6 +230,7 @@ func (s *WaitState) WithInputPath(path string) *WaitState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *SucceedState) WithInputPath(path string) *SucceedState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -208,6 +239,7 @@ func (s *SucceedState) WithInputPath(path string) *SucceedState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *ParallelState) WithInputPath(path string) *ParallelState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -216,6 +248,7 @@ func (s *ParallelState) WithInputPath(path string) *ParallelState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html.
 func (s *MapState) WithInputPath(path string) *MapState {
 	s.inputPath = path
+	s.touch()
 	return s
 }
 
@@ -223,6 +256,7 @@ func (s *MapState) WithInputPath(path string) *MapState {
 // JSONNull passes an empty object.
 func (s *TaskState) WithOutputPath(path string) *TaskState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -230,6 +264,7 @@ func (s *TaskState) WithOutputPath(path string) *TaskState {
 // JSONNull passes an empty object.
 func (s *PassState) WithOutputPath(path string) *PassState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -237,6 +272,7 @@ func (s *PassState) WithOutputPath(path string) *PassState {
 // JSONNull passes an empty object.
 func (s *ChoiceState) WithOutputPath(path string) *ChoiceState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -244,6 +280,7 @@ func (s *ChoiceState) WithOutputPath(path string) *ChoiceState {
 // JSONNull passes an empty object.
 func (s *WaitState) WithOutputPath(path string) *WaitState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -251,6 +288,7 @@ func (s *WaitState) WithOutputPath(path string) *WaitState {
 // JSONNull passes an empty object.
 func (s *SucceedState) WithOutputPath(path string) *SucceedState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -258,6 +296,7 @@ func (s *SucceedState) WithOutputPath(path string) *SucceedState {
 // JSONNull passes an empty object.
 func (s *ParallelState) WithOutputPath(path string) *ParallelState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -265,6 +304,7 @@ func (s *ParallelState) WithOutputPath(path string) *ParallelState {
 // JSONNull passes an empty object.
 func (s *MapState) WithOutputPath(path string) *MapState {
 	s.outputPath = path
+	s.touch()
 	return s
 }
 
@@ -273,6 +313,7 @@ func (s *MapState) WithOutputPath(path string) *MapState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *TaskState) WithOutput(output any) *TaskState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -281,6 +322,7 @@ func (s *TaskState) WithOutput(output any) *TaskState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *PassState) WithOutput(output any) *PassState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -289,6 +331,7 @@ func (s *PassState) WithOutput(output any) *PassState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *ChoiceState) WithOutput(output any) *ChoiceState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -297,6 +340,7 @@ func (s *ChoiceState) WithOutput(output any) *ChoiceState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *WaitState) WithOutput(output any) *WaitState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -305,6 +349,7 @@ func (s *WaitState) WithOutput(output any) *WaitState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *SucceedState) WithOutput(output any) *SucceedState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -313,6 +358,7 @@ func (s *SucceedState) WithOutput(output any) *SucceedState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *ParallelState) WithOutput(output any) *ParallelState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -321,6 +367,7 @@ func (s *ParallelState) WithOutput(output any) *ParallelState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
 func (s *MapState) WithOutput(output any) *MapState {
 	s.output = output
+	s.touch()
 	return s
 }
 
@@ -329,6 +376,7 @@ func (s *MapState) WithOutput(output any) *MapState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html.
 func (s *TaskState) WithAssign(variables map[string]any) *TaskState {
 	s.assign = variables
+	s.touch()
 	return s
 }
 
@@ -337,6 +385,7 @@ func (s *TaskState) WithAssign(variables map[string]any) *TaskState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html.
 func (s *PassState) WithAssign(variables map[string]any) *PassState {
 	s.assign = variables
+	s.touch()
 	return s
 }
 
@@ -345,6 +394,7 @@ func (s *PassState) WithAssign(variables map[string]any) *PassState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html.
 func (s *ChoiceState) WithAssign(variables map[string]any) *ChoiceState {
 	s.assign = variables
+	s.touch()
 	return s
 }
 
@@ -353,6 +403,7 @@ func (s *ChoiceState) WithAssign(variables map[string]any) *ChoiceState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html.
 func (s *WaitState) WithAssign(variables map[string]any) *WaitState {
 	s.assign = variables
+	s.touch()
 	return s
 }
 
@@ -361,6 +412,7 @@ func (s *WaitState) WithAssign(variables map[string]any) *WaitState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html.
 func (s *ParallelState) WithAssign(variables map[string]any) *ParallelState {
 	s.assign = variables
+	s.touch()
 	return s
 }
 
@@ -369,6 +421,7 @@ func (s *ParallelState) WithAssign(variables map[string]any) *ParallelState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html.
 func (s *MapState) WithAssign(variables map[string]any) *MapState {
 	s.assign = variables
+	s.touch()
 	return s
 }
 
@@ -377,6 +430,7 @@ func (s *MapState) WithAssign(variables map[string]any) *MapState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters.
 func (s *TaskState) WithParameters(parameters map[string]any) *TaskState {
 	s.parameters = parameters
+	s.touch()
 	return s
 }
 
@@ -385,6 +439,7 @@ func (s *TaskState) WithParameters(parameters map[string]any) *TaskState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters.
 func (s *PassState) WithParameters(parameters map[string]any) *PassState {
 	s.parameters = parameters
+	s.touch()
 	return s
 }
 
@@ -393,24 +448,28 @@ func (s *PassState) WithParameters(parameters map[string]any) *PassState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters.
 func (s *ParallelState) WithParameters(parameters map[string]any) *ParallelState {
 	s.parameters = parameters
+	s.touch()
 	return s
 }
 
 // WithResultSelector reshapes the raw result with a payload template (ResultSelector).
 func (s *TaskState) WithResultSelector(selector map[string]any) *TaskState {
 	s.resultSelector = selector
+	s.touch()
 	return s
 }
 
 // WithResultSelector reshapes the raw result with a payload template (ResultSelector).
 func (s *ParallelState) WithResultSelector(selector map[string]any) *ParallelState {
 	s.resultSelector = selector
+	s.touch()
 	return s
 }
 
 // WithResultSelector reshapes the raw result with a payload template (ResultSelector).
 func (s *MapState) WithResultSelector(selector map[string]any) *MapState {
 	s.resultSelector = selector
+	s.touch()
 	return s
 }
 
@@ -419,6 +478,7 @@ func (s *MapState) WithResultSelector(selector map[string]any) *MapState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html.
 func (s *TaskState) WithResultPath(path string) *TaskState {
 	s.resultPath = path
+	s.touch()
 	return s
 }
 
@@ -427,6 +487,7 @@ func (s *TaskState) WithResultPath(path string) *TaskState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html.
 func (s *PassState) WithResultPath(path string) *PassState {
 	s.resultPath = path
+	s.touch()
 	return s
 }
 
@@ -435,6 +496,7 @@ func (s *PassState) WithResultPath(path string) *PassState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html.
 func (s *ParallelState) WithResultPath(path string) *ParallelState {
 	s.resultPath = path
+	s.touch()
 	return s
 }
 
@@ -443,6 +505,7 @@ func (s *ParallelState) WithResultPath(path string) *ParallelState {
 // See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html.
 func (s *MapState) WithResultPath(path string) *MapState {
 	s.resultPath = path
+	s.touch()
 	return s
 }
 
@@ -450,6 +513,7 @@ func (s *MapState) WithResultPath(path string) *MapState {
 // See https://states-language.net/spec.html#retrying-after-error.
 func (s *TaskState) WithRetriers(retriers ...Retrier) *TaskState {
 	s.retry = append(s.retry, retriers...)
+	s.touch()
 	return s
 }
 
@@ -457,6 +521,7 @@ func (s *TaskState) WithRetriers(retriers ...Retrier) *TaskState {
 // See https://states-language.net/spec.html#retrying-after-error.
 func (s *ParallelState) WithRetriers(retriers ...Retrier) *ParallelState {
 	s.retry = append(s.retry, retriers...)
+	s.touch()
 	return s
 }
 
@@ -464,6 +529,7 @@ func (s *ParallelState) WithRetriers(retriers ...Retrier) *ParallelState {
 // See https://states-language.net/spec.html#retrying-after-error.
 func (s *MapState) WithRetriers(retriers ...Retrier) *MapState {
 	s.retry = append(s.retry, retriers...)
+	s.touch()
 	return s
 }
 
@@ -472,6 +538,7 @@ func (s *MapState) WithRetriers(retriers ...Retrier) *MapState {
 // See https://states-language.net/spec.html#fallback-states.
 func (s *TaskState) WithCatchers(catchers ...Catcher) *TaskState {
 	s.catch = append(s.catch, catchers...)
+	s.touch()
 	return s
 }
 
@@ -480,6 +547,7 @@ func (s *TaskState) WithCatchers(catchers ...Catcher) *TaskState {
 // See https://states-language.net/spec.html#fallback-states.
 func (s *ParallelState) WithCatchers(catchers ...Catcher) *ParallelState {
 	s.catch = append(s.catch, catchers...)
+	s.touch()
 	return s
 }
 
@@ -488,5 +556,6 @@ func (s *ParallelState) WithCatchers(catchers ...Catcher) *ParallelState {
 // See https://states-language.net/spec.html#fallback-states.
 func (s *MapState) WithCatchers(catchers ...Catcher) *MapState {
 	s.catch = append(s.catch, catchers...)
+	s.touch()
 	return s
 }

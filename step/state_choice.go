@@ -25,12 +25,13 @@ func (c *ChoiceState) WithChoices(rules ...ChoiceBranch) *ChoiceState {
 			c.choices = append(c.choices, r.choiceRule())
 		}
 	}
+	c.touch()
 	return c
 }
 
 // WithDefault sets the state to go to when no rule matches (Default).
 // Without one, the execution fails with States.NoChoiceMatched.
-func (c *ChoiceState) WithDefault(s State) *ChoiceState { c.defaultState = s; return c }
+func (c *ChoiceState) WithDefault(s State) *ChoiceState { c.defaultState = s; c.touch(); return c }
 
 // Choices returns the rules.
 func (c *ChoiceState) Choices() []*ChoiceRule { return c.choices }

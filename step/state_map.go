@@ -54,28 +54,31 @@ func NewMapState(name string, processor *Branch) *MapState {
 func (m *MapState) ItemProcessor() *Branch { return m.processor }
 
 // WithItemsPath selects the array to iterate (ItemsPath, JSONPath).
-func (m *MapState) WithItemsPath(path string) *MapState { m.itemsPath = path; return m }
+func (m *MapState) WithItemsPath(path string) *MapState { m.itemsPath = path; m.touch(); return m }
 
 // WithItems gives the array to iterate (Items, JSONata): a JSON array or an
 // expression.
-func (m *MapState) WithItems(items any) *MapState { m.items = items; return m }
+func (m *MapState) WithItems(items any) *MapState { m.items = items; m.touch(); return m }
 
 // WithItemSelector reshapes each item before it is processed: a payload
 // template that may read "$$.Map.Item.Value" and "$$.Map.Item.Index".
 func (m *MapState) WithItemSelector(selector map[string]any) *MapState {
 	m.itemSelector = selector
+	m.touch()
 	return m
 }
 
 // WithMaxConcurrency bounds how many items run at once; 0 means no bound.
 func (m *MapState) WithMaxConcurrency(n int) *MapState {
 	m.maxConcurrency, m.maxConcurrencyPath = n, ""
+	m.touch()
 	return m
 }
 
 // WithMaxConcurrencyPath reads the bound from the input.
 func (m *MapState) WithMaxConcurrencyPath(path string) *MapState {
 	m.maxConcurrency, m.maxConcurrencyPath = nil, path
+	m.touch()
 	return m
 }
 
@@ -83,24 +86,28 @@ func (m *MapState) WithMaxConcurrencyPath(path string) *MapState {
 // percent of the items fail (0 to 100).
 func (m *MapState) WithToleratedFailurePercentage(percent float64) *MapState {
 	m.toleratedFailurePercentage, m.toleratedFailurePercentagePath = percent, ""
+	m.touch()
 	return m
 }
 
 // WithToleratedFailurePercentagePath reads the percentage from the input.
 func (m *MapState) WithToleratedFailurePercentagePath(path string) *MapState {
 	m.toleratedFailurePercentage, m.toleratedFailurePercentagePath = nil, path
+	m.touch()
 	return m
 }
 
 // WithToleratedFailureCount lets the state succeed while at most n items fail.
 func (m *MapState) WithToleratedFailureCount(n int) *MapState {
 	m.toleratedFailureCount, m.toleratedFailureCountPath = n, ""
+	m.touch()
 	return m
 }
 
 // WithToleratedFailureCountPath reads the count from the input.
 func (m *MapState) WithToleratedFailureCountPath(path string) *MapState {
 	m.toleratedFailureCount, m.toleratedFailureCountPath = nil, path
+	m.touch()
 	return m
 }
 
@@ -111,26 +118,33 @@ func (m *MapState) WithProcessorConfig(mode ProcessorMode, executionType Machine
 		m.processor = &Branch{}
 	}
 	m.processor.mode, m.processor.executionType = mode, executionType
+	m.touch()
 	return m
 }
 
 // WithItemReader sets the ItemReader of a Distributed map (an S3 source).
-func (m *MapState) WithItemReader(reader map[string]any) *MapState { m.itemReader = reader; return m }
+func (m *MapState) WithItemReader(reader map[string]any) *MapState {
+	m.itemReader = reader
+	m.touch()
+	return m
+}
 
 // WithItemBatcher sets the ItemBatcher of a Distributed map.
 func (m *MapState) WithItemBatcher(batcher map[string]any) *MapState {
 	m.itemBatcher = batcher
+	m.touch()
 	return m
 }
 
 // WithResultWriter sets the ResultWriter of a Distributed map.
 func (m *MapState) WithResultWriter(writer map[string]any) *MapState {
 	m.resultWriter = writer
+	m.touch()
 	return m
 }
 
 // WithLabel sets the Label of a Distributed map's child executions.
-func (m *MapState) WithLabel(label string) *MapState { m.label = label; return m }
+func (m *MapState) WithLabel(label string) *MapState { m.label = label; m.touch(); return m }
 
 // Type returns TypeMap.
 func (*MapState) Type() StateType { return TypeMap }

@@ -24,12 +24,14 @@ func NewParallelState(name string, branches ...*Branch) *ParallelState {
 // WithBranches appends branches.
 func (p *ParallelState) WithBranches(branches ...*Branch) *ParallelState {
 	p.branches = append(p.branches, branches...)
+	p.touch()
 	return p
 }
 
 // WithArguments sets the JSONata Arguments: the input each branch receives.
 func (p *ParallelState) WithArguments(arguments any) *ParallelState {
 	p.arguments = arguments
+	p.touch()
 	return p
 }
 

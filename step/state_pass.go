@@ -20,7 +20,7 @@ func NewPassState(name string) *PassState {
 
 // WithResult sets the Result the state outputs instead of its input
 // (placed at ResultPath).
-func (p *PassState) WithResult(result any) *PassState { p.result = result; return p }
+func (p *PassState) WithResult(result any) *PassState { p.result = result; p.touch(); return p }
 
 // Type returns TypePass.
 func (*PassState) Type() StateType { return TypePass }

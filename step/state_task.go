@@ -91,7 +91,7 @@ func NewLambdaTaskState(name string, fn *service.LambdaAWSInfo) *TaskState {
 // The result is then the Invoke API's response, whose Payload field holds
 // the function's output. Parameters set with WithParameters are kept, and a
 // Payload or Payload.$ among them replaces the default.
-func (t *TaskState) WithInvokeIntegration() *TaskState { t.invoke = true; return t }
+func (t *TaskState) WithInvokeIntegration() *TaskState { t.invoke = true; t.touch(); return t }
 
 // LambdaFunction returns the function a Lambda task runs, or nil.
 func (t *TaskState) LambdaFunction() *service.LambdaAWSInfo { return t.lambda }
@@ -131,9 +131,11 @@ func (t *TaskState) withPattern(suffix string) *TaskState {
 		// A direct function ARN has no integration patterns; the pattern is
 		// kept so that Validate can name the mistake.
 		t.pattern = suffix
+		t.touch()
 		return t
 	}
 	t.resource = trimPattern(t.resource) + suffix
+	t.touch()
 	return t
 }
 
@@ -151,7 +153,11 @@ func trimPattern(resource string) string {
 // the resource, with "{% ... %}" expressions.
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html.
-func (t *TaskState) WithArguments(arguments any) *TaskState { t.arguments = arguments; return t }
+func (t *TaskState) WithArguments(arguments any) *TaskState {
+	t.arguments = arguments
+	t.touch()
+	return t
+}
 
 // WithCredentials sets the Credentials field (a RoleArn or RoleArn.$ to
 // assume for the call).
@@ -159,18 +165,21 @@ func (t *TaskState) WithArguments(arguments any) *TaskState { t.arguments = argu
 // See https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html#task-state-fields.
 func (t *TaskState) WithCredentials(credentials map[string]any) *TaskState {
 	t.credentials = credentials
+	t.touch()
 	return t
 }
 
 // WithTimeoutSeconds fails the task with States.Timeout after seconds.
 func (t *TaskState) WithTimeoutSeconds(seconds int) *TaskState {
 	t.timeoutSeconds, t.timeoutSecondsPath = seconds, ""
+	t.touch()
 	return t
 }
 
 // WithTimeoutSecondsPath reads the timeout from the state input.
 func (t *TaskState) WithTimeoutSecondsPath(path string) *TaskState {
 	t.timeoutSeconds, t.timeoutSecondsPath = nil, path
+	t.touch()
 	return t
 }
 
@@ -178,12 +187,14 @@ func (t *TaskState) WithTimeoutSecondsPath(path string) *TaskState {
 // worker sends no heartbeat for seconds. It must be less than the timeout.
 func (t *TaskState) WithHeartbeatSeconds(seconds int) *TaskState {
 	t.heartbeatSeconds, t.heartbeatSecondsPath = seconds, ""
+	t.touch()
 	return t
 }
 
 // WithHeartbeatSecondsPath reads the heartbeat interval from the input.
 func (t *TaskState) WithHeartbeatSecondsPath(path string) *TaskState {
 	t.heartbeatSeconds, t.heartbeatSecondsPath = nil, path
+	t.touch()
 	return t
 }
 

@@ -43,6 +43,7 @@ func NewFailState(name, errorName, cause string) *FailState {
 // WithErrorPath reads the error name from the input (ErrorPath) instead.
 func (f *FailState) WithErrorPath(path string) *FailState {
 	f.errorName, f.errorPath = "", path
+	f.touch()
 	return f
 }
 
@@ -50,6 +51,7 @@ func (f *FailState) WithErrorPath(path string) *FailState {
 // may also be an intrinsic function such as States.Format.
 func (f *FailState) WithCausePath(path string) *FailState {
 	f.cause, f.causePath = "", path
+	f.touch()
 	return f
 }
 

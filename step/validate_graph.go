@@ -150,6 +150,7 @@ func (v *validator) scope(sc *scope, parent State, ql QueryLanguage, jsonataOnly
 		v.addInScope(parent, where, "no state named %q", start.name)
 	}
 	states, reachable := sc.walk()
+	v.terminal(sc, parent, states)
 	for i, s := range states {
 		if v.owner[s] != sc {
 			// Reached through a transition out of another scope, reported
@@ -259,4 +260,44 @@ func (v *validator) transitions(s State, sc *scope) {
 			v.add(s, t.Field, outside, t.To.Name())
 		}
 	}
+}
+
+// terminal reports a scope none of whose states ends it (a Succeed or Fail
+// state, or one with End), which CreateStateMachine rejects as
+// MISSING_END_STATE (recorded AWS behaviour).
+func (v *validator) terminal(sc *scope, parent State, states []State) {
+	for _, s := range states {
+		if v.owner[s] != sc {
+			continue
+		}
+		switch st := s.(type) {
+		case *SucceedState, *FailState:
+			return
+		case *TaskState:
+			if st.next == nil {
+				return
+			}
+		case *PassState:
+			if st.next == nil {
+				return
+			}
+		case *WaitState:
+			if st.next == nil {
+				return
+			}
+		case *ParallelState:
+			if st.next == nil {
+				return
+			}
+		case *MapState:
+			if st.next == nil {
+				return
+			}
+		}
+	}
+	where := "the machine"
+	if parent != nil {
+		where = scopeName(parent)
+	}
+	v.addInScope(parent, "States", "MISSING_END_STATE: %s has no terminal state (a Succeed or Fail state, or one with End)", where)
 }

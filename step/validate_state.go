@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/sparta-go/sparta/step/internal/integrations"
 )
 
 // state checks the fields of one state. ql is the state's effective query
@@ -220,9 +222,8 @@ func (v *validator) task(t *TaskState, ql QueryLanguage, lang languageChecker) {
 	if allowed, known := integrationPatterns[base]; known && pattern != "" && !allowed[pattern] {
 		v.add(t, "Resource", "%s does not support the %s integration pattern", base, pattern)
 	}
-	if pattern == suffixWaitForTaskToken && !mentionsTaskToken(t.parameters) && !mentionsTaskToken(t.arguments) &&
-		!(t.lambda != nil && t.invoke && ql == JSONPath && invokePassesWholeInput(t)) {
-		v.add(t, "Parameters", "a .waitForTaskToken task must pass the task token ($$.Task.Token, or $states.context.Task.Token in JSONata) to the worker, or it can never complete")
+	if err := integrations.Check(res); err != nil {
+		v.add(t, "Resource", "%v", err)
 	}
 	if ql == JSONata {
 		v.expressions(t, "Arguments", t.arguments)
@@ -237,35 +238,6 @@ func (v *validator) task(t *TaskState, ql QueryLanguage, lang languageChecker) {
 	if timeout > 0 && heartbeat > 0 && heartbeat >= timeout {
 		v.add(t, "HeartbeatSeconds", "is %d; it must be less than TimeoutSeconds (%d)", heartbeat, timeout)
 	}
-}
-
-// invokePassesWholeInput reports whether the lambda:invoke payload is the
-// whole input, which may carry the token the user placed there.
-func invokePassesWholeInput(t *TaskState) bool {
-	params, _ := t.parameters.(map[string]any)
-	_, p := params["Payload"]
-	_, pp := params["Payload.$"]
-	return !p && !pp
-}
-
-func mentionsTaskToken(v any) bool {
-	switch x := v.(type) {
-	case string:
-		return strings.Contains(x, "$$.Task.Token") || strings.Contains(x, "$states.context.Task.Token")
-	case map[string]any:
-		for _, e := range x {
-			if mentionsTaskToken(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range x {
-			if mentionsTaskToken(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // seconds checks a number-of-seconds field with its ...Path twin and

@@ -324,11 +324,25 @@ func TestValidate(t *testing.T) {
 			wantState: "L", wantText: "call WithInvokeIntegration",
 		},
 		{
-			name: "waitForTaskToken passes the token",
+			// dynamodb:query exists only as an AWS SDK integration
+			// (recorded AWS behaviour; https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html).
+			name: "an optimized integration that does not exist",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewSNSPublishState("Ask", "arn:aws:sns:us-east-1:123456789012:t", map[string]any{"Message": "hi"}).WaitForTaskToken())
+				return step.NewStateMachine("Orders", step.NewTaskState("Query", "arn:aws:states:::dynamodb:query", nil))
 			},
-			wantState: "Ask", wantText: "must pass the task token",
+			wantState: "Query", wantText: "arn:aws:states:::aws-sdk:dynamodb:query",
+		},
+		{
+			// CreateStateMachine rejects it as MISSING_END_STATE (recorded
+			// AWS behaviour).
+			name: "no terminal state",
+			machine: func(t *testing.T) *step.StateMachine {
+				a := step.NewPassState("A")
+				b := step.NewPassState("B").Next(a)
+				a.Next(b)
+				return step.NewStateMachine("Orders", a)
+			},
+			wantText: "MISSING_END_STATE",
 		},
 		{
 			name: "sync only where supported",

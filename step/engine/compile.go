@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/sparta-go/sparta/step/internal/intrinsic"
 )
 
 // Program is a compiled state machine definition. It is immutable and safe
@@ -363,6 +365,7 @@ func (c *compiler) machine(o *object, owner string, depth int, isolated bool) *m
 	if m.start != nil {
 		c.reachable(m)
 	}
+	c.terminal(m, o, where)
 	return m
 }
 
@@ -466,7 +469,8 @@ func (c *compiler) state(name string, def map[string]any, depth int) *state {
 		}
 	}
 	o.str("Comment", false)
-	allowed := slices.Clone(commonFields)
+	var fields [32]string // the allowed fields, without a heap allocation
+	allowed := append(fields[:0], commonFields...)
 	if kind != kindChoice && kind != kindSucceed && kind != kindFail {
 		allowed = append(allowed, transition...)
 		c.transition(o, s)
@@ -669,6 +673,9 @@ type intField struct {
 	path   pathRef
 	expr   *jexpr
 	field  string
+	// mapLimit marks a Map's MaxConcurrencyPath and
+	// ToleratedFailureCountPath, read as AWS reads them (evalMapLimit).
+	mapLimit bool
 }
 
 // strField is a string field given literally, by path or by expression.
@@ -678,6 +685,9 @@ type strField struct {
 	path   pathRef
 	expr   *jexpr
 	field  string
+	// call is an intrinsic function given as the path (a Fail state's
+	// ErrorPath and CausePath).
+	call *tmplIntrinsic
 }
 
 // intOrPath compiles field and field+"Path" (JSONPath) or field as a literal
@@ -730,6 +740,14 @@ func (c *compiler) strOrPath(o *object, s *state, field string) strField {
 			o.errorf(pathField, "cannot be used together with %s", field)
 		} else if str, isStr := v.(string); !isStr {
 			o.errorf(pathField, "must be a path string, not %s", typeName(v))
+		} else if s.kind == kindFail && intrinsic.IsIntrinsic(str) {
+			// ErrorPath and CausePath take intrinsic functions too, as
+			// https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html documents.
+			if call, err := intrinsic.Parse(str); err != nil {
+				o.errorf(pathField, "%v", err)
+			} else {
+				f.set, f.call, f.field = true, &tmplIntrinsic{key: pathField, call: call}, pathField
+			}
 		} else if p, err := parsePath(str); err != nil {
 			o.errorf(pathField, "%v", err)
 		} else {

@@ -94,13 +94,18 @@ func (f *frame) contextObject() map[string]any {
 		return f.ctxObj
 	}
 	e := f.r.exec
+	state := map[string]any{
+		"EnteredTime": formatTime(f.entered),
+		"Name":        f.st.name,
+	}
+	if f.st.kind == kindTask && !f.st.jsonata {
+		// AWS gives RetryCount to JSONPath Task states only (recorded
+		// AWS behaviour).
+		state["RetryCount"] = json.Number(strconv.Itoa(f.retry))
+	}
 	obj := map[string]any{
-		"Execution": e.execObj,
-		"State": map[string]any{
-			"EnteredTime": formatTime(f.entered),
-			"Name":        f.st.name,
-			"RetryCount":  json.Number(strconv.Itoa(f.retry)),
-		},
+		"Execution":    e.execObj,
+		"State":        state,
 		"StateMachine": e.smObj,
 	}
 	if f.token != "" {
@@ -110,6 +115,9 @@ func (f *frame) contextObject() map[string]any {
 		obj["Map"] = map[string]any{"Item": map[string]any{
 			"Index": json.Number(strconv.Itoa(f.item.index)),
 			"Value": f.item.value,
+			// The items come from the state's data, not an ItemReader:
+			// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+			"Source": "STATE_DATA",
 		}}
 	}
 	f.ctxObj = obj

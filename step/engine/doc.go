@@ -50,8 +50,10 @@
 // States.Timeout also matches States.HeartbeatTimeout.
 //
 // A failing Parallel branch or Map iteration fails the state with its own
-// error, as AWS does; States.BranchFailed is raised only when a branch fails
-// without an error name (a Fail state with no Error).
+// error, as AWS does; States.BranchFailed is raised only when a Parallel
+// branch fails without an error name (a Fail state with no Error); a Map
+// iteration that does so fails the Map with no error and no cause, as AWS
+// does. A missing path in a Pass state's Parameters is States.Runtime.
 //
 // # Time
 //
@@ -90,8 +92,9 @@
 // A DISTRIBUTED Map runs its iterations in-process like an inline one.
 //
 // Not supported, refused by Compile: ItemReader, ResultWriter and
-// ItemBatcher (Distributed Map over S3). Not enforced: payload size limits,
-// ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
+// ItemBatcher (Distributed Map over S3). A state output over
+// [MaxPayloadBytes] fails with States.DataLimitExceeded, as on AWS. Not
+// enforced: ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
 // of tasks that are not callbacks (nothing can heartbeat them in-process).
 // The history uses Task* events for every resource, including Lambda ARNs
 // that AWS records as LambdaFunction* events.
@@ -100,11 +103,13 @@
 //
 // Expressions run on github.com/blues/jsonata-go v1.5.4, a port of
 // jsonata-js 1.5.4 with some later functions, while Step Functions runs
-// JSONata 2.0.6. Known differences: JSONata 2.x functions missing from the
-// port ($assert, $parseInteger; $eval is refused, as Step Functions does)
-// fail to evaluate; numbers are float64 inside expressions, so integers beyond
-// 2^53 lose precision; a workflow variable holding JSON null may read as
-// undefined; error messages differ from jsonata-js. $states.input,
+// JSONata 2.0.6. jsonata_compat.go is the one layer that closes the
+// differences: it lists each one the engine knows of, how it is closed
+// (an empty array selected by a path is [], a sequence of one is its value,
+// $assert, $parseInteger and $formatInteger exist) and the few that stay
+// open (hexadecimal strings in $number, integers beyond 2^53, the wording
+// of JSONata's own error messages; $eval is refused, as Step Functions does).
+// A workflow variable holding JSON null may read as undefined. $states.input,
 // $states.result, $states.errorOutput and $states.context are provided, with
 // the Step Functions functions $partition, $range, $hash, $random, $uuid and
 // $parse. An expression's "$" is undefined: use $states.input.

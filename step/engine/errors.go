@@ -28,6 +28,7 @@ const (
 	ErrResultWriterFailed              = "States.ResultWriterFailed"
 	ErrRuntime                         = "States.Runtime"
 	ErrQueryEvaluationError            = "States.QueryEvaluationError"
+	ErrDataLimitExceeded               = "States.DataLimitExceeded"
 )
 
 // TaskError is a task failure with an ASL error name, which Retry and Catch

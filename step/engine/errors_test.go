@@ -99,9 +99,17 @@ func TestPredefinedErrors(t *testing.T) {
 			want:  "Caught.ResultPathMatchFailure",
 		},
 		{
-			name: "States.ParameterPathFailure",
+			name:  "States.ParameterPathFailure",
+			def:   `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","Parameters":{"x.$":"$.missing"},"End":true}}}`,
+			tasks: map[string]func(context.Context, any) (any, error){"t": func(context.Context, any) (any, error) { return 1, nil }},
+			want:  ErrParameterPathFailure,
+		},
+		{
+			// A Pass state's Parameters fail with States.Runtime instead
+			// (recorded AWS behaviour, 2025).
+			name: "States.Runtime for a missing path in a Pass state's Parameters",
 			def:  `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.missing"},"End":true}}}`,
-			want: ErrParameterPathFailure,
+			want: ErrRuntime,
 		},
 		{
 			name: "States.BranchFailed for a branch failing without an error name",
@@ -156,7 +164,10 @@ func TestItemReaderRefused(t *testing.T) {
 }
 
 func TestMaxTransitions(t *testing.T) {
-	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}`
+	// A loop with a way out that is never taken: a machine without a
+	// terminal state does not compile (MISSING_END_STATE).
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},
+	  "B":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":false,"Next":"A"}],"Default":"E"},"E":{"Type":"Succeed"}}}`
 	r := execute(t, def, `{}`, Options{MaxTransitions: 100})
 	if r.Status != StatusFailed || r.Error != ErrRuntime || !strings.Contains(r.Cause, "100 state transitions") {
 		t.Fatalf("got %s %s %s", r.Status, r.Error, r.Cause)

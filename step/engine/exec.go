@@ -394,6 +394,9 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 	case kindMap:
 		out, next, fl = r.withRetry(f, r.mapAttempt)
 	}
+	if fl == nil {
+		fl = dataLimit(s, out)
+	}
 	if fl != nil {
 		return nil, nil, fl
 	}

@@ -87,6 +87,9 @@ func compileJSONata(body string) (e *jsonata.Expr, err error) {
 	if err := e.RegisterExts(awsFunctions); err != nil {
 		return nil, err
 	}
+	if err := e.RegisterExts(compatExtensions); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -141,19 +144,22 @@ func (ev *env) jsonata(e *jexpr) (any, *failure) {
 	vars["states"] = ev.statesVar()
 	expr, err := e.get(sig.String())
 	if err != nil {
-		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' could not be compiled: %v", e.src, e.field, err)
+		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' could not be compiled: %v", e.body, awsField(e.field), err)
 	}
 	defer e.put(sig.String(), expr)
 	res, err := evalJSONata(expr, vars)
 	if err != nil {
 		if errors.Is(err, jsonata.ErrUndefined) {
-			return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", e.src, e.field)
+			if v, ok := emptyArrayPath(e.body, vars); ok {
+				return v, nil
+			}
+			return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", e.body, awsField(e.field))
 		}
-		return nil, fail(ErrQueryEvaluationError, "An error occurred while evaluating the JSONata expression '%s' specified for the field '%s': %v", e.src, e.field, err)
+		return nil, fail(ErrQueryEvaluationError, "An error occurred while evaluating the JSONata expression '%s' specified for the field '%s': %v", e.body, awsField(e.field), err)
 	}
 	v, err := fromJS(res)
 	if err != nil {
-		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value that is not JSON: %v", e.src, e.field, err)
+		return nil, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned a value that is not JSON: %v", e.body, awsField(e.field), err)
 	}
 	return v, nil
 }
@@ -329,8 +335,9 @@ func jsPartition(arr []any, size float64) ([]any, error) {
 	return out, nil
 }
 
-// $range(start, end, step) lists the numbers from start to end inclusive.
-func jsRange(start, end, step float64) ([]any, error) {
+// $range(start, end, step) lists the numbers from start to end inclusive;
+// one number is that number, as JSONata 2 unwraps a sequence of one.
+func jsRange(start, end, step float64) (any, error) {
 	if step == 0 || math.IsNaN(start+end+step) {
 		return nil, fmt.Errorf("$range: the step must not be 0")
 	}
@@ -341,6 +348,9 @@ func jsRange(start, end, step float64) ([]any, error) {
 	out := []any{}
 	for i := 0; i < int(count); i++ {
 		out = append(out, start+float64(i)*step)
+	}
+	if len(out) == 1 {
+		return out[0], nil
 	}
 	return out, nil
 }

@@ -144,6 +144,13 @@ func (c *compiler) rule(o *object, s *state, depth int, top bool) *choiceRule {
 			o.errorf("Condition", "JSONata Choice rules are not nested: write one Condition expression")
 			return nil
 		}
+		// A literal true or false is a Condition too: AWS accepts it
+		// (recorded AWS behaviour).
+		if b, literal := o.m["Condition"].(bool); literal {
+			r.op, r.boolean = opCondition, b
+			o.known(append(allowed, "Condition")...)
+			return r
+		}
 		cond, ok := o.str("Condition", true)
 		if ok {
 			if isExpr(cond) {
@@ -330,6 +337,9 @@ func (cr *choiceRule) eval(ev *env) (bool, *failure) {
 		ok, fl := cr.subs[0].eval(ev)
 		return !ok, fl
 	case opCondition:
+		if cr.cond == nil {
+			return cr.boolean, nil
+		}
 		v, fl := ev.jsonata(cr.cond)
 		if fl != nil {
 			return false, fl

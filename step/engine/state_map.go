@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strconv"
 	"sync/atomic"
 )
 
@@ -83,6 +84,7 @@ func (c *compiler) compileMap(o *object, s *state, depth int) []string {
 	}
 	ms.maxConc = c.intOrPath(o, s, "MaxConcurrency", 0)
 	ms.tolCount = c.intOrPath(o, s, "ToleratedFailureCount", 0)
+	ms.maxConc.mapLimit, ms.tolCount.mapLimit = true, true
 	ms.tolPct = c.percentage(o, s)
 	proc, hasProc := o.sub("ItemProcessor", false)
 	iter, hasIter := o.sub("Iterator", false)
@@ -161,8 +163,16 @@ func (f *frame) evalPercentage(ff floatField, doc any) (float64, *failure) {
 		}
 	}
 	p, ok := toFloat(v)
+	if s, isStr := v.(string); isStr && ff.path != nil {
+		// A numeric string is read as its number (recorded AWS behaviour).
+		n, err := strconv.ParseFloat(s, 64)
+		p, ok = n, err == nil
+	}
+	if !ok && ff.path != nil {
+		return 0, runtimeFailure(`The ToleratedFailurePercentagePath field refers to value "%s" which is not a valid float: %s`, limitText(v), ff.path)
+	}
 	if !ok || p < 0 || p > 100 {
-		return 0, runtimeFailure("The Map state '%s' has ToleratedFailurePercentage %v; it must be a number from 0 to 100", f.st.name, v)
+		return 0, runtimeFailure("ToleratedFailurePercentage must be between 0 and 100.")
 	}
 	return p, nil
 }
@@ -262,9 +272,6 @@ func (r *runner) mapAttempt(f *frame) (any, *failure) {
 		return nil
 	})
 	if first != nil {
-		if first.name == "" && !first.fatal {
-			first = fail(ErrBranchFailed, "An iteration of the Map state '%s' failed without an error name: %s", st.name, first.cause)
-		}
 		if !first.fatal {
 			r.emit(event{typ: "MapStateFailed", state: st.name, errName: first.name, cause: first.cause})
 		}

@@ -114,6 +114,8 @@ func (f *frame) evalInt(fd intField, doc any) (int64, bool, *failure) {
 	switch {
 	case !fd.set:
 		return 0, false, nil
+	case fd.mapLimit && fd.path != nil:
+		return f.evalMapLimit(fd, doc)
 	case fd.path != nil:
 		v, fl := f.getPath(fd.path, doc, fd.field)
 		if fl != nil {
@@ -131,7 +133,7 @@ func (f *frame) evalInt(fd intField, doc any) (int64, bool, *failure) {
 		}
 		n, ok := toInt(v)
 		if !ok {
-			return 0, false, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs an integer", fd.expr.src, fd.field, typeName(v))
+			return 0, false, fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs an integer", fd.expr.body, awsField(fd.field), typeName(v))
 		}
 		return n, true, nil
 	}
@@ -143,6 +145,8 @@ func (f *frame) evalStr(fd strField, doc any) (string, *failure) {
 	switch {
 	case !fd.set:
 		return "", nil
+	case fd.call != nil:
+		return f.evalStrIntrinsic(fd, doc)
 	case fd.path != nil:
 		v, fl := f.getPath(fd.path, doc, fd.field)
 		if fl != nil {
@@ -160,7 +164,7 @@ func (f *frame) evalStr(fd strField, doc any) (string, *failure) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			return "", fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs a string", fd.expr.src, fd.field, typeName(v))
+			return "", fail(ErrQueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' returned %s, but the field needs a string", fd.expr.body, awsField(fd.field), typeName(v))
 		}
 		return s, nil
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sparta-go/sparta/step/internal/integrations"
 )
 
 // Task states. The engine does not interpret Resource: every task goes to
@@ -22,6 +24,9 @@ const maxTimeoutSeconds = 99999999
 
 func (c *compiler) compileTask(o *object, s *state, depth int) []string {
 	s.resource, _ = o.str("Resource", true)
+	if err := integrations.Check(s.resource); err != nil {
+		o.errorf("Resource", "%v", err)
+	}
 	s.waitForToken = strings.HasSuffix(s.resource, ".waitForTaskToken")
 	allowed := []string{"Resource", "TimeoutSeconds", "HeartbeatSeconds", "Retry", "Catch", "Credentials"}
 	if s.jsonata {

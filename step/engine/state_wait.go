@@ -42,7 +42,12 @@ func (r *runner) runWait(f *frame) (any, *state, *failure) {
 		}
 	}
 	var until time.Time
-	if st.waitSeconds.set {
+	if st.waitSeconds.path != nil || st.waitTimestamp.path != nil {
+		var fl *failure
+		if until, fl = f.waitPathUntil(eff); fl != nil {
+			return nil, nil, fl
+		}
+	} else if st.waitSeconds.set {
 		n, _, fl := f.evalInt(st.waitSeconds, eff)
 		if fl != nil {
 			return nil, nil, fl
@@ -74,4 +79,38 @@ func (r *runner) waitFieldFailure(f *frame, msg string) *failure {
 		return fail(ErrQueryEvaluationError, "The Wait state '%s' cannot wait: %s", f.st.name, msg)
 	}
 	return runtimeFailure("The Wait state '%s' cannot wait: %s", f.st.name, msg)
+}
+
+// waitPathUntil reads a Wait state's SecondsPath or TimestampPath and
+// fails with States.Runtime and AWS's texts (recorded AWS behaviour) when
+// the path selects nothing, a value that is not a whole number of seconds,
+// a negative number or a string that is not an ISO 8601 date-time with an
+// offset.
+func (f *frame) waitPathUntil(doc any) (time.Time, *failure) {
+	st := f.st
+	if p := st.waitSeconds.path; p != nil {
+		v, err := (&env{f: f, doc: doc}).resolve(p)
+		if err != nil {
+			return time.Time{}, runtimeFailure("The SecondsPath parameter does not reference an input value: %s", p)
+		}
+		n, ok := toInt(v)
+		if !ok {
+			return time.Time{}, runtimeFailure("The SecondsPath parameter cannot be parsed as a long value: %s == %s", p, limitText(v))
+		}
+		if n < 0 {
+			return time.Time{}, runtimeFailure("The SecondsPath parameter references a negative value: %s == %d", p, n)
+		}
+		return f.entered.Add(time.Duration(n) * time.Second), nil
+	}
+	p := st.waitTimestamp.path
+	v, err := (&env{f: f, doc: doc}).resolve(p)
+	if err != nil {
+		return time.Time{}, runtimeFailure("The TimestampPath parameter does not reference an input value: %s", p)
+	}
+	s, isStr := v.(string)
+	t, perr := parseTimestamp(s)
+	if !isStr || perr != nil {
+		return time.Time{}, runtimeFailure("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", p, limitText(v))
+	}
+	return t, nil
 }

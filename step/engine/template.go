@@ -95,7 +95,13 @@ func (t *tmplPath) eval(ev *env) (any, *failure) {
 		if f, ok := err.(*failure); ok {
 			return nil, f
 		}
-		return nil, fail(ErrParameterPathFailure, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", t.path, t.key, ev.docText(t.path))
+		detail := fmt.Sprintf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", t.path, t.key, ev.docText(t.path))
+		if ev.f != nil && ev.f.st.kind == kindPass {
+			// A Pass state's Parameters fail with States.Runtime
+			// (recorded AWS behaviour, 2025), not ParameterPathFailure.
+			return nil, runtimeFailure("%s", detail)
+		}
+		return nil, fail(ErrParameterPathFailure, "%s", detail)
 	}
 	return v, nil
 }

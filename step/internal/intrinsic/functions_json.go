@@ -12,7 +12,11 @@ import (
 
 // evalStringToJSON parses a string holding JSON text (States.StringToJson).
 // Numbers come back as json.Number, like the rest of the engine's data.
+// An empty or blank string is null (recorded AWS behaviour).
 func evalStringToJSON(c *Call, args []any, _ *Env) (any, error) {
+	if strings.TrimSpace(args[0].(string)) == "" {
+		return nil, nil
+	}
 	d := json.NewDecoder(strings.NewReader(args[0].(string)))
 	d.UseNumber()
 	var v any

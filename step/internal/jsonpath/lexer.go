@@ -83,7 +83,8 @@ func (s *scanner) name() string {
 
 // quoted reads a string literal in single or double quotes, with the JSON
 // escapes \b \f \n \r \t \uXXXX and a backslash before any other character
-// standing for that character (so \' and \" work in either quoting).
+// standing for that character, except that a backslash before the quote
+// that does not delimit the string is kept (\" in '...', \' in "...").
 func (s *scanner) quoted() (string, error) {
 	start := s.pos
 	q := s.src[s.pos]
@@ -133,6 +134,14 @@ func (s *scanner) quoted() (string, error) {
 				}
 				b = utf8.AppendRune(b, rune(n))
 				s.pos += 4
+			case '"', '\'':
+				if e != q {
+					// An escaped quote of the other kind keeps its
+					// backslash: $['a\"b'] names the field a\"b, as AWS
+					// reads it (recorded AWS behaviour).
+					b = append(b, '\\')
+				}
+				b = append(b, e)
 			default:
 				b = append(b, e)
 			}
