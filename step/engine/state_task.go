@@ -78,7 +78,8 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 		Timeout: timeout, Heartbeat: heartbeat, Credentials: st.credentials,
 		RetryCount: f.retry, ExecutionARN: e.opts.ExecutionARN,
 	}
-	r.emit(event{typ: "TaskScheduled", state: st.name, resource: st.resource, input: args, hasInput: true})
+	r.emit(event{typ: "TaskScheduled", state: st.name, resource: st.resource, input: args, hasInput: true,
+		timeout: int64(timeout / time.Second), heartbeat: int64(heartbeat / time.Second)})
 	r.emit(event{typ: "TaskStarted", state: st.name, resource: st.resource})
 	var result any
 	if st.waitForToken {
@@ -154,9 +155,14 @@ func (r *runner) invoke(req *TaskRequest) (any, *failure) {
 		if r.ctx.Err() != nil {
 			return nil, r.ctxFailure()
 		}
-		return nil, fail(ErrTimeout, "The task '%s' did not complete within TimeoutSeconds (%s)", req.StateName, req.Timeout)
+		return nil, errTaskTimedOut()
 	}
 }
+
+// errTaskTimedOut is a task's States.Timeout, whose cause AWS leaves empty,
+// caught or not (recorded AWS behaviour: taskTimedOutEventDetails and
+// executionFailedEventDetails carry the error only).
+func errTaskTimedOut() *failure { return &failure{name: ErrTimeout} }
 
 func (r *runner) taskResult(res any, err error) (any, *failure) {
 	if err != nil {
@@ -242,7 +248,7 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 		case <-heartbeatC:
 			return nil, fail(ErrHeartbeatTimeout, "The task '%s' sent no heartbeat for HeartbeatSeconds (%s)", req.StateName, req.Heartbeat)
 		case <-timeoutC:
-			return nil, fail(ErrTimeout, "The task '%s' did not complete within TimeoutSeconds (%s)", req.StateName, req.Timeout)
+			return nil, errTaskTimedOut()
 		case <-r.ctx.Done():
 			return nil, r.ctxFailure()
 		}
