@@ -416,7 +416,7 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 	case kindSucceed:
 		out, fl = r.runSucceed(f)
 	case kindFail:
-		return nil, nil, r.runFail(f)
+		fl = r.runFail(f)
 	case kindParallel:
 		out, next, fl = r.withRetry(f, r.parallelAttempt)
 	case kindMap:
