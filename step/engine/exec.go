@@ -429,7 +429,11 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 		}
 		return nil, nil, fl
 	}
-	r.emit(event{typ: exitedEvents[s.kind], state: s.name, output: out, hasOutput: true, vars: f.vars})
+	ev := event{typ: exitedEvents[s.kind], state: s.name, output: out, hasOutput: true}
+	if f.vars != nil {
+		ev.more = &eventMore{vars: f.vars}
+	}
+	r.emit(ev)
 	return out, next, nil
 }
 

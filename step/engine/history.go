@@ -61,9 +61,16 @@ type event struct {
 	cause     string
 	resource  string
 	index     int
-	vars      *assigned // Assign of a *StateExited; nil for most events
-	location  string
-	timeout   int64
+	// more holds the details few events have, so that the common event
+	// stays small: the history of a 100-state chain is 200 of them.
+	more *eventMore
+}
+
+// eventMore holds the rarer details of an event.
+type eventMore struct {
+	vars      *assigned // Assign of a *StateExited
+	location  string    // EvaluationFailed
+	timeout   int64     // TaskScheduled
 	heartbeat int64
 }
 
@@ -146,20 +153,22 @@ func (ev *event) public() Event {
 	out := Event{
 		ID: ev.id, PreviousEventID: ev.prev, Timestamp: ev.ts, Type: ev.typ,
 		StateName: ev.state, Error: ev.errName, Cause: ev.cause,
-		Resource: ev.resource, Index: ev.index, Location: ev.location,
-		TimeoutSeconds: ev.timeout, HeartbeatSeconds: ev.heartbeat,
+		Resource: ev.resource, Index: ev.index,
+	}
+	if m := ev.more; m != nil {
+		out.Location, out.TimeoutSeconds, out.HeartbeatSeconds = m.location, m.timeout, m.heartbeat
+		if m.vars != nil {
+			out.AssignedVariables = make(map[string]json.RawMessage, len(m.vars.names))
+			for i, n := range m.vars.names {
+				out.AssignedVariables[n] = marshalValue(m.vars.vals[i])
+			}
+		}
 	}
 	if ev.hasInput {
 		out.Input = marshalValue(ev.input)
 	}
 	if ev.hasOutput {
 		out.Output = marshalValue(ev.output)
-	}
-	if ev.vars != nil {
-		out.AssignedVariables = make(map[string]json.RawMessage, len(ev.vars.names))
-		for i, n := range ev.vars.names {
-			out.AssignedVariables[n] = marshalValue(ev.vars.vals[i])
-		}
 	}
 	return out
 }

@@ -79,7 +79,7 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 		RetryCount: f.retry, ExecutionARN: e.opts.ExecutionARN,
 	}
 	r.emit(event{typ: "TaskScheduled", state: st.name, resource: st.resource, input: args, hasInput: true,
-		timeout: int64(timeout / time.Second), heartbeat: int64(heartbeat / time.Second)})
+		more: &eventMore{timeout: int64(timeout / time.Second), heartbeat: int64(heartbeat / time.Second)}})
 	r.emit(event{typ: "TaskStarted", state: st.name, resource: st.resource})
 	var result any
 	if st.waitForToken {
