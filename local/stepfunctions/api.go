@@ -110,7 +110,14 @@ type pageInput struct {
 // tokens avoid; good enough for a development cloud.
 func (p pageInput) page(n, defaultSize int) (from, to int, next string, err error) {
 	size := p.MaxResults
-	if size <= 0 || size > 1000 {
+	switch {
+	case size > 1000:
+		// The API's range is 0 to 1000 (see for example
+		// https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html).
+		return 0, 0, "", apiError("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", size)
+	case size < 0:
+		return 0, 0, "", apiError("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0", size)
+	case size == 0:
 		size = defaultSize
 	}
 	if p.NextToken != "" {
@@ -288,6 +295,7 @@ func (s *Service) apiGetExecutionHistory(_ context.Context, in struct {
 			if d := page[i].Details; d != nil {
 				c := *d
 				c.Input, c.InputDetails, c.Output, c.OutputDetails, c.Parameters = nil, nil, nil, nil, nil
+				c.AssignedVariables, c.AssignedVariablesDetails = nil, nil
 				page[i].Details = &c
 			}
 		}

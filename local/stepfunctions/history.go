@@ -42,6 +42,15 @@ type EventDetails struct {
 	Parameters    *string      `json:"parameters,omitempty"`
 	Error         string       `json:"error,omitempty"`
 	Cause         string       `json:"cause,omitempty"`
+	// State and Location are EvaluationFailed's state and failing field.
+	State    string `json:"state,omitempty"`
+	Location string `json:"location,omitempty"`
+	// AssignedVariables are a *StateExited's variables as JSON texts.
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *DataDetails      `json:"assignedVariablesDetails,omitempty"`
+	// TimeoutInSeconds and HeartbeatInSeconds are a scheduled task's bounds.
+	TimeoutInSeconds   *int64 `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64 `json:"heartbeatInSeconds,omitempty"`
 }
 
 // DataDetails says whether a payload was truncated; the local cloud never
@@ -154,6 +163,15 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 		d.Name, d.Input, d.InputDetails = ev.StateName, payload(ev.Input), &DataDetails{}
 	case strings.HasSuffix(ev.Type, "StateExited"):
 		d.Name, d.Output, d.OutputDetails = ev.StateName, payload(ev.Output), &DataDetails{}
+		if ev.AssignedVariables != nil {
+			d.AssignedVariables = make(map[string]string, len(ev.AssignedVariables))
+			for k, v := range ev.AssignedVariables {
+				d.AssignedVariables[k] = string(v)
+			}
+			d.AssignedVariablesDetails = &DataDetails{}
+		}
+	case ev.Type == "EvaluationFailed":
+		d.State, d.Error, d.Cause, d.Location = ev.StateName, ev.Error, ev.Cause, ev.Location
 	case ev.Type == "MapStateStarted":
 		n := ev.Index
 		d.Length = &n
@@ -165,6 +183,7 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 		switch ev.Type {
 		case "TaskScheduled":
 			d.Resource, d.Input, d.InputDetails = ev.Resource, payload(ev.Input), &DataDetails{}
+			d.TimeoutInSeconds = seconds(ev.TimeoutSeconds)
 		case "TaskSucceeded":
 			d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
 		case "TaskFailed", "TaskTimedOut":
@@ -174,6 +193,7 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 		}
 	case ev.Type == "TaskScheduled":
 		d.ResourceType, d.Resource, d.Region, d.Parameters = resType, res, s.cfg.Region, payload(ev.Input)
+		d.TimeoutInSeconds, d.HeartbeatInSeconds = seconds(ev.TimeoutSeconds), seconds(ev.HeartbeatSeconds)
 	case ev.Type == "TaskStarted", ev.Type == "TaskSubmitted":
 		d.ResourceType, d.Resource = resType, res
 	case ev.Type == "TaskSucceeded":
@@ -188,6 +208,14 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 	}
 	he.Details = d
 	return he
+}
+
+// seconds is an optional duration member: absent when 0 (unbounded).
+func seconds(n int64) *int64 {
+	if n == 0 {
+		return nil
+	}
+	return &n
 }
 
 // splitResource splits an integration ARN the way history events report
