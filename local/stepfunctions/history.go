@@ -42,6 +42,8 @@ type EventDetails struct {
 	Parameters    *string      `json:"parameters,omitempty"`
 	Error         string       `json:"error,omitempty"`
 	Cause         string       `json:"cause,omitempty"`
+	// MapRunARN is MapRunStarted's Map Run.
+	MapRunARN string `json:"mapRunArn,omitempty"`
 	// State and Location are EvaluationFailed's state and failing field.
 	State    string `json:"state,omitempty"`
 	Location string `json:"location,omitempty"`
@@ -73,7 +75,7 @@ func detailsKey(typ string) string {
 	switch typ {
 	case "LambdaFunctionStarted", "ParallelStateStarted", "ParallelStateSucceeded", "ParallelStateFailed",
 		"ParallelStateAborted", "MapStateSucceeded", "MapStateFailed", "MapStateAborted",
-		"TaskStateAborted", "WaitStateAborted":
+		"TaskStateAborted", "WaitStateAborted", "MapRunSucceeded", "MapRunAborted":
 		return ""
 	}
 	return strings.ToLower(typ[:1]) + typ[1:] + "EventDetails"
@@ -170,6 +172,10 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 			}
 			d.AssignedVariablesDetails = &DataDetails{}
 		}
+	case ev.Type == "MapRunStarted":
+		d.MapRunARN = ev.Resource
+	case ev.Type == "MapRunFailed":
+		d.Error, d.Cause = ev.Error, ev.Cause
 	case ev.Type == "EvaluationFailed":
 		d.State, d.Error, d.Cause, d.Location = ev.StateName, ev.Error, ev.Cause, ev.Location
 	case ev.Type == "MapStateStarted":

@@ -38,6 +38,10 @@ type Options struct {
 	// whose next event would be the last allowed, and is not its end, fails
 	// with States.Runtime.
 	MaxHistoryEvents int
+	// OnMapRun, when set, is called when a Distributed Map starts a Map
+	// Run, before its first child execution starts, so that an embedder
+	// can serve DescribeMapRun and the child executions.
+	OnMapRun func(*MapRun)
 	// Observer, when set, receives every history event as it is recorded,
 	// in order, from the goroutine that records it. It must return quickly
 	// and must not call back into the Execution.
@@ -94,7 +98,8 @@ type Execution struct {
 	events      []event
 	path        []string
 	maxEvents   int64
-	historyFull bool // the history reached maxEvents: see appendLocked
+	historyFull bool      // the history reached maxEvents: see appendLocked
+	mapRuns     []*MapRun // Distributed Map runs, under hmu
 
 	tmu    sync.Mutex
 	tokens map[string]*callback

@@ -31,7 +31,9 @@ type Event struct {
 	Output    json.RawMessage // state output, task result, execution output
 	Error     string
 	Cause     string
-	Resource  string // task resource, or the state machine ARN on ExecutionStarted
+	// Resource is the task resource, the state machine ARN on
+	// ExecutionStarted, or the Map Run ARN on MapRunStarted.
+	Resource string
 	// Index is the iteration of MapIteration* events, and the number of
 	// iterations of MapStateStarted; 0 otherwise.
 	Index int

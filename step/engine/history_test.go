@@ -303,3 +303,60 @@ func renderAll(hist []Event) string {
 	}
 	return b.String()
 }
+
+// A Distributed Map runs each item as a child execution with its own
+// history and ARNs derived from the Map Run's, and counts failed children
+// against ToleratedFailureCount.
+// See https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html.
+func TestDistributedMapChildExecutions(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","Label":"items","ToleratedFailureCount":1,"End":true,
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"C","States":{
+	    "C":{"Type":"Choice","Choices":[{"Variable":"$","NumericGreaterThan":1,"Next":"Bad"}],"Default":"Ok"},
+	    "Ok":{"Type":"Pass","End":true},"Bad":{"Type":"Fail","Error":"TooBig","Cause":"item over 1"}}}}}}`
+	var runs []*MapRun
+	res := execute(t, def, `[0,1,2]`, Options{StateMachineName: "sm", ExecutionARN: "arn:aws:states:eu-west-1:111122223333:execution:sm:exec1",
+		OnMapRun: func(m *MapRun) { runs = append(runs, m) }})
+	if res.Status != StatusSucceeded {
+		t.Fatalf("one failure within ToleratedFailureCount 1: %s %s %s", res.Status, res.Error, res.Cause)
+	}
+	jsonEqual(t, res.Output, `[0,1,{"Error":"TooBig","Cause":"item over 1"}]`)
+	if len(runs) != 1 || len(res.MapRuns()) != 1 {
+		t.Fatalf("OnMapRun saw %d runs, MapRuns %d", len(runs), len(res.MapRuns()))
+	}
+	run := runs[0]
+	if !strings.HasPrefix(run.ARN, "arn:aws:states:eu-west-1:111122223333:mapRun:sm/items:") ||
+		run.StateMachineARN != "arn:aws:states:eu-west-1:111122223333:stateMachine:sm/items" ||
+		run.Status() != StatusSucceeded || run.ToleratedFailureCount != 1 {
+		t.Errorf("MapRun = %+v, status %s", run, run.Status())
+	}
+	if e := res.History()[3]; e.Type != "MapRunStarted" || e.Resource != run.ARN {
+		t.Errorf("MapRunStarted = %+v", e)
+	}
+	children := run.Executions()
+	if len(children) != 3 {
+		t.Fatalf("%d child executions", len(children))
+	}
+	statuses := map[string]int{}
+	for _, c := range children {
+		r := c.Wait()
+		statuses[r.Status]++
+		if !strings.HasPrefix(c.ARN(), "arn:aws:states:eu-west-1:111122223333:execution:sm/items:") {
+			t.Errorf("child ARN %s", c.ARN())
+		}
+		h := r.History()
+		if h[0].Type != "ExecutionStarted" || h[0].Resource != run.StateMachineARN || h[1].PreviousEventID != 0 {
+			t.Errorf("child history starts %s", renderAll(h[:2]))
+		}
+		if r.Status == StatusFailed && (r.Error != "TooBig" || h[len(h)-1].Type != "ExecutionFailed") {
+			t.Errorf("failed child %s %s:\n%s", r.Error, r.Cause, renderAll(h))
+		}
+	}
+	if statuses[StatusSucceeded] != 2 || statuses[StatusFailed] != 1 {
+		t.Errorf("child statuses %v", statuses)
+	}
+	// Two failures exceed a tolerance of one.
+	res = execute(t, def, `[2,3,0]`, Options{})
+	if res.Status != StatusFailed || res.Error != ErrExceedToleratedFailureThreshold || res.Cause != "The specified tolerated failure threshold was exceeded" {
+		t.Errorf("two failures: %s %s %s", res.Status, res.Error, res.Cause)
+	}
+}

@@ -23,6 +23,10 @@ type mapSpec struct {
 	maxConc      intField
 	tolCount     intField
 	tolPct       floatField
+	// distributed runs the processor as child executions of a Map Run
+	// (ProcessorConfig.Mode DISTRIBUTED); label is the Map's Label.
+	distributed bool
+	label       string
 }
 
 // floatField is ToleratedFailurePercentage: literal, path or expression.
@@ -81,6 +85,7 @@ func (c *compiler) compileMap(o *object, s *state, depth int) []string {
 			ms.itemSelector = c.payload(o, "ItemSelector", v)
 		}
 	}
+	ms.label, _ = o.str("Label", false)
 	ms.maxConc = c.intOrPath(o, s, "MaxConcurrency", 0)
 	ms.tolCount = c.intOrPath(o, s, "ToleratedFailureCount", 0)
 	ms.tolPct = c.percentage(o, s)
@@ -103,7 +108,7 @@ func (c *compiler) compileMap(o *object, s *state, depth int) []string {
 				case "DISTRIBUTED":
 					// A distributed processor runs as child executions that
 					// cannot read the parent's variables.
-					isolated = true
+					isolated, ms.distributed = true, true
 				default:
 					cfg.errorf("Mode", "must be INLINE or DISTRIBUTED, not %q", mode)
 				}
@@ -223,6 +228,9 @@ func (r *runner) mapAttempt(f *frame) (any, *failure) {
 		}
 	}
 	n := len(items)
+	if ms.distributed {
+		return r.mapRun(f, mapRunSpec{items: items, eff: eff, maxConc: maxConc, tolCount: tolCount, tolPct: tolPct, started: started})
+	}
 	fn := newFan(r.fan, started)
 	results := make([]any, n)
 	var failed atomic.Int64
