@@ -32,6 +32,8 @@ func (s *Service) initAPI() {
 			"StopExecution":        core.Op(s.apiStopExecution),
 			"ListExecutions":       core.Op(s.apiListExecutions),
 			"GetExecutionHistory":  core.Op(s.apiGetExecutionHistory),
+			"DescribeMapRun":       core.Op(s.apiDescribeMapRun),
+			"ListMapRuns":          core.Op(s.apiListMapRuns),
 			"SendTaskSuccess":      core.Op(s.apiSendTaskSuccess),
 			"SendTaskFailure":      core.Op(s.apiSendTaskFailure),
 			"SendTaskHeartbeat":    core.Op(s.apiSendTaskHeartbeat),
@@ -236,7 +238,8 @@ func (s *Service) apiStopExecution(_ context.Context, in struct {
 
 func (s *Service) apiListExecutions(_ context.Context, in struct {
 	pageInput
-	StateMachineARN string `json:"stateMachineArn"`
+	StateMachineARN string `json:"stateMachineArn,omitempty"`
+	MapRunARN       string `json:"mapRunArn,omitempty"`
 	StatusFilter    string `json:"statusFilter,omitempty"`
 }) (any, error) {
 	switch in.StatusFilter {
@@ -244,7 +247,13 @@ func (s *Service) apiListExecutions(_ context.Context, in struct {
 	default:
 		return nil, apiError("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]", in.StatusFilter)
 	}
-	all, err := s.ListExecutions(in.StateMachineARN, in.StatusFilter)
+	var all []Execution
+	var err error
+	if in.MapRunARN != "" {
+		all, err = s.mapRunExecutions(in.MapRunARN, in.StatusFilter)
+	} else {
+		all, err = s.ListExecutions(in.StateMachineARN, in.StatusFilter)
+	}
 	if err != nil {
 		return nil, err
 	}

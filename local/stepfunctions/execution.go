@@ -199,6 +199,7 @@ func (s *Service) start(in StartExecutionInput, syncCall bool) (*run, error) {
 		StateMachineARN:  m.ARN,
 		RoleARN:          m.RoleARN,
 		Observer:         r.observe,
+		OnMapRun:         s.registerMapRun,
 	})
 	if err != nil {
 		// Checked above; the engine's own check is the last word.
@@ -391,6 +392,9 @@ func (s *Service) recoverInterrupted() error {
 
 // DescribeExecution returns an execution.
 func (s *Service) DescribeExecution(arn string) (Execution, error) {
+	if child := s.mapRunChild(arn); child != nil {
+		return childRecord(child.exec, child.run), nil
+	}
 	ref, ok := s.parseExecutionARN(arn)
 	if !ok {
 		return Execution{}, apiError("InvalidArn", "Invalid Arn: '%s'", arn)

@@ -242,6 +242,14 @@ func splitResource(resource string) (typ, res string) {
 
 // History returns an execution's events, oldest first.
 func (s *Service) History(arn string) ([]HistoryEvent, error) {
+	if child := s.mapRunChild(arn); child != nil {
+		evs := child.exec.History()
+		out := make([]HistoryEvent, len(evs))
+		for i, ev := range evs {
+			out[i] = s.historyEvent(ev, "")
+		}
+		return out, nil
+	}
 	ref, ok := s.parseExecutionARN(arn)
 	if !ok {
 		return nil, apiError("InvalidArn", "Invalid Arn: '%s'", arn)

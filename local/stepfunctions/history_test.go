@@ -231,3 +231,58 @@ func TestExecutionHistoryCLI(t *testing.T) {
 		t.Errorf("second newest event = %+v", entered)
 	}
 }
+
+// A Distributed Map's Map Run and child executions are served by
+// ListMapRuns, DescribeMapRun, ListExecutions(mapRunArn), DescribeExecution
+// and GetExecutionHistory, with failed children counted against
+// ToleratedFailureCount.
+// See https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html.
+func TestDistributedMapRun(t *testing.T) {
+	f := newFixture(t)
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","Label":"items","MaxConcurrency":2,"ToleratedFailureCount":1,"End":true,
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"C","States":{
+	    "C":{"Type":"Choice","Choices":[{"Variable":"$","NumericGreaterThan":1,"Next":"Bad"}],"Default":"Ok"},
+	    "Ok":{"Type":"Pass","End":true},"Bad":{"Type":"Fail","Error":"TooBig","Cause":"item over 1"}}}}}}`
+	m := f.machine("Distributed", def, f.role("dist"))
+	out := f.run(m, `[0,1,2]`)
+	if out.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("DescribeExecution = %s %s %s", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
+	}
+	ctx := context.Background()
+	runs, err := f.client.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: out.ExecutionArn})
+	if err != nil || len(runs.MapRuns) != 1 {
+		t.Fatalf("ListMapRuns = %+v, %v", runs, err)
+	}
+	mr := runs.MapRuns[0]
+	if !strings.Contains(aws.ToString(mr.MapRunArn), ":mapRun:Distributed/items:") || !strings.HasSuffix(aws.ToString(mr.StateMachineArn), ":stateMachine:Distributed/items") {
+		t.Errorf("map run %s of %s", aws.ToString(mr.MapRunArn), aws.ToString(mr.StateMachineArn))
+	}
+	d, err := f.client.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: mr.MapRunArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != sfntypes.MapRunStatusSucceeded || d.MaxConcurrency != 2 || d.ToleratedFailureCount != 1 ||
+		d.ItemCounts.Total != 3 || d.ItemCounts.Succeeded != 2 || d.ItemCounts.Failed != 1 || d.ExecutionCounts.Failed != 1 {
+		t.Errorf("DescribeMapRun = status %s, maxConcurrency %d, items %+v", d.Status, d.MaxConcurrency, d.ItemCounts)
+	}
+	hist := f.history(aws.ToString(out.ExecutionArn))
+	if e := hist[3]; e.Type != sfntypes.HistoryEventTypeMapRunStarted || e.MapRunStartedEventDetails == nil || aws.ToString(e.MapRunStartedEventDetails.MapRunArn) != aws.ToString(mr.MapRunArn) {
+		t.Errorf("event 4 = %s %+v", e.Type, e.MapRunStartedEventDetails)
+	}
+	children, err := f.client.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: mr.MapRunArn, StatusFilter: sfntypes.ExecutionStatusFailed})
+	if err != nil || len(children.Executions) != 1 {
+		t.Fatalf("ListExecutions(mapRunArn, FAILED) = %+v, %v", children, err)
+	}
+	child := children.Executions[0].ExecutionArn
+	cd, err := f.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: child})
+	if err != nil || cd.Status != sfntypes.ExecutionStatusFailed || aws.ToString(cd.Error) != "TooBig" || aws.ToString(cd.Input) != "2" {
+		t.Fatalf("DescribeExecution(child) = %+v, %v", cd, err)
+	}
+	ch := f.history(aws.ToString(child))
+	if got := types(ch); !slices.Equal(got, []string{"ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "FailStateEntered", "ExecutionFailed"}) {
+		t.Errorf("child history %v", got)
+	}
+	if _, err := f.client.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(aws.ToString(mr.MapRunArn) + "x")}); apiCode(err) != "ResourceNotFound" {
+		t.Errorf("DescribeMapRun(unknown) = %v, want ResourceNotFound", err)
+	}
+}

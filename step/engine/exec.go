@@ -282,6 +282,15 @@ func (e *Execution) Status() string {
 	}
 }
 
+// Input returns the execution's input as given to Start ({} when empty).
+func (e *Execution) Input() json.RawMessage { return e.rawInput }
+
+// StartDate returns when the execution started, on its clock.
+func (e *Execution) StartDate() time.Time { return e.start }
+
+// StateMachineARN returns the ARN of the machine the execution runs.
+func (e *Execution) StateMachineARN() string { return e.opts.StateMachineARN }
+
 // ARN returns the execution's ARN (the context object's Execution.Id).
 func (e *Execution) ARN() string { return e.execObj["Id"].(string) }
 

@@ -33,6 +33,8 @@ type MapRun struct {
 	ToleratedFailureCount      int64
 	ToleratedFailurePercentage float64
 	StartDate                  time.Time
+	// Items is the number of items, one child execution each.
+	Items int
 
 	mu       sync.Mutex
 	children []*Execution
@@ -97,7 +99,7 @@ func (r *runner) mapRun(f *frame, sp mapRunSpec) (any, *failure) {
 		StateMachineARN: arnPrefix + "stateMachine:" + e.opts.StateMachineName + "/" + label,
 		ExecutionARN:    e.opts.ExecutionARN, StateName: st.name,
 		MaxConcurrency: sp.maxConc, ToleratedFailureCount: sp.tolCount, ToleratedFailurePercentage: sp.tolPct,
-		StartDate: e.clock.Now(), status: StatusRunning,
+		StartDate: e.clock.Now(), Items: len(sp.items), status: StatusRunning,
 	}
 	e.hmu.Lock()
 	e.mapRuns = append(e.mapRuns, run)
