@@ -138,9 +138,9 @@ func (t *epochSeconds) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// historyEvent maps one engine event to the API's. Task events of
-// resources that are Lambda function ARNs become LambdaFunction* events,
-// as AWS records them; integrations (arn:aws:states:::service:action)
+// historyEvent maps one engine event to the API's. The engine names the
+// events of Lambda function ARN resources LambdaFunction*, as AWS records
+// them; integrations (arn:aws:states:::service:action)
 // report resourceType "service" and resource "action".
 func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 	he := HistoryEvent{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp.UTC(), Type: ev.Type}
@@ -152,7 +152,6 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 		s := string(raw)
 		return &s
 	}
-	lambdaARN := strings.HasPrefix(ev.Resource, "arn:aws:lambda:")
 	resType, res := splitResource(ev.Resource)
 	switch {
 	case ev.Type == "ExecutionStarted":
@@ -184,19 +183,13 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 	case strings.HasPrefix(ev.Type, "MapIteration"):
 		n := ev.Index
 		d.Name, d.Index = ev.StateName, &n
-	case lambdaARN && strings.HasPrefix(ev.Type, "Task"):
-		he.Type = "LambdaFunction" + strings.TrimPrefix(ev.Type, "Task")
-		switch ev.Type {
-		case "TaskScheduled":
-			d.Resource, d.Input, d.InputDetails = ev.Resource, payload(ev.Input), &DataDetails{}
-			d.TimeoutInSeconds = seconds(ev.TimeoutSeconds)
-		case "TaskSucceeded":
-			d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
-		case "TaskFailed", "TaskTimedOut":
-			d.Error, d.Cause = ev.Error, ev.Cause
-		default:
-			d = nil
-		}
+	case ev.Type == "LambdaFunctionScheduled":
+		d.Resource, d.Input, d.InputDetails = ev.Resource, payload(ev.Input), &DataDetails{}
+		d.TimeoutInSeconds = seconds(ev.TimeoutSeconds)
+	case ev.Type == "LambdaFunctionSucceeded":
+		d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
+	case ev.Type == "LambdaFunctionFailed", ev.Type == "LambdaFunctionTimedOut":
+		d.Error, d.Cause = ev.Error, ev.Cause
 	case ev.Type == "TaskScheduled":
 		d.ResourceType, d.Resource, d.Region, d.Parameters = resType, res, s.cfg.Region, payload(ev.Input)
 		d.TimeoutInSeconds, d.HeartbeatInSeconds = seconds(ev.TimeoutSeconds), seconds(ev.HeartbeatSeconds)

@@ -112,8 +112,8 @@
 // ItemBatcher (Distributed Map over S3). Not enforced: payload size limits,
 // ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
 // of tasks that are not callbacks (nothing can heartbeat them in-process).
-// The history uses Task* events for every resource, including Lambda ARNs
-// that AWS records as LambdaFunction* events.
+// The history uses LambdaFunction* events for Lambda function ARN resources
+// and Task* events for every other resource, as AWS records them.
 //
 // # JSONata
 //

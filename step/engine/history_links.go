@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -168,4 +169,28 @@ func (r *runner) stateFailed(f *frame, fl *failure) {
 		prev = f.failedPrev
 	}
 	r.last = r.exec.record(event{typ: typ, state: f.st.name}, prev)
+}
+
+// taskEvents names the events of one task attempt. AWS records a Task whose
+// Resource is a Lambda function ARN (the pre-integration form) with
+// LambdaFunction* events, and every other resource with Task* events.
+//
+// See https://docs.aws.amazon.com/step-functions/latest/apireference/API_LambdaFunctionScheduledEventDetails.html.
+type taskEvents struct {
+	scheduled, started, succeeded, failed, timedOut string
+}
+
+var (
+	taskTaskEvents   = taskEvents{"TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"}
+	lambdaTaskEvents = taskEvents{"LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "LambdaFunctionFailed", "LambdaFunctionTimedOut"}
+)
+
+func taskEventsOf(resource string) *taskEvents {
+	// arn:<partition>:lambda:<region>:<account>:function:<name>
+	if rest, ok := strings.CutPrefix(resource, "arn:"); ok {
+		if _, rest, ok = strings.Cut(rest, ":"); ok && strings.HasPrefix(rest, "lambda:") {
+			return &lambdaTaskEvents
+		}
+	}
+	return &taskTaskEvents
 }

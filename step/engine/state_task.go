@@ -78,9 +78,10 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 		Timeout: timeout, Heartbeat: heartbeat, Credentials: st.credentials,
 		RetryCount: f.retry, ExecutionARN: e.opts.ExecutionARN,
 	}
-	r.emit(event{typ: "TaskScheduled", state: st.name, resource: st.resource, input: args, hasInput: true,
+	ev := taskEventsOf(st.resource)
+	r.emit(event{typ: ev.scheduled, state: st.name, resource: st.resource, input: args, hasInput: true,
 		more: &eventMore{timeout: int64(timeout / time.Second), heartbeat: int64(heartbeat / time.Second)}})
-	r.emit(event{typ: "TaskStarted", state: st.name, resource: st.resource})
+	r.emit(event{typ: ev.started, state: st.name, resource: st.resource})
 	var result any
 	if st.waitForToken {
 		result, fl = r.invokeWithToken(f, req)
@@ -88,16 +89,16 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 		result, fl = r.invoke(req)
 	}
 	if fl != nil {
-		typ := "TaskFailed"
+		typ := ev.failed
 		if fl.name == ErrTimeout || fl.name == ErrHeartbeatTimeout {
-			typ = "TaskTimedOut"
+			typ = ev.timedOut
 		}
 		if fl.name != "" || !fl.fatal {
 			r.emit(event{typ: typ, state: st.name, resource: st.resource, errName: fl.name, cause: fl.cause})
 		}
 		return nil, fl
 	}
-	r.emit(event{typ: "TaskSucceeded", state: st.name, resource: st.resource, output: result, hasOutput: true})
+	r.emit(event{typ: ev.succeeded, state: st.name, resource: st.resource, output: result, hasOutput: true})
 	return f.finish(result, true)
 }
 

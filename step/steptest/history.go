@@ -34,8 +34,8 @@ func named(typ string) bool {
 }
 
 // Retries returns how many times state was retried in exec, summed over
-// every time it was entered: a Task's TaskScheduled events (one per
-// attempt), a Map's MapStateStarted or a Parallel's ParallelStateStarted,
+// every time it was entered: a Task's TaskScheduled (or
+// LambdaFunctionScheduled) events, one per attempt, a Map's MapStateStarted or a Parallel's ParallelStateStarted,
 // less one per entry. A state never entered, or without retries, gives 0.
 func Retries(exec *step.Execution, state string) int {
 	entered, attempts := 0, 0
@@ -46,7 +46,7 @@ func Retries(exec *step.Execution, state string) int {
 		switch e.Type {
 		case "TaskStateEntered", "MapStateEntered", "ParallelStateEntered":
 			entered++
-		case "TaskScheduled", "MapStateStarted", "ParallelStateStarted":
+		case "TaskScheduled", "LambdaFunctionScheduled", "MapStateStarted", "ParallelStateStarted":
 			attempts++
 		}
 	}
