@@ -193,8 +193,13 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 	case ev.Type == "TaskScheduled":
 		d.ResourceType, d.Resource, d.Region, d.Parameters = resType, res, s.cfg.Region, payload(ev.Input)
 		d.TimeoutInSeconds, d.HeartbeatInSeconds = seconds(ev.TimeoutSeconds), seconds(ev.HeartbeatSeconds)
-	case ev.Type == "TaskStarted", ev.Type == "TaskSubmitted":
+	case ev.Type == "TaskStarted":
 		d.ResourceType, d.Resource = resType, res
+	case ev.Type == "TaskSubmitted":
+		d.ResourceType, d.Resource = resType, res
+		if ev.Output != nil {
+			d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
+		}
 	case ev.Type == "TaskSucceeded":
 		d.ResourceType, d.Resource, d.Output, d.OutputDetails = resType, res, payload(ev.Output), &DataDetails{}
 	case ev.Type == "TaskFailed", ev.Type == "TaskTimedOut":

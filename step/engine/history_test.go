@@ -360,3 +360,31 @@ func TestDistributedMapChildExecutions(t *testing.T) {
 		t.Errorf("two failures: %s %s %s", res.Status, res.Error, res.Cause)
 	}
 }
+
+// A callback task's TaskSubmitted holds what the call that started the
+// work returned (recorded AWS behaviour: taskSubmittedEventDetails.output).
+func TestTaskSubmittedOutput(t *testing.T) {
+	p, err := Compile([]byte(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := make(chan string, 1)
+	e, err := p.Start(context.Background(), nil, Options{Clock: NewVirtualClock(testStart), Invoke: func(ctx context.Context, req *TaskRequest) (any, error) {
+		tokens <- req.TaskToken
+		return map[string]any{"MessageId": "m-1"}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SendTaskSuccess(<-tokens, []byte(`"done"`)); err != nil {
+		t.Fatal(err)
+	}
+	res := e.Wait()
+	got := renderAll(res.History())
+	if !strings.Contains(got, "5 4 TaskSubmitted\n6 5 TaskSucceeded\n") {
+		t.Fatalf("history:\n%s", got)
+	}
+	if out := res.History()[4].Output; string(out) != `{"MessageId":"m-1"}` {
+		t.Errorf("TaskSubmitted output %s", out)
+	}
+}

@@ -218,14 +218,17 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 		e.tmu.Unlock()
 	}()
 	start := time.Now()
-	if _, fl := r.invoke(&TaskRequest{
+	submitted, fl := r.invoke(&TaskRequest{
 		StateName: req.StateName, Resource: req.Resource, Input: req.Input, TaskToken: req.TaskToken,
 		Timeout: req.Timeout, Heartbeat: req.Heartbeat, Credentials: req.Credentials,
 		RetryCount: req.RetryCount, ExecutionARN: req.ExecutionARN,
-	}); fl != nil {
+	})
+	if fl != nil {
 		return nil, fl
 	}
-	r.emit(event{typ: "TaskSubmitted", state: req.StateName, resource: req.Resource})
+	// taskSubmittedEventDetails holds what the call that started the work
+	// returned (recorded AWS behaviour).
+	r.emit(event{typ: "TaskSubmitted", state: req.StateName, resource: req.Resource, output: submitted, hasOutput: submitted != nil})
 	var timeoutC, heartbeatC <-chan time.Time
 	if req.Timeout > 0 {
 		t := time.NewTimer(req.Timeout - time.Since(start))
@@ -247,7 +250,8 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 				hb.Reset(req.Heartbeat)
 			}
 		case <-heartbeatC:
-			return nil, fail(ErrHeartbeatTimeout, "The task '%s' sent no heartbeat for HeartbeatSeconds (%s)", req.StateName, req.Heartbeat)
+			// No cause, as for States.Timeout (recorded AWS behaviour).
+			return nil, &failure{name: ErrHeartbeatTimeout}
 		case <-timeoutC:
 			return nil, errTaskTimedOut()
 		case <-r.ctx.Done():
