@@ -187,13 +187,14 @@ type executionOutput struct {
 	Error           string        `json:"error,omitempty"`
 	Cause           string        `json:"cause,omitempty"`
 	TraceHeader     string        `json:"traceHeader,omitempty"`
+	MapRunARN       string        `json:"mapRunArn,omitempty"`
 }
 
 func toExecutionOutput(e Execution) executionOutput {
 	out := executionOutput{
 		ExecutionARN: e.ARN, StateMachineARN: e.StateMachineARN, Name: e.Name, Status: e.Status,
 		StartDate: epoch(e.StartDate), StopDate: epoch(e.StopDate), Input: e.Input,
-		Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader,
+		Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader, MapRunARN: e.MapRunARN,
 	}
 	if e.Status == "SUCCEEDED" {
 		o := e.Output
@@ -268,13 +269,14 @@ func (s *Service) apiListExecutions(_ context.Context, in struct {
 		Status          string        `json:"status"`
 		StartDate       *epochSeconds `json:"startDate"`
 		StopDate        *epochSeconds `json:"stopDate,omitempty"`
+		MapRunARN       string        `json:"mapRunArn,omitempty"`
 	}
 	out := struct {
 		Executions []item `json:"executions"`
 		NextToken  string `json:"nextToken,omitempty"`
 	}{Executions: []item{}, NextToken: next}
 	for _, e := range all[from:to] {
-		out.Executions = append(out.Executions, item{e.ARN, e.StateMachineARN, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate)})
+		out.Executions = append(out.Executions, item{e.ARN, e.StateMachineARN, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate), e.MapRunARN})
 	}
 	return out, nil
 }

@@ -32,6 +32,8 @@ type Execution struct {
 	Cause           string `json:",omitempty"`
 	RoleARN         string
 	TraceHeader     string `json:",omitempty"`
+	// MapRunARN is the Map Run of a Distributed Map's child execution.
+	MapRunARN string `json:",omitempty"`
 }
 
 // StartExecutionInput starts an execution with [Service.StartExecution].

@@ -275,7 +275,8 @@ func TestDistributedMapRun(t *testing.T) {
 	}
 	child := children.Executions[0].ExecutionArn
 	cd, err := f.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: child})
-	if err != nil || cd.Status != sfntypes.ExecutionStatusFailed || aws.ToString(cd.Error) != "TooBig" || aws.ToString(cd.Input) != "2" {
+	if err != nil || cd.Status != sfntypes.ExecutionStatusFailed || aws.ToString(cd.Error) != "TooBig" || aws.ToString(cd.Input) != "2" ||
+		aws.ToString(cd.MapRunArn) != aws.ToString(mr.MapRunArn) || aws.ToString(children.Executions[0].MapRunArn) != aws.ToString(mr.MapRunArn) {
 		t.Fatalf("DescribeExecution(child) = %+v, %v", cd, err)
 	}
 	ch := f.history(aws.ToString(child))

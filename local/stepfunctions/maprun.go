@@ -68,6 +68,7 @@ func childRecord(x *engine.Execution, m *engine.MapRun) Execution {
 	rec := Execution{
 		ARN: arn, StateMachineARN: m.StateMachineARN, Name: arn[strings.LastIndexByte(arn, ':')+1:],
 		Type: TypeStandard, Status: x.Status(), StartDate: x.StartDate().UTC(), Input: string(x.Input()),
+		MapRunARN: m.ARN,
 	}
 	if rec.Status != engine.StatusRunning {
 		res := x.Wait()
