@@ -287,3 +287,36 @@ func TestDistributedMapRun(t *testing.T) {
 		t.Errorf("DescribeMapRun(unknown) = %v, want ResourceNotFound", err)
 	}
 }
+
+// A task token issued by a Distributed Map's child execution completes
+// that child's task.
+func TestDistributedMapTaskToken(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tokens := make(chan string, 1)
+	f.sns.onPublish = func(p published) {
+		var m struct{ Token string }
+		_ = json.Unmarshal([]byte(p.Message), &m)
+		tokens <- m.Token
+	}
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+	  "StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sns:publish.waitForTaskToken",
+	  "Parameters":{"TopicArn":"` + topic + `","Message":{"token.$":"$$.Task.Token"}},"End":true}}}}}}`
+	m := f.machine("DistributedAsk", def, f.role("ask", allow("sns:Publish", topic)))
+	start, err := f.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(`[1]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok string
+	select {
+	case tok = <-tokens:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no token published")
+	}
+	if _, err := f.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(tok), Output: aws.String(`"yes"`)}); err != nil {
+		t.Fatalf("SendTaskSuccess = %v", err)
+	}
+	if out := f.wait(aws.ToString(start.ExecutionArn)); out.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(out.Output) != `["yes"]` {
+		t.Errorf("execution = %s %s %s", out.Status, aws.ToString(out.Output), aws.ToString(out.Cause))
+	}
+}
