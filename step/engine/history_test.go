@@ -388,3 +388,40 @@ func TestTaskSubmittedOutput(t *testing.T) {
 		t.Errorf("TaskSubmitted output %s", out)
 	}
 }
+
+// A retried then caught Task: each new attempt's TaskScheduled links to the
+// failed attempt's TaskFailed, and the caught state exits (TaskStateExited,
+// with the error output) before the catcher's Next is entered. Recorded AWS
+// behaviour; integration events per
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskFailedEventDetails.html.
+func TestTaskRetryAndCatchHistory(t *testing.T) {
+	def := `{"StartAt":"Start","States":{"Start":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+	  "Retry":[{"ErrorEquals":["Flake"],"IntervalSeconds":1,"MaxAttempts":1}],
+	  "Catch":[{"ErrorEquals":["States.ALL"],"Next":"ErrorMatched"}]},"ErrorMatched":{"Type":"Pass","End":true}}}`
+	calls := 0
+	res := execute(t, def, `{}`, Options{Invoke: func(ctx context.Context, req *TaskRequest) (any, error) {
+		calls++
+		if calls == 1 {
+			return nil, &TaskError{Name: "Flake", Cause: "once"}
+		}
+		return nil, &TaskError{Name: "CustomException", Cause: "twice"}
+	}})
+	want := "1 0 ExecutionStarted\n2 0 TaskStateEntered Start\n3 2 TaskScheduled\n4 3 TaskStarted\n5 4 TaskFailed\n" +
+		"6 5 TaskScheduled\n7 6 TaskStarted\n8 7 TaskFailed\n9 8 TaskStateExited Start\n" +
+		"10 9 PassStateEntered ErrorMatched\n11 10 PassStateExited ErrorMatched\n12 11 ExecutionSucceeded\n"
+	if got := renderAll(res.History()); got != want {
+		t.Errorf("history:\n%s\nwant:\n%s", got, want)
+	}
+	jsonEqual(t, res.Output, `{"Error":"CustomException","Cause":"twice"}`)
+	// A Lambda function ARN records LambdaFunction* events instead.
+	res = execute(t, `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","TimeoutSeconds":5,"End":true}}}`, `{}`,
+		Options{Invoke: func(ctx context.Context, req *TaskRequest) (any, error) { return map[string]any{}, nil }})
+	want = "1 0 ExecutionStarted\n2 0 TaskStateEntered L\n3 2 LambdaFunctionScheduled\n4 3 LambdaFunctionStarted\n" +
+		"5 4 LambdaFunctionSucceeded\n6 5 TaskStateExited L\n7 6 ExecutionSucceeded\n"
+	if got := renderAll(res.History()); got != want {
+		t.Errorf("Lambda history:\n%s\nwant:\n%s", got, want)
+	}
+	if e := res.History()[2]; e.TimeoutSeconds != 5 || e.Resource != "arn:aws:lambda:us-east-1:123456789012:function:f" {
+		t.Errorf("LambdaFunctionScheduled = %+v", e)
+	}
+}
