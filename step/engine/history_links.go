@@ -107,8 +107,11 @@ func (f *frame) locate(fl *failure) *failure {
 		return fl
 	}
 	fl.located = true
+	// Details must not carry a prefix of their own; one written without
+	// the event id (the engine's older wording) is replaced, not doubled.
+	detail := strings.TrimPrefix(fl.cause, "An error occurred while executing the state '"+f.st.name+"'. ")
 	fl.cause = "An error occurred while executing the state '" + f.st.name +
-		"' (entered at the event id #" + strconv.FormatInt(f.enteredID, 10) + "). " + fl.cause
+		"' (entered at the event id #" + strconv.FormatInt(f.enteredID, 10) + "). " + detail
 	if fl.name == ErrQueryEvaluationError {
 		prev := f.enteredPrev
 		if f.st.kind == kindWait {

@@ -425,3 +425,20 @@ func TestTaskRetryAndCatchHistory(t *testing.T) {
 		t.Errorf("LambdaFunctionScheduled = %+v", e)
 	}
 }
+
+// The prefix is written once: a detail that already carries the older
+// prefix without the event id gets the id, not a second prefix.
+func TestLocateWritesThePrefixOnce(t *testing.T) {
+	r := &runner{exec: &Execution{clock: NewVirtualClock(testStart), maxEvents: DefaultMaxHistoryEvents}}
+	f := &frame{r: r, st: &state{name: "S", kind: kindPass}, enteredID: 7}
+	fl := f.locate(runtimeFailure("An error occurred while executing the state 'S'. Invalid path"))
+	if fl.cause != "An error occurred while executing the state 'S' (entered at the event id #7). Invalid path" {
+		t.Errorf("cause %q", fl.cause)
+	}
+	if again := f.locate(fl); again.cause != fl.cause {
+		t.Errorf("second locate changed the cause to %q", again.cause)
+	}
+	if fl := f.locate(executionFailure("limit")); fl.cause != "limit" {
+		t.Errorf("an execution failure got a prefix: %q", fl.cause)
+	}
+}
