@@ -32,6 +32,8 @@ func (s *Service) initAPI() {
 			"StopExecution":        core.Op(s.apiStopExecution),
 			"ListExecutions":       core.Op(s.apiListExecutions),
 			"GetExecutionHistory":  core.Op(s.apiGetExecutionHistory),
+			"DescribeMapRun":       core.Op(s.apiDescribeMapRun),
+			"ListMapRuns":          core.Op(s.apiListMapRuns),
 			"SendTaskSuccess":      core.Op(s.apiSendTaskSuccess),
 			"SendTaskFailure":      core.Op(s.apiSendTaskFailure),
 			"SendTaskHeartbeat":    core.Op(s.apiSendTaskHeartbeat),
@@ -110,7 +112,14 @@ type pageInput struct {
 // tokens avoid; good enough for a development cloud.
 func (p pageInput) page(n, defaultSize int) (from, to int, next string, err error) {
 	size := p.MaxResults
-	if size <= 0 || size > 1000 {
+	switch {
+	case size > 1000:
+		// The API's range is 0 to 1000 (see for example
+		// https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html).
+		return 0, 0, "", apiError("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", size)
+	case size < 0:
+		return 0, 0, "", apiError("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0", size)
+	case size == 0:
 		size = defaultSize
 	}
 	if p.NextToken != "" {
@@ -178,13 +187,14 @@ type executionOutput struct {
 	Error           string        `json:"error,omitempty"`
 	Cause           string        `json:"cause,omitempty"`
 	TraceHeader     string        `json:"traceHeader,omitempty"`
+	MapRunARN       string        `json:"mapRunArn,omitempty"`
 }
 
 func toExecutionOutput(e Execution) executionOutput {
 	out := executionOutput{
 		ExecutionARN: e.ARN, StateMachineARN: e.StateMachineARN, Name: e.Name, Status: e.Status,
 		StartDate: epoch(e.StartDate), StopDate: epoch(e.StopDate), Input: e.Input,
-		Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader,
+		Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader, MapRunARN: e.MapRunARN,
 	}
 	if e.Status == "SUCCEEDED" {
 		o := e.Output
@@ -229,7 +239,8 @@ func (s *Service) apiStopExecution(_ context.Context, in struct {
 
 func (s *Service) apiListExecutions(_ context.Context, in struct {
 	pageInput
-	StateMachineARN string `json:"stateMachineArn"`
+	StateMachineARN string `json:"stateMachineArn,omitempty"`
+	MapRunARN       string `json:"mapRunArn,omitempty"`
 	StatusFilter    string `json:"statusFilter,omitempty"`
 }) (any, error) {
 	switch in.StatusFilter {
@@ -237,7 +248,13 @@ func (s *Service) apiListExecutions(_ context.Context, in struct {
 	default:
 		return nil, apiError("ValidationException", "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]", in.StatusFilter)
 	}
-	all, err := s.ListExecutions(in.StateMachineARN, in.StatusFilter)
+	var all []Execution
+	var err error
+	if in.MapRunARN != "" {
+		all, err = s.mapRunExecutions(in.MapRunARN, in.StatusFilter)
+	} else {
+		all, err = s.ListExecutions(in.StateMachineARN, in.StatusFilter)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -252,13 +269,14 @@ func (s *Service) apiListExecutions(_ context.Context, in struct {
 		Status          string        `json:"status"`
 		StartDate       *epochSeconds `json:"startDate"`
 		StopDate        *epochSeconds `json:"stopDate,omitempty"`
+		MapRunARN       string        `json:"mapRunArn,omitempty"`
 	}
 	out := struct {
 		Executions []item `json:"executions"`
 		NextToken  string `json:"nextToken,omitempty"`
 	}{Executions: []item{}, NextToken: next}
 	for _, e := range all[from:to] {
-		out.Executions = append(out.Executions, item{e.ARN, e.StateMachineARN, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate)})
+		out.Executions = append(out.Executions, item{e.ARN, e.StateMachineARN, e.Name, e.Status, epoch(e.StartDate), epoch(e.StopDate), e.MapRunARN})
 	}
 	return out, nil
 }
@@ -288,6 +306,7 @@ func (s *Service) apiGetExecutionHistory(_ context.Context, in struct {
 			if d := page[i].Details; d != nil {
 				c := *d
 				c.Input, c.InputDetails, c.Output, c.OutputDetails, c.Parameters = nil, nil, nil, nil, nil
+				c.AssignedVariables, c.AssignedVariablesDetails = nil, nil
 				page[i].Details = &c
 			}
 		}

@@ -32,6 +32,8 @@ type Execution struct {
 	Cause           string `json:",omitempty"`
 	RoleARN         string
 	TraceHeader     string `json:",omitempty"`
+	// MapRunARN is the Map Run of a Distributed Map's child execution.
+	MapRunARN string `json:",omitempty"`
 }
 
 // StartExecutionInput starts an execution with [Service.StartExecution].
@@ -199,6 +201,7 @@ func (s *Service) start(in StartExecutionInput, syncCall bool) (*run, error) {
 		StateMachineARN:  m.ARN,
 		RoleARN:          m.RoleARN,
 		Observer:         r.observe,
+		OnMapRun:         s.registerMapRun,
 	})
 	if err != nil {
 		// Checked above; the engine's own check is the last word.
@@ -391,6 +394,9 @@ func (s *Service) recoverInterrupted() error {
 
 // DescribeExecution returns an execution.
 func (s *Service) DescribeExecution(arn string) (Execution, error) {
+	if child := s.mapRunChild(arn); child != nil {
+		return childRecord(child.exec, child.run), nil
+	}
 	ref, ok := s.parseExecutionARN(arn)
 	if !ok {
 		return Execution{}, apiError("InvalidArn", "Invalid Arn: '%s'", arn)

@@ -42,6 +42,17 @@ type EventDetails struct {
 	Parameters    *string      `json:"parameters,omitempty"`
 	Error         string       `json:"error,omitempty"`
 	Cause         string       `json:"cause,omitempty"`
+	// MapRunARN is MapRunStarted's Map Run.
+	MapRunARN string `json:"mapRunArn,omitempty"`
+	// State and Location are EvaluationFailed's state and failing field.
+	State    string `json:"state,omitempty"`
+	Location string `json:"location,omitempty"`
+	// AssignedVariables are a *StateExited's variables as JSON texts.
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *DataDetails      `json:"assignedVariablesDetails,omitempty"`
+	// TimeoutInSeconds and HeartbeatInSeconds are a scheduled task's bounds.
+	TimeoutInSeconds   *int64 `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64 `json:"heartbeatInSeconds,omitempty"`
 }
 
 // DataDetails says whether a payload was truncated; the local cloud never
@@ -64,7 +75,7 @@ func detailsKey(typ string) string {
 	switch typ {
 	case "LambdaFunctionStarted", "ParallelStateStarted", "ParallelStateSucceeded", "ParallelStateFailed",
 		"ParallelStateAborted", "MapStateSucceeded", "MapStateFailed", "MapStateAborted",
-		"TaskStateAborted", "WaitStateAborted":
+		"TaskStateAborted", "WaitStateAborted", "MapRunSucceeded", "MapRunAborted":
 		return ""
 	}
 	return strings.ToLower(typ[:1]) + typ[1:] + "EventDetails"
@@ -127,9 +138,9 @@ func (t *epochSeconds) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// historyEvent maps one engine event to the API's. Task events of
-// resources that are Lambda function ARNs become LambdaFunction* events,
-// as AWS records them; integrations (arn:aws:states:::service:action)
+// historyEvent maps one engine event to the API's. The engine names the
+// events of Lambda function ARN resources LambdaFunction*, as AWS records
+// them; integrations (arn:aws:states:::service:action)
 // report resourceType "service" and resource "action".
 func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 	he := HistoryEvent{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp.UTC(), Type: ev.Type}
@@ -141,7 +152,6 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 		s := string(raw)
 		return &s
 	}
-	lambdaARN := strings.HasPrefix(ev.Resource, "arn:aws:lambda:")
 	resType, res := splitResource(ev.Resource)
 	switch {
 	case ev.Type == "ExecutionStarted":
@@ -154,28 +164,42 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 		d.Name, d.Input, d.InputDetails = ev.StateName, payload(ev.Input), &DataDetails{}
 	case strings.HasSuffix(ev.Type, "StateExited"):
 		d.Name, d.Output, d.OutputDetails = ev.StateName, payload(ev.Output), &DataDetails{}
+		if ev.AssignedVariables != nil {
+			d.AssignedVariables = make(map[string]string, len(ev.AssignedVariables))
+			for k, v := range ev.AssignedVariables {
+				d.AssignedVariables[k] = string(v)
+			}
+			d.AssignedVariablesDetails = &DataDetails{}
+		}
+	case ev.Type == "MapRunStarted":
+		d.MapRunARN = ev.Resource
+	case ev.Type == "MapRunFailed":
+		d.Error, d.Cause = ev.Error, ev.Cause
+	case ev.Type == "EvaluationFailed":
+		d.State, d.Error, d.Cause, d.Location = ev.StateName, ev.Error, ev.Cause, ev.Location
 	case ev.Type == "MapStateStarted":
 		n := ev.Index
 		d.Length = &n
 	case strings.HasPrefix(ev.Type, "MapIteration"):
 		n := ev.Index
 		d.Name, d.Index = ev.StateName, &n
-	case lambdaARN && strings.HasPrefix(ev.Type, "Task"):
-		he.Type = "LambdaFunction" + strings.TrimPrefix(ev.Type, "Task")
-		switch ev.Type {
-		case "TaskScheduled":
-			d.Resource, d.Input, d.InputDetails = ev.Resource, payload(ev.Input), &DataDetails{}
-		case "TaskSucceeded":
-			d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
-		case "TaskFailed", "TaskTimedOut":
-			d.Error, d.Cause = ev.Error, ev.Cause
-		default:
-			d = nil
-		}
+	case ev.Type == "LambdaFunctionScheduled":
+		d.Resource, d.Input, d.InputDetails = ev.Resource, payload(ev.Input), &DataDetails{}
+		d.TimeoutInSeconds = seconds(ev.TimeoutSeconds)
+	case ev.Type == "LambdaFunctionSucceeded":
+		d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
+	case ev.Type == "LambdaFunctionFailed", ev.Type == "LambdaFunctionTimedOut":
+		d.Error, d.Cause = ev.Error, ev.Cause
 	case ev.Type == "TaskScheduled":
 		d.ResourceType, d.Resource, d.Region, d.Parameters = resType, res, s.cfg.Region, payload(ev.Input)
-	case ev.Type == "TaskStarted", ev.Type == "TaskSubmitted":
+		d.TimeoutInSeconds, d.HeartbeatInSeconds = seconds(ev.TimeoutSeconds), seconds(ev.HeartbeatSeconds)
+	case ev.Type == "TaskStarted":
 		d.ResourceType, d.Resource = resType, res
+	case ev.Type == "TaskSubmitted":
+		d.ResourceType, d.Resource = resType, res
+		if ev.Output != nil {
+			d.Output, d.OutputDetails = payload(ev.Output), &DataDetails{}
+		}
 	case ev.Type == "TaskSucceeded":
 		d.ResourceType, d.Resource, d.Output, d.OutputDetails = resType, res, payload(ev.Output), &DataDetails{}
 	case ev.Type == "TaskFailed", ev.Type == "TaskTimedOut":
@@ -188,6 +212,14 @@ func (s *Service) historyEvent(ev engine.Event, roleARN string) HistoryEvent {
 	}
 	he.Details = d
 	return he
+}
+
+// seconds is an optional duration member: absent when 0 (unbounded).
+func seconds(n int64) *int64 {
+	if n == 0 {
+		return nil
+	}
+	return &n
 }
 
 // splitResource splits an integration ARN the way history events report
@@ -208,6 +240,14 @@ func splitResource(resource string) (typ, res string) {
 
 // History returns an execution's events, oldest first.
 func (s *Service) History(arn string) ([]HistoryEvent, error) {
+	if child := s.mapRunChild(arn); child != nil {
+		evs := child.exec.History()
+		out := make([]HistoryEvent, len(evs))
+		for i, ev := range evs {
+			out[i] = s.historyEvent(ev, "")
+		}
+		return out, nil
+	}
 	ref, ok := s.parseExecutionARN(arn)
 	if !ok {
 		return nil, apiError("InvalidArn", "Invalid Arn: '%s'", arn)

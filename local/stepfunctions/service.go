@@ -98,6 +98,9 @@ type Service struct {
 	running  map[string]*run     // by execution ARN
 	tokens   map[string]*tokenEntry
 	closing  bool
+	// mapRuns are the Distributed Map runs of this process's executions,
+	// by Map Run ARN (see maprun.go).
+	mapRuns map[string]*engine.MapRun
 }
 
 var _ core.Service = (*Service)(nil)
@@ -128,6 +131,7 @@ func New(cfg Config) (*Service, error) {
 		machines:  map[string]*machine{},
 		running:   map[string]*run{},
 		tokens:    map[string]*tokenEntry{},
+		mapRuns:   map[string]*engine.MapRun{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.loadMachines(); err != nil {

@@ -13,6 +13,9 @@ import (
 // memory only, so after a restart every old token is InvalidToken.
 type tokenEntry struct {
 	run *run
+	// execution is the ARN of the execution whose task holds the token:
+	// the run's, or a child execution of one of its Distributed Maps.
+	execution string
 }
 
 // SendTaskSuccess completes the ".waitForTaskToken" task waiting on token
@@ -53,8 +56,9 @@ func (s *Service) withToken(token string, fn func(*engine.Execution) error) erro
 	s.mu.Lock()
 	t, ok := s.tokens[token]
 	var r *run
+	var execARN string
 	if ok {
-		r = t.run
+		r, execARN = t.run, t.execution
 	}
 	s.mu.Unlock()
 	if !ok {
@@ -66,6 +70,11 @@ func (s *Service) withToken(token string, fn func(*engine.Execution) error) erro
 	e := r.engine()
 	if e == nil {
 		return taskDoesNotExist()
+	}
+	if execARN != "" && execARN != r.rec.ARN {
+		if child := s.mapRunChild(execARN); child != nil {
+			e = child.exec
+		}
 	}
 	err := fn(e)
 	if errors.Is(err, engine.ErrTaskDoesNotExist) {

@@ -16,6 +16,24 @@
 // embedder routes by TaskRequest.Resource. [WrapLambdaInvokeResult] shapes a
 // result the way the "arn:aws:states:::lambda:invoke" integration does.
 //
+// # History
+//
+// Events are named, linked and detailed as AWS records them (the rules are
+// in history_links.go, checked against testdata/history/cases.json): the
+// first state's entered event links to 0; Map and Parallel events link to
+// the last event of the previous iteration or last branch; a retried Map or
+// Parallel records its *StateFailed once; a branch or iteration still
+// running when a sibling fails ends with <Type>StateAborted; a JSONata
+// evaluation failure records EvaluationFailed; *StateExited events carry
+// the variables their state assigned. The cause of a runtime or evaluation
+// failure starts with "An error occurred while executing the state 'X'
+// (entered at the event id #N). ", written in one place (frame.locate):
+// failure constructors hold only the detail. A task's States.Timeout has no
+// cause. The history holds at most 25,000 events (Options.MaxHistoryEvents):
+// an execution whose 25,000th event would not be ExecutionSucceeded fails
+// with States.Runtime, "The execution reached the maximum number of history
+// events (25000).". Payloads stay model values until History is read.
+//
 // Refinements of the original design: history is read with
 // [Result.History] (or [Execution.History] while running) instead of a
 // field, because events keep their payloads as decoded values and marshal
@@ -89,15 +107,16 @@
 // SendTaskHeartbeat; Parallel; Map with Items/ItemsPath, ItemSelector (or
 // Parameters), ItemProcessor (or Iterator), MaxConcurrency(Path) as a bounded
 // worker pool, ToleratedFailureCount/Percentage(Path) and the legacy fields.
-// A DISTRIBUTED Map runs its iterations in-process like an inline one.
+// A DISTRIBUTED Map starts a Map Run whose items run as child executions,
+// each with its own history ([MapRun], Options.OnMapRun).
 //
 // Not supported, refused by Compile: ItemReader, ResultWriter and
 // ItemBatcher (Distributed Map over S3). A state output over
 // [MaxPayloadBytes] fails with States.DataLimitExceeded, as on AWS. Not
 // enforced: ".sync" semantics (the embedder's Invoke decides), and the HeartbeatSeconds
 // of tasks that are not callbacks (nothing can heartbeat them in-process).
-// The history uses Task* events for every resource, including Lambda ARNs
-// that AWS records as LambdaFunction* events.
+// The history uses LambdaFunction* events for Lambda function ARN resources
+// and Task* events for every other resource, as AWS records them.
 //
 // # JSONata
 //

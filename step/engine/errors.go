@@ -62,15 +62,31 @@ type failure struct {
 	// as AWS documents for States.Runtime: "A retry or catch on States.ALL
 	// won't catch States.Runtime errors."
 	fatal bool
+	// inState marks a runtime or evaluation failure of the state being run:
+	// its cause is the detail, which frame.locate prefixes once with the
+	// state's name and entered event id, as AWS writes it.
+	inState  bool
+	located  bool   // the prefix is in the cause
+	location string // the field that failed to evaluate (JSONata), for EvaluationFailed
 }
 
 func (f *failure) Error() string { return f.name + ": " + f.cause }
 
+// fail returns a failure named name. A States.QueryEvaluationError is a
+// failure of the state being run, whose cause gets AWS's prefix.
 func fail(name, format string, args ...any) *failure {
-	return &failure{name: name, cause: fmt.Sprintf(format, args...)}
+	return &failure{name: name, cause: fmt.Sprintf(format, args...), inState: name == ErrQueryEvaluationError}
 }
 
+// runtimeFailure is a States.Runtime failure of the state being run; the
+// cause is the detail only (frame.locate adds AWS's prefix).
 func runtimeFailure(format string, args ...any) *failure {
+	return &failure{name: ErrRuntime, cause: fmt.Sprintf(format, args...), fatal: true, inState: true}
+}
+
+// executionFailure is a States.Runtime failure of the execution as a whole
+// (a limit, an engine fault), which no state's prefix precedes.
+func executionFailure(format string, args ...any) *failure {
 	return &failure{name: ErrRuntime, cause: fmt.Sprintf(format, args...), fatal: true}
 }
 
@@ -96,12 +112,15 @@ func classify(err error) *failure {
 	}
 	var caused interface{ ErrorCause() string }
 	cause := err.Error()
+	if name == ErrTimeout && !errors.As(err, &named) {
+		cause = "" // a task's States.Timeout has no cause on AWS
+	}
 	if errors.As(err, &caused) {
 		cause = caused.ErrorCause()
 	}
 	// States.Runtime is fatal whoever raises it: an embedder that cannot run
 	// a resource fails the execution as AWS does, past any States.ALL.
-	return &failure{name: name, cause: cause, fatal: name == ErrRuntime}
+	return &failure{name: name, cause: cause, fatal: name == ErrRuntime, inState: name == ErrRuntime}
 }
 
 // CompileError reports one problem in a definition, naming the state and the

@@ -33,6 +33,15 @@ type Options struct {
 	MaxTransitions int
 	// Names and ARNs for the context object $$; generated when empty.
 	ExecutionName, ExecutionARN, StateMachineName, StateMachineARN, RoleARN string
+	// MaxHistoryEvents bounds the events of the history, as AWS's hard
+	// quota of 25,000 does; 0 means DefaultMaxHistoryEvents. An execution
+	// whose next event would be the last allowed, and is not its end, fails
+	// with States.Runtime.
+	MaxHistoryEvents int
+	// OnMapRun, when set, is called when a Distributed Map starts a Map
+	// Run, before its first child execution starts, so that an embedder
+	// can serve DescribeMapRun and the child executions.
+	OnMapRun func(*MapRun)
 	// Observer, when set, receives every history event as it is recorded,
 	// in order, from the goroutine that records it. It must return quickly
 	// and must not call back into the Execution.
@@ -85,9 +94,12 @@ type Execution struct {
 	transitions atomic.Int64
 	max         int64
 
-	hmu    sync.Mutex
-	events []event
-	path   []string
+	hmu         sync.Mutex
+	events      []event
+	path        []string
+	maxEvents   int64
+	historyFull bool      // the history reached maxEvents: see appendLocked
+	mapRuns     []*MapRun // Distributed Map runs, under hmu
 
 	tmu    sync.Mutex
 	tokens map[string]*callback
@@ -154,6 +166,9 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	if e.max <= 0 {
 		e.max = DefaultMaxTransitions
 	}
+	if e.maxEvents = int64(opts.MaxHistoryEvents); e.maxEvents <= 0 {
+		e.maxEvents = DefaultMaxHistoryEvents
+	}
 	e.start = e.clock.Now()
 	e.fillNames()
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
@@ -166,8 +181,8 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 			e.cancel = chainCancel(e.cancel, cancel)
 		}
 	}
-	started := e.record(event{typ: "ExecutionStarted", input: in, hasInput: true, resource: e.smARN()}, 0)
-	go e.run(started)
+	e.record(event{typ: "ExecutionStarted", input: in, hasInput: true, resource: e.smARN()}, 0)
+	go e.run()
 	return e, nil
 }
 
@@ -175,11 +190,16 @@ func chainCancel(a context.CancelCauseFunc, b context.CancelFunc) context.Cancel
 	return func(err error) { a(err); b() }
 }
 
-var errExecutionTimedOut = errors.New("the execution timed out")
+var (
+	errExecutionTimedOut = errors.New("the execution timed out")
+	errHistoryFull       = errors.New("the execution reached the maximum number of history events")
+)
 
-func (e *Execution) run(started int64) {
+// run runs the top-level machine. Its first entered event links to 0, as
+// AWS records it, not to ExecutionStarted.
+func (e *Execution) run() {
 	defer close(e.done)
-	r := &runner{exec: e, ctx: e.ctx, m: e.prog.root, scope: &scope{}, top: true, last: started}
+	r := &runner{exec: e, ctx: e.ctx, m: e.prog.root, scope: &scope{}, top: true}
 	out, fl := r.runSafe(e.input)
 	e.finish(out, fl, r.last)
 }
@@ -189,7 +209,7 @@ func (e *Execution) run(started int64) {
 func (r *runner) runSafe(input any) (out any, fl *failure) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, fl = nil, runtimeFailure("internal error in the execution engine: %v\n%s", p, debug.Stack())
+			out, fl = nil, executionFailure("internal error in the execution engine: %v\n%s", p, debug.Stack())
 		}
 	}()
 	return r.run(input)
@@ -200,7 +220,17 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	e.smu.Lock()
 	aborted, timedOut := e.aborted, e.timedOut
 	e.smu.Unlock()
-	if aborted == nil && !timedOut && e.ctx.Err() != nil {
+	e.hmu.Lock()
+	full := e.historyFull
+	if full {
+		// AWS's last event follows the last one the machine produced.
+		last = int64(len(e.events))
+	}
+	e.hmu.Unlock()
+	if full {
+		aborted, timedOut = nil, false
+		fl = &failure{name: ErrRuntime, cause: fmt.Sprintf("The execution reached the maximum number of history events (%d).", e.maxEvents)}
+	} else if aborted == nil && !timedOut && e.ctx.Err() != nil {
 		if errors.Is(context.Cause(e.ctx), errExecutionTimedOut) {
 			timedOut = true
 		} else if fl != nil && fl.fatal && fl.name == "" {
@@ -252,6 +282,15 @@ func (e *Execution) Status() string {
 	}
 }
 
+// Input returns the execution's input as given to Start ({} when empty).
+func (e *Execution) Input() json.RawMessage { return e.rawInput }
+
+// StartDate returns when the execution started, on its clock.
+func (e *Execution) StartDate() time.Time { return e.start }
+
+// StateMachineARN returns the ARN of the machine the execution runs.
+func (e *Execution) StateMachineARN() string { return e.opts.StateMachineARN }
+
 // ARN returns the execution's ARN (the context object's Execution.Id).
 func (e *Execution) ARN() string { return e.execObj["Id"].(string) }
 
@@ -277,7 +316,7 @@ func (r *runner) enter() *failure {
 		return r.ctxFailure()
 	}
 	if n := e.transitions.Add(1); n > e.max {
-		return runtimeFailure("The execution exceeded the maximum of %d state transitions (MaxTransitions); a state machine that loops forever, or a run that needs more, ends here", e.max)
+		return executionFailure("The execution exceeded the maximum of %d state transitions (MaxTransitions); a state machine that loops forever, or a run that needs more, ends here", e.max)
 	}
 	if !e.deadline.IsZero() && !e.clock.Now().Before(e.deadline) {
 		e.markTimedOut()
@@ -327,14 +366,17 @@ type runner struct {
 	scope *scope
 	top   bool
 	last  int64 // the previous event of this runner, for PreviousEventID
+	// fan is the Parallel or Map run this runner is a branch or iteration
+	// of; nil at the top level.
+	fan *fan
 }
 
-func (r *runner) child(ctx context.Context, m *machine, last int64) *runner {
+func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *runner {
 	sc := &scope{parent: r.scope}
 	if m.isolated {
 		sc.parent = nil
 	}
-	return &runner{exec: r.exec, ctx: ctx, m: m, scope: sc, last: last}
+	return &runner{exec: r.exec, ctx: ctx, m: m, scope: sc, last: last, fan: fn}
 }
 
 func (r *runner) run(input any) (any, *failure) {
@@ -369,8 +411,8 @@ var exitedEvents = [...]string{
 // step runs one state and returns its output and the next state (nil at
 // the end of the machine).
 func (r *runner) step(s *state, input any) (any, *state, *failure) {
-	f := &frame{r: r, st: s, input: input, entered: r.exec.clock.Now()}
-	r.emitEntered(s, input)
+	f := &frame{r: r, st: s, input: input, entered: r.exec.clock.Now(), enteredPrev: r.last}
+	f.enteredID = r.emitEntered(s, input)
 	var (
 		out  any
 		next *state
@@ -388,7 +430,7 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 	case kindSucceed:
 		out, fl = r.runSucceed(f)
 	case kindFail:
-		return nil, nil, r.runFail(f)
+		fl = r.runFail(f)
 	case kindParallel:
 		out, next, fl = r.withRetry(f, r.parallelAttempt)
 	case kindMap:
@@ -398,9 +440,17 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 		fl = dataLimit(s, out)
 	}
 	if fl != nil {
+		fl = f.locate(fl)
+		if fl.fatal && fl.name == "" && r.fan != nil {
+			r.emitAborted(s)
+		}
 		return nil, nil, fl
 	}
-	r.emit(event{typ: exitedEvents[s.kind], state: s.name, output: out, hasOutput: true})
+	ev := event{typ: exitedEvents[s.kind], state: s.name, output: out, hasOutput: true}
+	if f.vars != nil {
+		ev.more = &eventMore{vars: f.vars}
+	}
+	r.emit(ev)
 	return out, next, nil
 }
 
@@ -413,9 +463,16 @@ type frame struct {
 	retry   int
 	token   string
 	item    *mapItem // set while evaluating a Map's ItemSelector
-	ctxObj  map[string]any
-	jsIn    any // $states.input converted for JSONata, cached
-	jsCtx   any
+	// enteredID is the state's entered event, which failure causes name;
+	// enteredPrev is the event before it.
+	enteredID, enteredPrev int64
+	vars                   *assigned // what the state's Assign set, for its exited event
+	// failedPrev is the last event of the iteration or branch that failed
+	// this attempt of a Map or Parallel (see stateFailed).
+	failedPrev int64
+	ctxObj     map[string]any
+	jsIn       any // $states.input converted for JSONata, cached
+	jsCtx      any
 }
 
 // scope holds the variables assigned by one machine's states. Inner scopes

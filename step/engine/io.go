@@ -70,7 +70,7 @@ func (f *frame) getPath(p pathRef, doc any, field string) (any, *failure) {
 	ev := env{f: f, doc: doc}
 	v, err := ev.resolve(p)
 	if err != nil {
-		return nil, runtimeFailure("An error occurred while executing the state '%s'. Invalid path '%s' in %s: No results for path %s in input '%s'", f.st.name, p, field, p, ev.docText(p))
+		return nil, runtimeFailure("Invalid path '%s' in %s: No results for path %s in input '%s'", p, field, p, ev.docText(p))
 	}
 	return v, nil
 }
@@ -165,7 +165,7 @@ func (f *frame) finish(result any, hasResult bool) (any, *failure) {
 			}
 		}
 		if st.assign != nil {
-			f.r.scope.set(st.assign.names, vals)
+			f.assignVars(st.assign.names, vals)
 		}
 		return out, nil
 	}
@@ -188,7 +188,7 @@ func (f *frame) finish(result any, hasResult bool) (any, *failure) {
 		return nil, fl
 	}
 	if st.assign != nil {
-		f.r.scope.set(st.assign.names, vals)
+		f.assignVars(st.assign.names, vals)
 	}
 	return out, nil
 }

@@ -130,7 +130,12 @@ func exprVariables(s string) []string {
 
 // jsonata evaluates an expression in the frame's context and converts the
 // result back to the value model. Failures are States.QueryEvaluationError.
-func (ev *env) jsonata(e *jexpr) (any, *failure) {
+func (ev *env) jsonata(e *jexpr) (_ any, fl *failure) {
+	defer func() {
+		if fl != nil && fl.location == "" {
+			fl.location = e.field // for the EvaluationFailed event
+		}
+	}()
 	f := ev.f
 	vars := make(map[string]any, len(e.names)+1)
 	var sig strings.Builder

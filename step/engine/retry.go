@@ -189,10 +189,12 @@ func (r *runner) withRetry(f *frame, attempt func(*frame) (any, *failure)) (any,
 	st := f.st
 	var counts []int
 	for {
+		f.failedPrev = 0
 		out, fl := attempt(f)
 		if fl == nil {
 			return out, st.next, nil
 		}
+		fl = f.locate(fl)
 		if fl.fatal || r.ctx.Err() != nil {
 			if !fl.fatal {
 				fl = r.ctxFailure()
@@ -200,6 +202,9 @@ func (r *runner) withRetry(f *frame, attempt func(*frame) (any, *failure)) (any,
 			return nil, nil, fl
 		}
 		if delay, ok := f.retryDelay(fl, &counts); ok {
+			if f.failedPrev != 0 {
+				r.last = f.failedPrev // the next *StateStarted links there
+			}
 			if sf := r.sleepUntil(r.exec.clock.Now().Add(delay)); sf != nil {
 				return nil, nil, sf
 			}
@@ -208,6 +213,7 @@ func (r *runner) withRetry(f *frame, attempt func(*frame) (any, *failure)) (any,
 			f.invalidate()
 			continue
 		}
+		r.stateFailed(f, fl)
 		return r.catch(f, fl)
 	}
 }
@@ -287,7 +293,7 @@ func (r *runner) catch(f *frame, fl *failure) (any, *state, *failure) {
 			}
 		}
 		if k.assign != nil {
-			r.scope.set(k.assign.names, vals)
+			f.assignVars(k.assign.names, vals)
 		}
 		return out, k.next, nil
 	}

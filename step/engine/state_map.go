@@ -24,6 +24,10 @@ type mapSpec struct {
 	maxConc      intField
 	tolCount     intField
 	tolPct       floatField
+	// distributed runs the processor as child executions of a Map Run
+	// (ProcessorConfig.Mode DISTRIBUTED); label is the Map's Label.
+	distributed bool
+	label       string
 }
 
 // floatField is ToleratedFailurePercentage: literal, path or expression.
@@ -82,6 +86,7 @@ func (c *compiler) compileMap(o *object, s *state, depth int) []string {
 			ms.itemSelector = c.payload(o, "ItemSelector", v)
 		}
 	}
+	ms.label, _ = o.str("Label", false)
 	ms.maxConc = c.intOrPath(o, s, "MaxConcurrency", 0)
 	ms.tolCount = c.intOrPath(o, s, "ToleratedFailureCount", 0)
 	ms.maxConc.mapLimit, ms.tolCount.mapLimit = true, true
@@ -105,7 +110,7 @@ func (c *compiler) compileMap(o *object, s *state, depth int) []string {
 				case "DISTRIBUTED":
 					// A distributed processor runs as child executions that
 					// cannot read the parent's variables.
-					isolated = true
+					isolated, ms.distributed = true, true
 				default:
 					cfg.errorf("Mode", "must be INLINE or DISTRIBUTED, not %q", mode)
 				}
@@ -206,7 +211,7 @@ func (r *runner) mapAttempt(f *frame) (any, *failure) {
 		if st.jsonata {
 			return nil, fail(ErrQueryEvaluationError, "The Items of the Map state '%s' evaluated to %s, but must be an array", st.name, typeName(rawItems))
 		}
-		return nil, runtimeFailure("An error occurred while executing the state '%s'. The ItemsPath of the Map state must select an array, but it selected %s", st.name, typeName(rawItems))
+		return nil, runtimeFailure("The ItemsPath of the Map state must select an array, but it selected %s", typeName(rawItems))
 	}
 	maxConc, _, fl := f.evalInt(ms.maxConc, eff)
 	if fl != nil {
@@ -215,6 +220,12 @@ func (r *runner) mapAttempt(f *frame) (any, *failure) {
 	if maxConc < 0 {
 		return nil, runtimeFailure("The Map state '%s' has MaxConcurrency %d; it must not be negative", st.name, maxConc)
 	}
+	if st.jsonata && ms.itemSelector != nil {
+		(&env{f: f}).statesVar() // convert the input once for every item
+	}
+	// AWS evaluates the tolerated failure fields after MapStateStarted
+	// (recorded AWS behaviour), MaxConcurrency before.
+	started := r.emit(event{typ: "MapStateStarted", state: st.name, index: len(items)})
 	tolerant := ms.tolCount.set || ms.tolPct.set
 	tolCount, _, fl := f.evalInt(ms.tolCount, eff)
 	if fl != nil {
@@ -226,11 +237,11 @@ func (r *runner) mapAttempt(f *frame) (any, *failure) {
 			return nil, fl
 		}
 	}
-	if st.jsonata && ms.itemSelector != nil {
-		(&env{f: f}).statesVar() // convert the input once for every item
-	}
-	started := r.emit(event{typ: "MapStateStarted", state: st.name, index: len(items)})
 	n := len(items)
+	if ms.distributed {
+		return r.mapRun(f, mapRunSpec{items: items, eff: eff, maxConc: maxConc, tolCount: tolCount, tolPct: tolPct, started: started})
+	}
+	fn := newFan(r.fan, started)
 	results := make([]any, n)
 	var failed atomic.Int64
 	workers := int(maxConc)
@@ -247,36 +258,39 @@ func (r *runner) mapAttempt(f *frame) (any, *failure) {
 				return fl
 			}
 		}
-		sub := r.child(ctx, ms.processor, started)
-		sub.emit(event{typ: "MapIterationStarted", state: st.name, index: i})
+		sub := r.child(ctx, ms.processor, 0, fn)
+		sub.last = r.exec.record(event{typ: "MapIterationStarted", state: st.name, index: i}, fn.next())
 		out, fl := sub.runSafe(input)
 		if fl != nil {
 			if fl.fatal && fl.name == "" {
-				sub.emit(event{typ: "MapIterationAborted", state: st.name, index: i})
+				r.exec.record(event{typ: "MapIterationAborted", state: st.name, index: i}, fn.abortPrev(sub.last))
 				return fl
 			}
-			sub.emit(event{typ: "MapIterationFailed", state: st.name, index: i, errName: fl.name, cause: fl.cause})
+			// mapIterationFailedEventDetails holds the index and name only.
 			if !tolerant || fl.fatal {
+				fn.fail(sub.last)
+				r.exec.record(event{typ: "MapIterationFailed", state: st.name, index: i}, sub.last)
 				return fl
 			}
+			fn.finished(sub.last, r.exec.record(event{typ: "MapIterationFailed", state: st.name, index: i}, sub.last))
 			results[i] = fl.errorOutput()
 			k := failed.Add(1)
 			if (ms.tolCount.set && k > tolCount) || (ms.tolPct.set && float64(k)*100 > tolPct*float64(n)) ||
 				(!ms.tolCount.set && !ms.tolPct.set) {
+				fn.fail(sub.last)
 				return fail(ErrExceedToleratedFailureThreshold, "The Map state '%s' failed because %d of its %d iterations failed, which exceeds its tolerated failure threshold", st.name, k, n)
 			}
 			return nil
 		}
 		results[i] = out
-		sub.emit(event{typ: "MapIterationSucceeded", state: st.name, index: i})
+		fn.finished(sub.last, r.exec.record(event{typ: "MapIterationSucceeded", state: st.name, index: i}, sub.last))
 		return nil
 	})
 	if first != nil {
-		if !first.fatal {
-			r.emit(event{typ: "MapStateFailed", state: st.name, errName: first.name, cause: first.cause})
-		}
+		f.failedPrev = fn.failedAt()
 		return nil, first
 	}
-	r.emit(event{typ: "MapStateSucceeded", state: st.name})
+	r.last = fn.lastEnd
+	r.exec.record(event{typ: "MapStateSucceeded", state: st.name}, fn.lastEnd)
 	return f.finish(results, true)
 }

@@ -67,26 +67,32 @@ func (r *runner) parallelAttempt(f *frame) (any, *failure) {
 		return nil, fl
 	}
 	started := r.emit(event{typ: "ParallelStateStarted", state: st.name})
+	fn := newFan(r.fan, started)
 	results := make([]any, len(st.branches))
 	first := r.fanOut(len(st.branches), len(st.branches), func(ctx context.Context, i int) *failure {
-		sub := r.child(ctx, st.branches[i], started)
+		sub := r.child(ctx, st.branches[i], started, fn)
 		out, fl := sub.runSafe(args)
 		if fl != nil {
+			if !(fl.fatal && fl.name == "") {
+				fn.fail(sub.last)
+			}
 			return fl
 		}
 		results[i] = out
+		fn.finished(sub.last, 0)
 		return nil
 	})
 	if first != nil {
 		if first.name == "" && !first.fatal {
 			first = fail(ErrBranchFailed, "A branch of the Parallel state '%s' failed without an error name: %s", st.name, first.cause)
 		}
-		if !first.fatal {
-			r.emit(event{typ: "ParallelStateFailed", state: st.name, errName: first.name, cause: first.cause})
-		}
+		f.failedPrev = fn.failedAt()
 		return nil, first
 	}
-	r.emit(event{typ: "ParallelStateSucceeded", state: st.name})
+	// ParallelStateSucceeded and ParallelStateExited both link to the last
+	// event of the branch that finished last (see history_links.go).
+	r.last = fn.lastEnd
+	r.exec.record(event{typ: "ParallelStateSucceeded", state: st.name}, fn.lastEnd)
 	return f.finish(results, true)
 }
 

@@ -57,7 +57,7 @@ func (f *frame) finishPlain(eff any, assign *assignment, output tmpl) (any, *fai
 			}
 		}
 		if assign != nil {
-			f.r.scope.set(assign.names, vals)
+			f.assignVars(assign.names, vals)
 		}
 		return out, nil
 	}
@@ -70,7 +70,7 @@ func (f *frame) finishPlain(eff any, assign *assignment, output tmpl) (any, *fai
 		return nil, fl
 	}
 	if assign != nil {
-		f.r.scope.set(assign.names, vals)
+		f.assignVars(assign.names, vals)
 	}
 	return out, nil
 }
@@ -123,7 +123,7 @@ func (f *frame) evalInt(fd intField, doc any) (int64, bool, *failure) {
 		}
 		n, ok := toInt(v)
 		if !ok {
-			return 0, false, runtimeFailure("An error occurred while executing the state '%s'. The %s '%s' must select an integer, but it selected %s", f.st.name, fd.field, fd.path, typeName(v))
+			return 0, false, runtimeFailure("The %s '%s' must select an integer, but it selected %s", fd.field, fd.path, typeName(v))
 		}
 		return n, true, nil
 	case fd.expr != nil:
@@ -154,7 +154,7 @@ func (f *frame) evalStr(fd strField, doc any) (string, *failure) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			return "", runtimeFailure("An error occurred while executing the state '%s'. The %s '%s' must select a string, but it selected %s", f.st.name, fd.field, fd.path, typeName(v))
+			return "", runtimeFailure("The %s '%s' must select a string, but it selected %s", fd.field, fd.path, typeName(v))
 		}
 		return s, nil
 	case fd.expr != nil:

@@ -83,8 +83,10 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 		Timeout: timeout, Heartbeat: heartbeat, Credentials: st.credentials,
 		RetryCount: f.retry, ExecutionARN: e.opts.ExecutionARN,
 	}
-	r.emit(event{typ: "TaskScheduled", state: st.name, resource: st.resource, input: args, hasInput: true})
-	r.emit(event{typ: "TaskStarted", state: st.name, resource: st.resource})
+	ev := taskEventsOf(st.resource)
+	r.emit(event{typ: ev.scheduled, state: st.name, resource: st.resource, input: args, hasInput: true,
+		more: &eventMore{timeout: int64(timeout / time.Second), heartbeat: int64(heartbeat / time.Second)}})
+	r.emit(event{typ: ev.started, state: st.name, resource: st.resource})
 	var result any
 	if st.waitForToken {
 		result, fl = r.invokeWithToken(f, req)
@@ -92,16 +94,16 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 		result, fl = r.invoke(req)
 	}
 	if fl != nil {
-		typ := "TaskFailed"
+		typ := ev.failed
 		if fl.name == ErrTimeout || fl.name == ErrHeartbeatTimeout {
-			typ = "TaskTimedOut"
+			typ = ev.timedOut
 		}
 		if fl.name != "" || !fl.fatal {
 			r.emit(event{typ: typ, state: st.name, resource: st.resource, errName: fl.name, cause: fl.cause})
 		}
 		return nil, fl
 	}
-	r.emit(event{typ: "TaskSucceeded", state: st.name, resource: st.resource, output: result, hasOutput: true})
+	r.emit(event{typ: ev.succeeded, state: st.name, resource: st.resource, output: result, hasOutput: true})
 	return f.finish(result, true)
 }
 
@@ -159,9 +161,14 @@ func (r *runner) invoke(req *TaskRequest) (any, *failure) {
 		if r.ctx.Err() != nil {
 			return nil, r.ctxFailure()
 		}
-		return nil, fail(ErrTimeout, "The task '%s' did not complete within TimeoutSeconds (%s)", req.StateName, req.Timeout)
+		return nil, errTaskTimedOut()
 	}
 }
+
+// errTaskTimedOut is a task's States.Timeout, whose cause AWS leaves empty,
+// caught or not (recorded AWS behaviour: taskTimedOutEventDetails and
+// executionFailedEventDetails carry the error only).
+func errTaskTimedOut() *failure { return &failure{name: ErrTimeout} }
 
 func (r *runner) taskResult(res any, err error) (any, *failure) {
 	if err != nil {
@@ -216,14 +223,17 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 		e.tmu.Unlock()
 	}()
 	start := time.Now()
-	if _, fl := r.invoke(&TaskRequest{
+	submitted, fl := r.invoke(&TaskRequest{
 		StateName: req.StateName, Resource: req.Resource, Input: req.Input, TaskToken: req.TaskToken,
 		Timeout: req.Timeout, Heartbeat: req.Heartbeat, Credentials: req.Credentials,
 		RetryCount: req.RetryCount, ExecutionARN: req.ExecutionARN,
-	}); fl != nil {
+	})
+	if fl != nil {
 		return nil, fl
 	}
-	r.emit(event{typ: "TaskSubmitted", state: req.StateName, resource: req.Resource})
+	// taskSubmittedEventDetails holds what the call that started the work
+	// returned (recorded AWS behaviour).
+	r.emit(event{typ: "TaskSubmitted", state: req.StateName, resource: req.Resource, output: submitted, hasOutput: submitted != nil})
 	var timeoutC, heartbeatC <-chan time.Time
 	if req.Timeout > 0 {
 		t := time.NewTimer(req.Timeout - time.Since(start))
@@ -245,9 +255,10 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 				hb.Reset(req.Heartbeat)
 			}
 		case <-heartbeatC:
-			return nil, fail(ErrHeartbeatTimeout, "The task '%s' sent no heartbeat for HeartbeatSeconds (%s)", req.StateName, req.Heartbeat)
+			// No cause, as for States.Timeout (recorded AWS behaviour).
+			return nil, &failure{name: ErrHeartbeatTimeout}
 		case <-timeoutC:
-			return nil, fail(ErrTimeout, "The task '%s' did not complete within TimeoutSeconds (%s)", req.StateName, req.Timeout)
+			return nil, errTaskTimedOut()
 		case <-r.ctx.Done():
 			return nil, r.ctxFailure()
 		}

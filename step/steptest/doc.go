@@ -9,6 +9,11 @@
 //		Output: `{"roll": 5}`,
 //	})
 //
+// Case.Retries, Case.Aborted and Case.History check the execution's history
+// as AWS records it ("state X was retried twice", "the task of branch 2 was
+// aborted", event for event); Retries, Aborted, Entered and Events read it
+// directly.
+//
 // The helper runs on the CLI side of the build (it needs the execution
-// engine), so the package holds only this file under the lambdabinary tag.
+// engine), so its files are excluded from the lambdabinary build.
 package steptest

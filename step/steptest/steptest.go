@@ -25,6 +25,16 @@ type Case struct {
 	Path []string
 	// Error and Cause are the expected failure, for FAILED executions.
 	Error, Cause string
+	// Retries maps states to how many times each must have been retried
+	// (see the Retries function); "state X was retried twice" is
+	// Retries: map[string]int{"X": 2}.
+	Retries map[string]int
+	// Aborted lists states that must have been cut short by a failing
+	// sibling branch or iteration (TaskStateAborted and the like).
+	Aborted []string
+	// History is the expected history, event for event, in the form of
+	// Events: "id previousEventId Type [name]".
+	History []string
 	// Options are passed to Execute; WithVirtualClock is always added so
 	// that Wait states cost no test time.
 	Options []step.ExecuteOption
@@ -71,6 +81,21 @@ func Run(t testing.TB, sm *step.StateMachine, c Case) *step.Execution {
 	}
 	if c.Cause != "" && exec.Cause != c.Cause {
 		t.Errorf("Execute(%s).Cause = %q, want %q", sm.Name(), exec.Cause, c.Cause)
+	}
+	for state, want := range c.Retries {
+		if got := Retries(exec, state); got != want {
+			t.Errorf("Execute(%s): state %q was retried %d times, want %d", sm.Name(), state, got, want)
+		}
+	}
+	for _, state := range c.Aborted {
+		if !Aborted(exec, state) {
+			t.Errorf("Execute(%s): state %q was not aborted", sm.Name(), state)
+		}
+	}
+	if c.History != nil {
+		if diff := cmp.Diff(c.History, Events(exec)); diff != "" {
+			t.Errorf("Execute(%s) history (-want +got):\n%s", sm.Name(), diff)
+		}
 	}
 	return exec
 }
