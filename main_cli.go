@@ -88,6 +88,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		newExecuteCommand(svc, CommandLineOptions),
 		newDescribeCommand(svc, CommandLineOptions),
 		newLocalCommand(CommandLineOptions),
+		newInvokeCommand(svc, CommandLineOptions),
 	)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
