@@ -28,7 +28,8 @@ import (
 type target struct {
 	requestLog *os.File
 	cfg        aws.Config
-	cloud      *local.Cloud // nil on AWS
+	cloud      *local.Cloud // nil on AWS, and when another process's cloud is used
+	endpoint   string       // the local cloud's endpoint
 	account    string
 	local      bool
 }
@@ -38,8 +39,19 @@ type target struct {
 // credentials with STS before anything else is done.
 func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.FieldLogger) (*target, error) {
 	t := &target{local: useLocal}
-	if useLocal {
-		opts := local.Options{StateDir: filepath.Join(workDir, "local"), Log: log.WithField("component", "local")}
+	stateDir := filepath.Join(workDir, "local")
+	if running, ok := local.Running(stateDir); useLocal && ok {
+		// Another process (local serve, or a logs -f) holds the state: use
+		// its cloud, whose functions are warm, instead of failing on the lock.
+		t.endpoint = running.Endpoint
+		t.cfg = aws.Config{
+			Region:       running.Region,
+			Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
+			BaseEndpoint: aws.String(running.Endpoint),
+		}
+		log.WithFields(logrus.Fields{"endpoint": running.Endpoint, "pid": running.PID}).Debug("using the local cloud another process runs on " + stateDir)
+	} else if useLocal {
+		opts := local.Options{StateDir: stateDir, Log: log.WithField("component", "local")}
 		if path := os.Getenv(RequestLogEnv); path != "" {
 			f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 			if err != nil {
@@ -53,6 +65,7 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 			return nil, fmt.Errorf("--local: starting the local cloud: %w", err)
 		}
 		t.cloud = cloud
+		t.endpoint = cloud.Endpoint()
 		t.cfg = aws.Config{
 			Region:       cloud.Region(),
 			Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
@@ -111,7 +124,7 @@ func isLoopbackEndpoint(endpoint string) bool {
 // where names the target for messages.
 func (t *target) where() string {
 	if t.local {
-		return "the local cloud (" + t.cloud.Endpoint() + ")"
+		return "the local cloud (" + t.endpoint + ")"
 	}
 	return "AWS account " + t.account + " in " + t.cfg.Region
 }
