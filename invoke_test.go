@@ -3,8 +3,14 @@
 package sparta_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestInvokeOffline(t *testing.T) {
@@ -78,8 +84,8 @@ func TestInvokeHelpHasExamples(t *testing.T) {
 }
 
 // invoke --local runs the deployed function on the local cloud and prints
-// the log tail Lambda returns with LogType Tail.
-func TestInvokeOnTheLocalCloud(t *testing.T) {
+// the log tail Lambda returns with LogType Tail; logs shows and follows it.
+func TestInvokeAndLogsOnTheLocalCloud(t *testing.T) {
 	work := t.TempDir()
 	if out, err := localCLI(t, "./examples/rolldie", work, "invoke", "rollDie"); err == nil || !strings.Contains(out, "has the service been provisioned there") {
 		t.Errorf("invoke before provision = %v, want a hint to provision:\n%s", err, out)
@@ -97,4 +103,70 @@ func TestInvokeOnTheLocalCloud(t *testing.T) {
 		}
 	}
 	requests(t, work)
+
+	// logs reads what the invocation wrote, for people and as JSON lines.
+	out, err = localCLI(t, "./examples/rolldie", work, "logs", "rollDie")
+	if err != nil || !strings.Contains(out, "rollDie START RequestId: ") {
+		t.Errorf("logs rollDie = %v:\n%s", err, out)
+	}
+	out, err = localCLI(t, "./examples/rolldie", work, "logs", "--format", "json", "--filter", "REPORT")
+	if err != nil {
+		t.Fatalf("logs --format json: %v\n%s", err, out)
+	}
+	reports := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var l struct{ Source, Message string }
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("logs --format json printed a line that is not JSON (%v): %q", err, line)
+		}
+		if l.Source != "rollDie" || !strings.HasPrefix(l.Message, "REPORT ") {
+			t.Errorf("logs --filter REPORT printed %+v", l)
+		}
+		reports++
+	}
+	if reports != 1 {
+		t.Errorf("logs --filter REPORT printed %d lines, want the one invocation's REPORT", reports)
+	}
+
+	// logs -f holds the local cloud; an execute started meanwhile uses it,
+	// and the follower prints the execution and the function's lines.
+	follower := exec.Command(cliBinary(t, "./examples/rolldie"), "logs", "-f", "--local", "--work-dir", work, "--since", "0s")
+	var followed syncBuffer
+	follower.Stdout, follower.Stderr = &followed, &followed
+	if err := follower.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = follower.Process.Kill(); _ = follower.Wait() }()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(followed.String(), "Following"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("logs -f did not start:\n%s", followed.String())
+		}
+	}
+	if out, err := exec.Command(cliBinary(t, "./examples/rolldie"), "execute", "--local", "--work-dir", work).CombinedOutput(); err != nil {
+		t.Fatalf("execute while logs -f runs: %v\n%s", err, out)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(followed.String(), "SUCCEEDED after"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("logs -f did not report the execution's end:\n%s", followed.String())
+		}
+	}
+	_ = follower.Process.Signal(os.Interrupt)
+	if err := follower.Wait(); err != nil {
+		t.Errorf("logs -f after Ctrl-C = %v, want a clean exit:\n%s", err, followed.String())
+	}
+	for _, want := range []string{"RollDie execution ", " started", "rollDie START RequestId: "} {
+		if !strings.Contains(followed.String(), want) {
+			t.Errorf("logs -f output lacks %q:\n%s", want, followed.String())
+		}
+	}
 }
+
+// syncBuffer is a bytes.Buffer a child process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

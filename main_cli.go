@@ -90,6 +90,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		newDescribeCommand(svc, CommandLineOptions),
 		newLocalCommand(CommandLineOptions),
 		newInvokeCommand(svc, CommandLineOptions),
+		newLogsCommand(svc, CommandLineOptions),
 	)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
