@@ -91,6 +91,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		newLocalCommand(CommandLineOptions),
 		newInvokeCommand(svc, CommandLineOptions),
 		newLogsCommand(svc, CommandLineOptions),
+		newVersionCommand(CommandLineOptions),
 	)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
