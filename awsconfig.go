@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/sirupsen/logrus"
+	"github.com/sparta-go/sparta/internal/cli"
 	"github.com/sparta-go/sparta/local/core"
 
 	"github.com/sparta-go/sparta/local"
@@ -30,6 +31,7 @@ type target struct {
 	cfg        aws.Config
 	cloud      *local.Cloud // nil on AWS, and when another process's cloud is used
 	endpoint   string       // the local cloud's endpoint
+	closeLog   func()       // closes the in-process cloud's log file
 	account    string
 	local      bool
 }
@@ -51,10 +53,16 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 		}
 		log.WithFields(logrus.Fields{"endpoint": running.Endpoint, "pid": running.PID}).Debug("using the local cloud another process runs on " + stateDir)
 	} else if useLocal {
-		opts := local.Options{StateDir: stateDir, Log: log.WithField("component", "local")}
+		cloudLog, closeLog, err := cli.LocalCloudLog(log, stateDir)
+		if err != nil {
+			return nil, fmt.Errorf("--local: the local cloud's log: %w", err)
+		}
+		t.closeLog = closeLog
+		opts := local.Options{StateDir: stateDir, Log: cloudLog}
 		if path := os.Getenv(RequestLogEnv); path != "" {
 			f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 			if err != nil {
+				t.Close()
 				return nil, fmt.Errorf("%s: %w", RequestLogEnv, err)
 			}
 			t.requestLog = f
@@ -62,6 +70,7 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 		}
 		cloud, err := local.Start(ctx, opts)
 		if err != nil {
+			t.Close()
 			return nil, fmt.Errorf("--local: starting the local cloud: %w", err)
 		}
 		t.cloud = cloud
@@ -98,6 +107,9 @@ const RequestLogEnv = "SPARTA_LOCAL_REQUEST_LOG"
 func (t *target) Close() {
 	if t != nil && t.cloud != nil {
 		_ = t.cloud.Close()
+	}
+	if t != nil && t.closeLog != nil {
+		t.closeLog()
 	}
 	if t != nil && t.requestLog != nil {
 		_ = t.requestLog.Close()

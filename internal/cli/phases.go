@@ -27,7 +27,11 @@ func (p *Phases) Run(name string, fn func() error) error {
 	d := time.Since(t0)
 	p.names = append(p.names, name)
 	p.took = append(p.took, d)
-	p.log.WithFields(logrus.Fields{FieldPhase: name, FieldDuration: d.Round(time.Millisecond)}).Debug("phase finished")
+	e := p.log.WithFields(logrus.Fields{FieldPhase: name, FieldDuration: d.Round(time.Millisecond)})
+	if err != nil {
+		e = e.WithError(err)
+	}
+	e.Debug("phase finished")
 	return err
 }
 
