@@ -162,7 +162,7 @@ func (t *Terminal) render(e *logrus.Entry) (line, detail string) {
 			mark, code = "✗ ", ansiRed
 		}
 		return t.paint(code, mark) + fmt.Sprintf("%-11s %7s", d[FieldPhase], d[FieldDuration]), ""
-	case e.Level > t.Level:
+	case e.Level > t.Level, e.Message == MsgStillRunning: // the live line's clock says it
 		return "", ""
 	case d["component"] == "local":
 		return "", ""

@@ -138,3 +138,22 @@ func TestJSONLinesAreParseable(t *testing.T) {
 		}
 	}
 }
+
+// A long phase says it is still running: a line every interval in plain
+// logs, nothing extra in the terminal view, whose clock shows it.
+func TestLongPhaseIsNeverSilent(t *testing.T) {
+	var out bytes.Buffer
+	log, _ := NewLogger("info", FormatText, &out)
+	p := NewPhases(log)
+	p.every = 20 * time.Millisecond
+	_ = p.Run("build", func() error { time.Sleep(70 * time.Millisecond); return nil })
+	if n := strings.Count(out.String(), MsgStillRunning); n < 2 {
+		t.Errorf("a 70ms phase with a 20ms interval logged %q %d times:\n%s", MsgStillRunning, n, out.String())
+	}
+	_, screen := view(t, false, func(log *logrus.Entry) {
+		log.WithField(FieldPhase, "build").Info(MsgStillRunning)
+	})
+	if screen != "" {
+		t.Errorf("the terminal view shows %q for a still-running line", screen)
+	}
+}
