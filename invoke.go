@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/spf13/cobra"
 
 	"github.com/sparta-go/sparta/cfn"
@@ -64,7 +63,7 @@ func newInvokeCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 					return err
 				}
 				defer t.Close()
-				res, err = invoke.Remote(cmd.Context(), lambda.NewFromConfig(t.cfg), fn.Name, cfn.FunctionName(svc.name, fn.Name), t.where(), payload)
+				res, err = invoke.Remote(cmd.Context(), t.cfg, fn.Name, cfn.FunctionName(svc.name, fn.Name), t.where(), payload)
 				if err != nil {
 					return fmt.Errorf("%w; has the service been provisioned there (%s provision%s)?", err, commandName(), localFlag(cl.local))
 				}
