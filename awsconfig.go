@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/sirupsen/logrus"
+	"github.com/sparta-go/sparta/internal/cli"
 	"github.com/sparta-go/sparta/local/core"
 
 	"github.com/sparta-go/sparta/local"
@@ -28,7 +29,9 @@ import (
 type target struct {
 	requestLog *os.File
 	cfg        aws.Config
-	cloud      *local.Cloud // nil on AWS
+	cloud      *local.Cloud // nil on AWS, and when another process's cloud is used
+	endpoint   string       // the local cloud's endpoint
+	closeLog   func()       // closes the in-process cloud's log file
 	account    string
 	local      bool
 }
@@ -38,11 +41,28 @@ type target struct {
 // credentials with STS before anything else is done.
 func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.FieldLogger) (*target, error) {
 	t := &target{local: useLocal}
-	if useLocal {
-		opts := local.Options{StateDir: filepath.Join(workDir, "local"), Log: log.WithField("component", "local")}
+	stateDir := filepath.Join(workDir, "local")
+	if running, ok := local.Running(stateDir); useLocal && ok {
+		// Another process (local serve, or a logs -f) holds the state: use
+		// its cloud, whose functions are warm, instead of failing on the lock.
+		t.endpoint = running.Endpoint
+		t.cfg = aws.Config{
+			Region:       running.Region,
+			Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
+			BaseEndpoint: aws.String(running.Endpoint),
+		}
+		log.WithFields(logrus.Fields{"endpoint": running.Endpoint, "pid": running.PID}).Debug("using the local cloud another process runs on " + stateDir)
+	} else if useLocal {
+		cloudLog, closeLog, err := cli.LocalCloudLog(log, stateDir)
+		if err != nil {
+			return nil, fmt.Errorf("--local: the local cloud's log: %w", err)
+		}
+		t.closeLog = closeLog
+		opts := local.Options{StateDir: stateDir, Log: cloudLog}
 		if path := os.Getenv(RequestLogEnv); path != "" {
 			f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 			if err != nil {
+				t.Close()
 				return nil, fmt.Errorf("%s: %w", RequestLogEnv, err)
 			}
 			t.requestLog = f
@@ -50,9 +70,11 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 		}
 		cloud, err := local.Start(ctx, opts)
 		if err != nil {
+			t.Close()
 			return nil, fmt.Errorf("--local: starting the local cloud: %w", err)
 		}
 		t.cloud = cloud
+		t.endpoint = cloud.Endpoint()
 		t.cfg = aws.Config{
 			Region:       cloud.Region(),
 			Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
@@ -86,6 +108,9 @@ func (t *target) Close() {
 	if t != nil && t.cloud != nil {
 		_ = t.cloud.Close()
 	}
+	if t != nil && t.closeLog != nil {
+		t.closeLog()
+	}
 	if t != nil && t.requestLog != nil {
 		_ = t.requestLog.Close()
 	}
@@ -111,7 +136,7 @@ func isLoopbackEndpoint(endpoint string) bool {
 // where names the target for messages.
 func (t *target) where() string {
 	if t.local {
-		return "the local cloud (" + t.cloud.Endpoint() + ")"
+		return "the local cloud (" + t.endpoint + ")"
 	}
 	return "AWS account " + t.account + " in " + t.cfg.Region
 }

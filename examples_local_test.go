@@ -29,6 +29,11 @@ func TestDragonsOnTheLocalCloud(t *testing.T) {
 	if err == nil || !strings.Contains(out, "Path:          ValidateReport -> AlertInvalidReport -> ReportRejected") || !strings.Contains(out, "Error:         InvalidReport") {
 		t.Fatalf("execute (invalid report) = %v:\n%s", err, out)
 	}
+	// invoke --local reports the function's own error type, as Lambda does.
+	out, err = localCLI(t, "./examples/dragons", work, "invoke", "validateName", "--event", `{"dragonName":""}`)
+	if err == nil || !strings.Contains(out, "Error:     DragonValidationFailed") || !strings.Contains(out, "Message:   the report names no dragon") {
+		t.Fatalf("invoke validateName (failing) = %v:\n%s", err, out)
+	}
 }
 
 func TestServicefullOnTheLocalCloud(t *testing.T) {

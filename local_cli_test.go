@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/step"
@@ -200,5 +201,39 @@ func TestAWSCLIDeploysTheNoopTemplateOnLocalServe(t *testing.T) {
 		if !types[want] {
 			t.Errorf("history lacks a %s event: %v", want, types)
 		}
+	}
+}
+
+// A --local command finds the cloud that `local serve` runs on the same
+// state directory and works through it, so its functions stay warm.
+func TestLocalCommandsUseARunningCloud(t *testing.T) {
+	bin := cliBinary(t, "./examples/rolldie")
+	work := t.TempDir()
+	srv := &localServer{t: t, bin: bin, dir: filepath.Join(work, "local"), port: freePort(t)}
+	srv.start()
+	defer srv.kill()
+	if out, err := exec.Command(bin, "provision", "--local", "--work-dir", work).CombinedOutput(); err != nil {
+		t.Fatalf("provision: %v\n%s", err, out)
+	}
+	functions, err := lambda.NewFromConfig(aws.Config{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.endpoint()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+	}).ListFunctions(context.Background(), &lambda.ListFunctionsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(functions.Functions) != 1 {
+		t.Fatalf("the server has %d functions after provision --local, want the one provisioned through it", len(functions.Functions))
+	}
+	var last string
+	for i := range 2 {
+		out, err := exec.Command(bin, "invoke", "rollDie", "--local", "--work-dir", work).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), srv.endpoint()) {
+			t.Fatalf("invoke %d: %v, want it served by %s:\n%s", i, err, srv.endpoint(), out)
+		}
+		last = string(out)
+	}
+	if strings.Contains(last, "Init Duration") {
+		t.Errorf("the second invoke through local serve was a cold start:\n%s", last)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"syscall"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -24,6 +25,7 @@ type CommandLine struct {
 
 	level, format, workDir string
 	local                  bool
+	built                  *logrus.Logger // the logger last built, to finish its view on error
 }
 
 // CommandLineOptions is the CLI that MainEx runs. It exists before MainEx so
@@ -37,7 +39,7 @@ func newCommandLine() *CommandLine {
 	}}
 	pf := c.Root.PersistentFlags()
 	pf.StringVar(&c.level, "level", "info", "log level: panic, fatal, error, warn, info, debug or trace")
-	pf.StringVar(&c.format, "format", cli.FormatText, "log format: text or json")
+	pf.StringVar(&c.format, "format", cli.FormatAuto, "log format: auto (a compact view on a terminal, else text), text or json (one object per line)")
 	pf.StringVar(&c.workDir, "work-dir", DefaultWorkDir, "directory for templates, code zips and the local cloud's state")
 	pf.BoolVar(&c.local, "local", false, "work against the embedded local cloud (started in-process, state in <work-dir>/local) instead of AWS")
 	return c
@@ -45,7 +47,9 @@ func newCommandLine() *CommandLine {
 
 // logger builds the logger for the global flags.
 func (c *CommandLine) logger() (*logrus.Logger, error) {
-	return cli.NewLogger(c.level, c.format, os.Stderr)
+	log, err := cli.NewLogger(c.level, c.format, os.Stderr)
+	c.built = log
+	return log, err
 }
 
 // MainEx is the program's entry point. Inside AWS Lambda it serves the
@@ -88,12 +92,18 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		newExecuteCommand(svc, CommandLineOptions),
 		newDescribeCommand(svc, CommandLineOptions),
 		newLocalCommand(CommandLineOptions),
+		newInvokeCommand(svc, CommandLineOptions),
+		newLogsCommand(svc, CommandLineOptions),
+		newVersionCommand(CommandLineOptions),
 	)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := root.ExecuteContext(ctx)
 	if err != nil {
+		if CommandLineOptions.built != nil {
+			cli.Finish(CommandLineOptions.built)
+		}
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 	}
 	return err

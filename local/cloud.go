@@ -149,6 +149,7 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 		ErrorLog:          nil,
 	}
 	go func() { c.served <- c.srv.Serve(ln) }()
+	c.advertise()
 	opts.Log.WithFields(logrus.Fields{core.FieldEndpoint: c.endpoint, "stateDir": st.Dir()}).Debug("local cloud started")
 	return c, nil
 }
@@ -241,6 +242,7 @@ func (c *Cloud) Close() error {
 			errs = append(errs, fmt.Errorf("local: serving: %w", err))
 		}
 		errs = append(errs, closeServices(c.router.order))
+		c.unadvertise()
 		errs = append(errs, c.store.Close())
 		c.closeErr = errors.Join(errs...)
 		c.opts.Log.WithField(core.FieldEndpoint, c.endpoint).Debug("local cloud stopped")

@@ -49,7 +49,10 @@
 // [store.Store]: JSON documents, blobs and append-only JSON-lines logs, each
 // written through a temporary file renamed into place, so a killed cloud
 // restarts with every acknowledged write. Only one process may use a state
-// directory at a time (it is locked). Remove the directory to start afresh.
+// directory at a time (it is locked). A running cloud names its endpoint in
+// the directory's [AdvertFile], so that another process wanting the same
+// state finds it with [Running] and becomes its client instead. Remove the
+// directory to start afresh.
 //
 // # Adding a service
 //

@@ -61,15 +61,21 @@ func Compile(ctx context.Context, o Options) error {
 		args = append(args, "-tags", strings.Join(o.Tags, ","))
 	}
 	args = append(args, o.Package)
+	env := append(os.Environ(), "GOOS=linux", "GOARCH="+o.GOARCH, "CGO_ENABLED=0", "GOFLAGS=")
+	key := cacheKey(ctx, o, args, env)
+	if fromCache(o, key) {
+		return nil
+	}
 	cmd := exec.CommandContext(ctx, goTool(), args...)
 	cmd.Dir = o.Dir
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+o.GOARCH, "CGO_ENABLED=0", "GOFLAGS=")
+	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		_ = os.Remove(o.Output)
 		return &CompileError{Package: o.Package, Output: out.String(), Err: err}
 	}
+	toCache(o, key)
 	return nil
 }
 

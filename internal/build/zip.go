@@ -26,7 +26,17 @@ type Package struct {
 // Zip packages the binary at binaryPath as a zip holding one entry,
 // "bootstrap" with mode 0755 (what the provided.al2023 runtime executes),
 // written atomically to zipPath.
+//
+// Best compression takes seconds, so the zip of an unchanged binary is
+// reused: a file beside the zip records the binary's digest it was made of.
 func Zip(binaryPath, zipPath string) (Package, error) {
+	binSum, err := fileSHA256(binaryPath)
+	if err != nil {
+		return Package{}, fmt.Errorf("packaging: %w", err)
+	}
+	if p, ok := reuseZip(zipPath, binSum); ok {
+		return p, nil
+	}
 	bin, err := os.Open(binaryPath)
 	if err != nil {
 		return Package{}, fmt.Errorf("packaging: %w", err)
@@ -53,9 +63,11 @@ func Zip(binaryPath, zipPath string) (Package, error) {
 		return Package{}, fmt.Errorf("packaging: %w", err)
 	}
 	sum := sha256.Sum256(buf.Bytes())
+	_ = os.Remove(zipPath + zipSourceSuffix)
 	if err := WriteFileAtomic(zipPath, buf.Bytes(), 0o644); err != nil {
 		return Package{}, err
 	}
+	_ = WriteFileAtomic(zipPath+zipSourceSuffix, []byte(binSum), 0o644)
 	return Package{Path: zipPath, SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}, nil
 }
 
@@ -96,4 +108,39 @@ func dirOf(path string) string {
 		}
 	}
 	return "."
+}
+
+// zipSourceSuffix names the file beside a zip that holds the SHA-256 of the
+// binary it packages.
+const zipSourceSuffix = ".source-sha256"
+
+// reuseZip returns the zip at zipPath when it packages the binary whose
+// digest is binSum.
+func reuseZip(zipPath, binSum string) (Package, bool) {
+	recorded, err := os.ReadFile(zipPath + zipSourceSuffix)
+	if err != nil || string(recorded) != binSum {
+		return Package{}, false
+	}
+	sum, err := fileSHA256(zipPath)
+	if err != nil {
+		return Package{}, false
+	}
+	st, err := os.Stat(zipPath)
+	if err != nil {
+		return Package{}, false
+	}
+	return Package{Path: zipPath, SHA256: sum, Size: st.Size()}, true
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -12,22 +12,53 @@ type Phases struct {
 	names []string
 	took  []time.Duration
 	start time.Time
+	// every is how often a phase still running says so (StillRunningEvery).
+	every time.Duration
 }
+
+// StillRunningEvery is how often a phase that is still running logs a
+// "still running" line, so that a long phase (a first compile) is never a
+// silent stretch in CI logs. The terminal view shows a running clock instead.
+const StillRunningEvery = 10 * time.Second
+
+// MsgStillRunning is the message of those lines.
+const MsgStillRunning = "still running"
 
 // NewPhases starts timing a command.
 func NewPhases(log logrus.FieldLogger) *Phases {
-	return &Phases{log: log, start: time.Now()}
+	return &Phases{log: log, start: time.Now(), every: StillRunningEvery}
 }
 
 // Run times fn as the named phase. The phase's error is returned unchanged.
 func (p *Phases) Run(name string, fn func() error) error {
 	p.log.WithField(FieldPhase, name).Debug("phase started")
 	t0 := time.Now()
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(p.every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				p.log.WithFields(logrus.Fields{FieldPhase: name, "elapsed": time.Since(t0).Round(time.Second)}).Info(MsgStillRunning)
+			}
+		}
+	}()
 	err := fn()
+	close(done)
+	<-stopped
 	d := time.Since(t0)
 	p.names = append(p.names, name)
 	p.took = append(p.took, d)
-	p.log.WithFields(logrus.Fields{FieldPhase: name, FieldDuration: d.Round(time.Millisecond)}).Debug("phase finished")
+	e := p.log.WithFields(logrus.Fields{FieldPhase: name, FieldDuration: d.Round(time.Millisecond)})
+	if err != nil {
+		e = e.WithError(err)
+	}
+	e.Debug("phase finished")
 	return err
 }
 
