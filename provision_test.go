@@ -153,7 +153,7 @@ func TestProvisionReportsAllProblemsBeforeBuilding(t *testing.T) {
 	for _, want := range []string{
 		`function "twice": declared twice`,
 		`function "big": options: MemorySize 64 MB is out of range`,
-		`function "big": options: Timeout 20m0s is out of range`,
+		`function "big": options: Timeout 1200 seconds is out of range`,
 		`function "shape": handler func(string)`,
 		`service decorator 0 (state machine "Broken"): state machine "Broken": state "pick" (Choice)`,
 		`service decorator 0 (state machine "Broken"): state machine "Broken": state "call" (Task): Catch[0].ErrorEquals: States.ALL`,

@@ -126,7 +126,7 @@ func TestCatchMatchesTheLambdaErrorType(t *testing.T) {
 
 func TestLambdaTimeoutFailsTheTask(t *testing.T) {
 	fn := lambdaFn(t, "slow", func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
-	fn.Options = &service.LambdaFunctionOptions{Timeout: time.Second}
+	fn.Options = &service.LambdaFunctionOptions{Timeout: 1}
 	exec, err := step.NewStateMachine("m", step.NewLambdaTaskState("slow", fn).End()).Execute(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

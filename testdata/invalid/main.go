@@ -18,7 +18,7 @@ func main() {
 	a, _ := sparta.NewAWSLambda("twice", ok, sparta.IAMRoleDefinition{})
 	b, _ := sparta.NewAWSLambda("twice", ok, sparta.IAMRoleDefinition{})
 	c, _ := sparta.NewAWSLambda("big", ok, sparta.IAMRoleDefinition{})
-	c.Options = &sparta.LambdaFunctionOptions{MemorySize: 64, Timeout: 20 * time.Minute}
+	c.Options = &sparta.LambdaFunctionOptions{MemorySize: 64, Timeout: 1200}
 	// Built by hand to get past NewAWSLambda's own check.
 	d := &service.LambdaAWSInfo{Name: "shape", Handler: func(string) {}}
 	// A machine with two mistakes: a Choice without rules, and a Catch list
