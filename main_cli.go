@@ -63,7 +63,8 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		return serveLambda(lambdas)
 	}
 	_, callerFile, _, _ := runtime.Caller(1)
-	if callerFile == mainFile() {
+	viaMain := callerFile == mainFile()
+	if viaMain {
 		_, callerFile, _, _ = runtime.Caller(2)
 	}
 	svc := &serviceDefinition{
@@ -75,6 +76,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		hooks:       hooks,
 		useCGO:      useCGO,
 		callerFile:  callerFile,
+		viaMain:     viaMain,
 	}
 	root := CommandLineOptions.Root
 	if root.Use == "" {
@@ -115,11 +117,18 @@ type serviceDefinition struct {
 	hooks             *WorkflowHooks
 	useCGO            bool
 	callerFile        string
+	viaMain           bool // the user called Main rather than MainEx
+}
+
+// entryPoint is the call the user made, for messages that tell them what to
+// change in it.
+func (s *serviceDefinition) entryPoint() string {
+	if s.viaMain {
+		return "sparta.Main"
+	}
+	return "sparta.MainEx"
 }
 
 func (s *serviceDefinition) decorators() []ServiceDecoratorHookHandler {
-	if s.hooks == nil {
-		return nil
-	}
-	return s.hooks.ServiceDecorators
+	return s.hooks.Decorators()
 }

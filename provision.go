@@ -25,6 +25,7 @@ import (
 	"github.com/sparta-go/sparta/internal/build"
 	"github.com/sparta-go/sparta/internal/cli"
 	"github.com/sparta-go/sparta/service"
+	"github.com/sparta-go/sparta/step"
 )
 
 // DefaultWorkDir is where the framework writes templates and code zips,
@@ -69,7 +70,7 @@ func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.noop, "noop", false, "validate, build, package and write the template, but upload and deploy nothing")
+	fl.BoolVarP(&f.noop, "noop", "n", false, "validate, build, package and write the template, but upload and deploy nothing")
 	fl.StringVar(&f.s3Bucket, "s3Bucket", "", "S3 bucket for code artifacts (default sparta-artifacts-<account>-<region>)")
 	fl.StringVar(&f.buildID, "build-id", "", "build ID recorded in the template (default: derived from the code's SHA-256)")
 	fl.StringVar(&f.arch, "arch", "", "build every function for this architecture, arm64 or x86_64 (default: each function's own; with --local, this machine's)")
@@ -398,6 +399,7 @@ func validateService(svc *serviceDefinition) error {
 	if err := service.ValidateLambdas(svc.lambdas); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, validateMachineFunctions(svc)...)
 	for i, d := range svc.decorators() {
 		if d == nil {
 			errs = append(errs, fmt.Errorf("service decorator %d is nil", i))
@@ -410,6 +412,34 @@ func validateService(svc *serviceDefinition) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateMachineFunctions reports every Lambda task whose function was not
+// handed to Main/MainEx: its ARN would not resolve when deployed, and
+// offline it would run code the service does not have.
+func validateMachineFunctions(svc *serviceDefinition) []error {
+	declared := map[*LambdaAWSInfo]bool{}
+	names := map[string]bool{}
+	for _, l := range svc.lambdas {
+		if l != nil {
+			declared[l], names[l.Name] = true, true
+		}
+	}
+	var errs []error
+	for _, sm := range stateMachines(svc) {
+		sm.Walk(func(s, _ step.State) bool {
+			t, ok := s.(*step.TaskState)
+			if !ok || t.LambdaFunction() == nil {
+				return true
+			}
+			fn := t.LambdaFunction()
+			if !declared[fn] && !names[fn.Name] {
+				errs = append(errs, fmt.Errorf("state machine %q: state %q (Task): function %q is not one of the service's functions; add it to the lambdas you pass to %s", sm.Name(), s.Name(), fn.Name, svc.entryPoint()))
+			}
+			return true
+		})
+	}
+	return errs
 }
 
 // splitJoined lists the errors inside an errors.Join, so that each can be

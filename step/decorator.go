@@ -194,7 +194,7 @@ func (sm *StateMachine) bindings(lambdas []*service.LambdaAWSInfo, definition []
 		if t.lambda != nil {
 			if !service[t.lambda.Name] {
 				errs = append(errs, &ValidationError{Machine: sm.name, State: t.name, StateType: TypeTask, Field: "Resource",
-					Reason: fmt.Sprintf("function %q is not one of the service's functions; pass it to sparta.Main with the others", t.lambda.Name)})
+					Reason: fmt.Sprintf("function %q is not one of the service's functions; pass it to sparta.Main or sparta.MainEx with the others", t.lambda.Name)})
 			}
 			functions[functionARNSubstitution(t.lambda.Name)] = t.lambda.Name
 		}
