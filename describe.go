@@ -108,7 +108,8 @@ func describeHTML(cmd *cobra.Command, svc *serviceDefinition, cl *CommandLine, f
 	ctx := cmd.Context()
 	template, err := assembleTemplate(ctx, svc, templateInputs{
 		artifacts: artifacts, defaultArch: defaultArch(archs), buildID: "describe",
-		noop: true, aws: awsConfig(ctx, entry), log: entry,
+		noop: true, describe: true, aws: awsConfig(ctx, entry), log: entry,
+		hooks: newHookRun(svc, "", true, log),
 	})
 	if err != nil {
 		return err

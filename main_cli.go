@@ -43,6 +43,21 @@ func newCommandLine() *CommandLine {
 	return c
 }
 
+// fillOptionsGlobal sets Sparta's OptionsGlobal from the parsed flags
+// before a command runs.
+func (c *CommandLine) fillOptionsGlobal(cmd *cobra.Command) error {
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	OptionsGlobal.Logger, OptionsGlobal.LogLevel, OptionsGlobal.LogFormat = log, c.level, c.format
+	OptionsGlobal.Command = cmd.Name()
+	if f := cmd.Flags().Lookup("noop"); f != nil {
+		OptionsGlobal.Noop = f.Value.String() == "true"
+	}
+	return nil
+}
+
 // logger builds the logger for the global flags.
 func (c *CommandLine) logger() (*logrus.Logger, error) {
 	return cli.NewLogger(c.level, c.format, os.Stderr)
@@ -79,6 +94,12 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		viaMain:     viaMain,
 	}
 	root := CommandLineOptions.Root
+	OptionsGlobal.ServiceName, OptionsGlobal.ServiceDescription = serviceName, description
+	if root.PersistentPreRunE == nil && root.PersistentPreRun == nil {
+		root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+			return CommandLineOptions.fillOptionsGlobal(cmd)
+		}
+	}
 	if root.Use == "" {
 		root.Use = filepath.Base(os.Args[0])
 		root.Short = fmt.Sprintf("%s: %s", serviceName, description)

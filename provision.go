@@ -93,14 +93,14 @@ type provisionResult struct {
 // provision runs the workflow phase by phase: nothing is built before the
 // inputs validate, no AWS call is made before that either, and a failed
 // phase leaves no artifact of its own behind.
-func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, log *logrus.Logger) (*provisionResult, error) {
+func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, log *logrus.Logger) (res *provisionResult, err error) {
 	entry := log.WithField(cli.FieldService, svc.name)
 	cli.Banner(entry, svc.name, "provision", Version)
 	phases := cli.NewPhases(entry)
-	res := &provisionResult{}
+	res = &provisionResult{}
 
 	var archOverride service.Architecture
-	err := phases.Run("validate", func() error {
+	err = phases.Run("validate", func() error {
 		var errs []error
 		if f.arch != "" {
 			a, err := service.ParseArchitecture(f.arch)
@@ -152,14 +152,28 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		defer tgt.Close()
 	}
 
+	hooks := newHookRun(svc, f.s3Bucket, f.noop, log)
+	if tgt != nil {
+		hooks.aws = tgt.cfg
+	} else {
+		hooks.aws = awsConfig(ctx, entry)
+	}
+	hooks.buildID = f.buildID
+	defer func() {
+		if err != nil {
+			hooks.rollback()
+		}
+	}()
+
 	archs := architectures(svc.lambdas, archOverride)
-	if err := buildAndPackage(ctx, svc, archs, workDir, phases, entry, res); err != nil {
+	if err := buildAndPackage(ctx, svc, archs, workDir, phases, entry, res, hooks); err != nil {
 		return nil, err
 	}
 	res.BuildID = f.buildID
 	if res.BuildID == "" {
 		res.BuildID = deriveBuildID(res.Packages)
 	}
+	hooks.buildID = res.BuildID
 	entry.WithField(cli.FieldBuildID, res.BuildID).Info("Build ID")
 
 	// The template names the default bucket with Fn::Sub, so that it is the
@@ -207,16 +221,13 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 
 	var template *cloudformation.Template
 	err = phases.Run("decorate", func() error {
-		var cfg aws.Config
-		if tgt != nil {
-			cfg = tgt.cfg
-		} else {
-			cfg = awsConfig(ctx, entry)
+		if err := hooks.preMarshall(); err != nil {
+			return err
 		}
 		var err error
 		template, err = assembleTemplate(ctx, svc, templateInputs{
 			artifacts: artifacts, defaultArch: defaultArch(archs), archOverride: archOverride,
-			buildID: res.BuildID, noop: f.noop, aws: cfg, log: entry,
+			buildID: res.BuildID, noop: f.noop, aws: hooks.aws, log: entry, hooks: hooks,
 		})
 		return err
 	})
@@ -234,7 +245,10 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		}
 		res.Template = b
 		res.TemplatePath = filepath.Join(workDir, svc.name+"-cftemplate.json")
-		return build.WriteFileAtomic(res.TemplatePath, b, 0o644)
+		if err := build.WriteFileAtomic(res.TemplatePath, b, 0o644); err != nil {
+			return err
+		}
+		return hooks.postMarshall()
 	})
 	if err != nil {
 		return nil, err
@@ -280,10 +294,13 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 
 // buildAndPackage cross-compiles the service once per architecture and
 // zips each binary into the work directory.
-func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []service.Architecture, workDir string, phases *cli.Phases, entry logrus.FieldLogger, res *provisionResult) error {
+func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []service.Architecture, workDir string, phases *cli.Phases, entry logrus.FieldLogger, res *provisionResult, hooks *hookRun) error {
 	res.Packages = map[service.Architecture]build.Package{}
+	if err := hooks.preBuild(); err != nil {
+		return err
+	}
 	if len(archs) == 0 {
-		return nil
+		return hooks.postBuild()
 	}
 	pkg, err := build.MainPackage(svc.callerFile)
 	if err != nil {
@@ -309,10 +326,13 @@ func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []servic
 	if err != nil {
 		return err
 	}
+	if err := hooks.postBuild(); err != nil {
+		return err
+	}
 	return phases.Run("package", func() error {
 		for _, a := range archs {
 			zipPath := filepath.Join(workDir, fmt.Sprintf("%s-%s.zip", svc.name, a))
-			p, err := build.Zip(filepath.Join(tmp, string(a), "bootstrap"), zipPath)
+			p, err := build.ZipWith(filepath.Join(tmp, string(a), "bootstrap"), zipPath, hooks.archive())
 			if err != nil {
 				return err
 			}
@@ -330,8 +350,12 @@ type templateInputs struct {
 	archOverride service.Architecture
 	buildID      string
 	noop         bool
+	describe     bool
 	aws          aws.Config
 	log          logrus.FieldLogger
+	// hooks shares its context map with the decorators (Values) and runs
+	// the Validators; nil runs neither.
+	hooks *hookRun
 }
 
 // assembleTemplate adds every function to a new template and runs the
@@ -365,6 +389,10 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		AWS:       in.aws,
 		Values:    map[string]any{},
 		Noop:      in.noop,
+		Describe:  in.describe,
+	}
+	if in.hooks != nil {
+		sc.Values = in.hooks.values
 	}
 	sc.MainPackage = build.MainPackageOf(svc.callerFile)
 	for i, d := range svc.decorators() {
@@ -372,6 +400,12 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		sc.Log = in.log.WithField("decorator", name)
 		if err := d.DecorateService(ctx, sc); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if in.hooks != nil {
+		sc.Log = in.log
+		if err := in.hooks.validators(ctx, sc); err != nil {
+			return nil, err
 		}
 	}
 	return template, nil

@@ -27,6 +27,12 @@ type Package struct {
 // "bootstrap" with mode 0755 (what the provided.al2023 runtime executes),
 // written atomically to zipPath.
 func Zip(binaryPath, zipPath string) (Package, error) {
+	return ZipWith(binaryPath, zipPath, nil)
+}
+
+// ZipWith is Zip with extra called after the binary is added and before
+// the zip is closed, to add more files (a workflow's Archive hooks).
+func ZipWith(binaryPath, zipPath string, extra func(*zip.Writer) error) (Package, error) {
 	bin, err := os.Open(binaryPath)
 	if err != nil {
 		return Package{}, fmt.Errorf("packaging: %w", err)
@@ -48,6 +54,11 @@ func Zip(binaryPath, zipPath string) (Package, error) {
 	}
 	if _, err := io.Copy(w, bin); err != nil {
 		return Package{}, fmt.Errorf("packaging %s: %w", binaryPath, err)
+	}
+	if extra != nil {
+		if err := extra(zw); err != nil {
+			return Package{}, fmt.Errorf("packaging: %w", err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return Package{}, fmt.Errorf("packaging: %w", err)
