@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"os"
-	"time"
 
 	sparta "github.com/sparta-go/sparta"
 	"github.com/sparta-go/sparta/service"
