@@ -88,4 +88,3 @@ func (f RollbackHookFunc) Rollback(context map[string]interface{}, serviceName s
 type RollbackHookHandler interface {
 	Rollback(context map[string]interface{}, serviceName string, awsConfig aws.Config, noop bool, logger *logrus.Logger) error
 }
-
