@@ -160,9 +160,18 @@ func TestProvisionReportsAllProblemsBeforeBuilding(t *testing.T) {
 		`function "shape": handler func(string)`,
 		`service decorator 0 (state machine "Broken"): state machine "Broken": state "pick" (Choice)`,
 		`service decorator 0 (state machine "Broken"): state machine "Broken": state "call" (Task): Catch[0].ErrorEquals: States.ALL`,
+		`state machine "Lonely": state "callOrphan" (Task): function "orphan" is not one of the service's functions; add it to the lambdas you pass to sparta.MainEx`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// describe and execute --offline run the same validation first.
+	for _, args := range [][]string{{"describe"}, {"execute", "--offline", "--state-machine", "Lonely"}} {
+		out, err := runCLI(t, "./testdata/invalid", append(args, "--work-dir", work)...)
+		if err == nil || !strings.Contains(out, `function "orphan" is not one of the service's functions; add it to the lambdas you pass to sparta.MainEx`) ||
+			!strings.Contains(out, `function "big": options: Timeout 1200 seconds is out of range: use 1 to 900 seconds`) {
+			t.Errorf("%v of an invalid service = %v, want the validation errors:\n%s", args, err, out)
 		}
 	}
 	if strings.Contains(out, "Compiling") {

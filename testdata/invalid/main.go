@@ -28,7 +28,10 @@ func main() {
 		step.Catcher{ErrorEquals: []string{"Custom"}, Next: done},
 	).Next(step.NewChoiceState("pick"))
 	machine := step.NewStateMachine("Broken", task)
-	hooks := &sparta.WorkflowHooks{ServiceDecorators: []sparta.ServiceDecoratorHookHandler{machine.StateMachineDecorator()}}
+	// A machine whose function is never handed to MainEx.
+	orphan, _ := sparta.NewAWSLambda("orphan", ok, sparta.IAMRoleDefinition{})
+	lonely := step.NewStateMachine("Lonely", step.NewTaskState("callOrphan", orphan))
+	hooks := &sparta.WorkflowHooks{ServiceDecorators: []sparta.ServiceDecoratorHookHandler{machine.StateMachineDecorator(), lonely.StateMachineDecorator()}}
 	if sparta.MainEx("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}, nil, nil, hooks, false) != nil {
 		os.Exit(1)
 	}
