@@ -138,3 +138,26 @@ func withoutEnv(env []string, key string) []string {
 	}
 	return out
 }
+
+// TestSparta15DockerImageRunsItsCommand builds testdata/sparta15's image
+// the way Sparta's Fargate page does (docker.BuildDockerImage with "" for
+// ./Dockerfile, the binary passed in SPARTA_DOCKER_BINARY) and runs it: the
+// container runs the command the program registered on CommandLineOptions.
+func TestSparta15DockerImageRunsItsCommand(t *testing.T) {
+	if err := exec.Command("docker", "info").Run(); err != nil {
+		t.Skipf("no Docker engine reachable (%v): the test builds and runs an image", err)
+	}
+	t.Cleanup(func() { removeImages(t, "sparta15") })
+	tag := "test" + strings.ReplaceAll(filepath.Base(t.TempDir()), "_", "")
+	tag = strings.ToLower(tag[:min(len(tag), 40)])
+	cmd := exec.Command(cliBinary(t, "./testdata/sparta15"), "provision", "-n", "--work-dir", t.TempDir())
+	cmd.Dir = "testdata/sparta15"
+	cmd.Env = append(os.Environ(), "SPARTA15_IMAGE_TAG="+tag)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("provision -n with the image: %v\n%s", err, out)
+	}
+	out, err := exec.Command("docker", "run", "--rm", "sparta15:"+tag).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "hello from Sparta15-") {
+		t.Errorf("docker run sparta15:%s = %v:\n%s", tag, err, out)
+	}
+}

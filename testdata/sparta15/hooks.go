@@ -4,6 +4,7 @@ package main
 
 import (
 	"archive/zip"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -14,7 +15,41 @@ import (
 	sparta "github.com/sparta-go/sparta"
 	spartaIAM "github.com/sparta-go/sparta/aws/iam"
 	iamBuilder "github.com/sparta-go/sparta/aws/iam/builder"
+	spartaDocker "github.com/sparta-go/sparta/docker"
 )
+
+// imageEnv, when set, names the image tag the Docker decorator builds:
+// the test that has a Docker engine sets it.
+const imageEnv = "SPARTA15_IMAGE_TAG"
+
+// dockerDecorator builds the service's image as the Fargate page does,
+// from ./Dockerfile with the binary in SPARTA_DOCKER_BINARY, and pushes it
+// to ECR unless noop, recording the URL in the context.
+func dockerDecorator() sparta.ServiceDecoratorHookHandler {
+	return sparta.ServiceDecoratorHookFunc(func(context map[string]interface{},
+		serviceName string,
+		template *cloudformation.Template,
+		S3Bucket string,
+		S3Key string,
+		buildID string,
+		awsConfig aws.Config,
+		noop bool,
+		logger *logrus.Logger) error {
+		tag := os.Getenv(imageEnv)
+		if tag == "" {
+			return nil
+		}
+		if err := spartaDocker.BuildDockerImage(serviceName, "", map[string]string{"sparta15": tag}, logger); err != nil {
+			return err
+		}
+		if noop {
+			return nil
+		}
+		url, err := spartaDocker.PushDockerImageToECR("sparta15:"+tag, "sparta15", awsConfig, logger)
+		context["imageURL"] = url
+		return err
+	})
+}
 
 const contextKeyDisplayName = "displayName"
 

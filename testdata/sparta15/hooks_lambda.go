@@ -10,6 +10,7 @@ var (
 	logHook               = func(string) any { return nil }
 	archiveHook           any
 	topicDecorator        = func() sparta.ServiceDecoratorHookHandler { return nil }
+	dockerDecorator       = topicDecorator
 	contextKeyDisplayName = "displayName"
 	fargateRoleID         = "fargateRole"
 )

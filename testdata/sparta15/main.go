@@ -46,6 +46,7 @@ func main() {
 	squareFn.Options.Timeout = 30
 	squareFn.Options.Tags = map[string]string{"myAccounting": "tag"}
 
+	//lint:ignore SA1019 the program uses Sparta's documented API, deprecated names included.
 	totalFn := sparta.HandleAWSLambda("total", total, sparta.IAMRoleDefinition{
 		Privileges: []sparta.IAMRolePrivilege{
 			iamBuilder.Allow("sns:Publish").ForResource().Ref(topicID).ToPrivilege(),
@@ -95,6 +96,7 @@ func main() {
 		ServiceDecorator: machine.StateMachineDecorator(),
 		ServiceDecorators: []sparta.ServiceDecoratorHookHandler{
 			topicDecorator(),
+			dockerDecorator(),
 			fargateMachine.StateMachineDecorator(),
 		},
 	}
