@@ -66,3 +66,14 @@ func TestTaskParametersReferToTheCluster(t *testing.T) {
 		t.Errorf("TaskParameters = %+v, want the cluster's refs, two subnets and two roles", p)
 	}
 }
+
+func TestECRImageBuilderBuildsNothingForDescribe(t *testing.T) {
+	sc := &service.ServiceContext{Template: cloudformation.NewTemplate(), Values: map[string]any{},
+		MainPackage: "example.com/not/built", BuildID: "describe", Describe: true}
+	if err := decorators.ECRImageBuilderDecorator("repo").DecorateService(context.Background(), sc); err != nil {
+		t.Fatalf("DecorateService for describe = %v, want no build and no error", err)
+	}
+	if uri, _ := sc.Values[decorators.ImageURIValue].(string); uri == "" {
+		t.Errorf("Values[ImageURIValue] = %q, want a placeholder URI", uri)
+	}
+}
