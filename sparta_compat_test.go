@@ -29,7 +29,6 @@ func TestHandleAWSLambdaPanicsWithTheError(t *testing.T) {
 			t.Errorf("HandleAWSLambda(bad name) panicked with %v, want NewAWSLambda's error", r)
 		}
 	}()
-	//lint:ignore SA1019 Sparta's deprecated name is what is under test.
 	sparta.HandleAWSLambda("bad name!", func() {}, sparta.IAMRoleDefinition{})
 }
 
