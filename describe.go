@@ -43,6 +43,9 @@ func newDescribeCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command 
 		Example: "  go run . describe\n  go run . describe --format mermaid > docs/machine.mmd",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validateService(svc); err != nil {
+				return fmt.Errorf("invalid service %q:\n%w", svc.name, err)
+			}
 			switch f.format {
 			case "", "html":
 				return describeHTML(cmd, svc, cl, f)
@@ -94,9 +97,6 @@ func describeHTML(cmd *cobra.Command, svc *serviceDefinition, cl *CommandLine, f
 		return err
 	}
 	entry := log.WithField(cli.FieldService, svc.name)
-	if err := validateService(svc); err != nil {
-		return fmt.Errorf("invalid service %q:\n%w", svc.name, err)
-	}
 	archs := architectures(svc.lambdas, "")
 	artifacts := map[service.Architecture]service.Artifact{}
 	for _, a := range archs {
@@ -108,7 +108,8 @@ func describeHTML(cmd *cobra.Command, svc *serviceDefinition, cl *CommandLine, f
 	ctx := cmd.Context()
 	template, err := assembleTemplate(ctx, svc, templateInputs{
 		artifacts: artifacts, defaultArch: defaultArch(archs), buildID: "describe",
-		noop: true, aws: awsConfig(ctx, entry), log: entry,
+		noop: true, describe: true, aws: awsConfig(ctx, entry), log: entry,
+		hooks: newHookRun(svc, "", true, log),
 	})
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ package sparta_test
 import (
 	"context"
 	"fmt"
-	"time"
 
 	sparta "github.com/sparta-go/sparta"
 )
@@ -30,7 +29,7 @@ func ExampleNewAWSLambda() {
 		fmt.Println(err)
 		return
 	}
-	fn.Options = &sparta.LambdaFunctionOptions{MemorySize: 256, Timeout: 10 * time.Second}
+	fn.Options = &sparta.LambdaFunctionOptions{MemorySize: 256, Timeout: 10}
 	fmt.Println(fn.Name, fn.Shape().In, fn.Shape().Out)
 	// Output: hello map[string]string sparta_test.greeting
 }

@@ -36,6 +36,9 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			"Exits non-zero when the execution does not succeed.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validateService(svc); err != nil {
+				return fmt.Errorf("invalid service %q:\n%w", svc.name, err)
+			}
 			sm, err := pickStateMachine(svc, f.stateMachine)
 			if err != nil {
 				return err

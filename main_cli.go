@@ -45,6 +45,21 @@ func newCommandLine() *CommandLine {
 	return c
 }
 
+// fillOptionsGlobal sets Sparta's OptionsGlobal from the parsed flags
+// before a command runs.
+func (c *CommandLine) fillOptionsGlobal(cmd *cobra.Command) error {
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	OptionsGlobal.Logger, OptionsGlobal.LogLevel, OptionsGlobal.LogFormat = log, c.level, c.format
+	OptionsGlobal.Command = cmd.Name()
+	if f := cmd.Flags().Lookup("noop"); f != nil {
+		OptionsGlobal.Noop = f.Value.String() == "true"
+	}
+	return nil
+}
+
 // logger builds the logger for the global flags.
 func (c *CommandLine) logger() (*logrus.Logger, error) {
 	log, err := cli.NewLogger(c.level, c.format, os.Stderr)
@@ -67,7 +82,8 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		return serveLambda(lambdas)
 	}
 	_, callerFile, _, _ := runtime.Caller(1)
-	if callerFile == mainFile() {
+	viaMain := callerFile == mainFile()
+	if viaMain {
 		_, callerFile, _, _ = runtime.Caller(2)
 	}
 	svc := &serviceDefinition{
@@ -79,8 +95,15 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		hooks:       hooks,
 		useCGO:      useCGO,
 		callerFile:  callerFile,
+		viaMain:     viaMain,
 	}
 	root := CommandLineOptions.Root
+	OptionsGlobal.ServiceName, OptionsGlobal.ServiceDescription = serviceName, description
+	if root.PersistentPreRunE == nil && root.PersistentPreRun == nil {
+		root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+			return CommandLineOptions.fillOptionsGlobal(cmd)
+		}
+	}
 	if root.Use == "" {
 		root.Use = filepath.Base(os.Args[0])
 		root.Short = fmt.Sprintf("%s: %s", serviceName, description)
@@ -125,11 +148,18 @@ type serviceDefinition struct {
 	hooks             *WorkflowHooks
 	useCGO            bool
 	callerFile        string
+	viaMain           bool // the user called Main rather than MainEx
+}
+
+// entryPoint is the call the user made, for messages that tell them what to
+// change in it.
+func (s *serviceDefinition) entryPoint() string {
+	if s.viaMain {
+		return "sparta.Main"
+	}
+	return "sparta.MainEx"
 }
 
 func (s *serviceDefinition) decorators() []ServiceDecoratorHookHandler {
-	if s.hooks == nil {
-		return nil
-	}
-	return s.hooks.ServiceDecorators
+	return s.hooks.Decorators()
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/sparta-go/sparta/internal/build"
 	"github.com/sparta-go/sparta/internal/cli"
 	"github.com/sparta-go/sparta/service"
+	"github.com/sparta-go/sparta/step"
 )
 
 // DefaultWorkDir is where the framework writes templates and code zips,
@@ -69,7 +70,7 @@ func newProvisionCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.noop, "noop", false, "validate, build, package and write the template, but upload and deploy nothing")
+	fl.BoolVarP(&f.noop, "noop", "n", false, "validate, build, package and write the template, but upload and deploy nothing")
 	fl.StringVar(&f.s3Bucket, "s3Bucket", "", "S3 bucket for code artifacts (default sparta-artifacts-<account>-<region>)")
 	fl.StringVar(&f.buildID, "build-id", "", "build ID recorded in the template (default: derived from the code's SHA-256)")
 	fl.StringVar(&f.arch, "arch", "", "build every function for this architecture, arm64 or x86_64 (default: each function's own; with --local, this machine's)")
@@ -92,14 +93,14 @@ type provisionResult struct {
 // provision runs the workflow phase by phase: nothing is built before the
 // inputs validate, no AWS call is made before that either, and a failed
 // phase leaves no artifact of its own behind.
-func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, log *logrus.Logger) (*provisionResult, error) {
+func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, log *logrus.Logger) (res *provisionResult, err error) {
 	entry := log.WithField(cli.FieldService, svc.name)
 	cli.Banner(entry, svc.name, "provision", Version)
 	phases := cli.NewPhases(entry)
-	res := &provisionResult{}
+	res = &provisionResult{}
 
 	var archOverride service.Architecture
-	err := phases.Run("validate", func() error {
+	err = phases.Run("validate", func() error {
 		var errs []error
 		if f.arch != "" {
 			a, err := service.ParseArchitecture(f.arch)
@@ -151,14 +152,28 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		defer tgt.Close()
 	}
 
+	hooks := newHookRun(svc, f.s3Bucket, f.noop, log)
+	if tgt != nil {
+		hooks.aws = tgt.cfg
+	} else {
+		hooks.aws = awsConfig(ctx, entry)
+	}
+	hooks.buildID = f.buildID
+	defer func() {
+		if err != nil {
+			hooks.rollback()
+		}
+	}()
+
 	archs := architectures(svc.lambdas, archOverride)
-	if err := buildAndPackage(ctx, svc, archs, workDir, phases, entry, res); err != nil {
+	if err := buildAndPackage(ctx, svc, archs, workDir, phases, entry, res, hooks); err != nil {
 		return nil, err
 	}
 	res.BuildID = f.buildID
 	if res.BuildID == "" {
 		res.BuildID = deriveBuildID(res.Packages)
 	}
+	hooks.buildID = res.BuildID
 	entry.WithField(cli.FieldBuildID, res.BuildID).Info("Build ID")
 
 	// The template names the default bucket with Fn::Sub, so that it is the
@@ -206,16 +221,13 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 
 	var template *cloudformation.Template
 	err = phases.Run("decorate", func() error {
-		var cfg aws.Config
-		if tgt != nil {
-			cfg = tgt.cfg
-		} else {
-			cfg = awsConfig(ctx, entry)
+		if err := hooks.preMarshall(); err != nil {
+			return err
 		}
 		var err error
 		template, err = assembleTemplate(ctx, svc, templateInputs{
 			artifacts: artifacts, defaultArch: defaultArch(archs), archOverride: archOverride,
-			buildID: res.BuildID, noop: f.noop, aws: cfg, log: entry,
+			buildID: res.BuildID, noop: f.noop, aws: hooks.aws, log: entry, hooks: hooks,
 		})
 		return err
 	})
@@ -233,7 +245,10 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		}
 		res.Template = b
 		res.TemplatePath = filepath.Join(workDir, svc.name+"-cftemplate.json")
-		return build.WriteFileAtomic(res.TemplatePath, b, 0o644)
+		if err := build.WriteFileAtomic(res.TemplatePath, b, 0o644); err != nil {
+			return err
+		}
+		return hooks.postMarshall()
 	})
 	if err != nil {
 		return nil, err
@@ -279,10 +294,13 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 
 // buildAndPackage cross-compiles the service once per architecture and
 // zips each binary into the work directory.
-func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []service.Architecture, workDir string, phases *cli.Phases, entry logrus.FieldLogger, res *provisionResult) error {
+func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []service.Architecture, workDir string, phases *cli.Phases, entry logrus.FieldLogger, res *provisionResult, hooks *hookRun) error {
 	res.Packages = map[service.Architecture]build.Package{}
+	if err := hooks.preBuild(); err != nil {
+		return err
+	}
 	if len(archs) == 0 {
-		return nil
+		return hooks.postBuild()
 	}
 	pkg, err := build.MainPackage(svc.callerFile)
 	if err != nil {
@@ -308,10 +326,13 @@ func buildAndPackage(ctx context.Context, svc *serviceDefinition, archs []servic
 	if err != nil {
 		return err
 	}
+	if err := hooks.postBuild(); err != nil {
+		return err
+	}
 	return phases.Run("package", func() error {
 		for _, a := range archs {
 			zipPath := filepath.Join(workDir, fmt.Sprintf("%s-%s.zip", svc.name, a))
-			p, err := build.Zip(filepath.Join(tmp, string(a), "bootstrap"), zipPath)
+			p, err := build.ZipWith(filepath.Join(tmp, string(a), "bootstrap"), zipPath, hooks.archive())
 			if err != nil {
 				return err
 			}
@@ -329,8 +350,12 @@ type templateInputs struct {
 	archOverride service.Architecture
 	buildID      string
 	noop         bool
+	describe     bool
 	aws          aws.Config
 	log          logrus.FieldLogger
+	// hooks shares its context map with the decorators (Values) and runs
+	// the Validators; nil runs neither.
+	hooks *hookRun
 }
 
 // assembleTemplate adds every function to a new template and runs the
@@ -364,6 +389,10 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		AWS:       in.aws,
 		Values:    map[string]any{},
 		Noop:      in.noop,
+		Describe:  in.describe,
+	}
+	if in.hooks != nil {
+		sc.Values = in.hooks.values
 	}
 	sc.MainPackage = build.MainPackageOf(svc.callerFile)
 	for i, d := range svc.decorators() {
@@ -371,6 +400,12 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		sc.Log = in.log.WithField("decorator", name)
 		if err := d.DecorateService(ctx, sc); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if in.hooks != nil {
+		sc.Log = in.log
+		if err := in.hooks.validators(ctx, sc); err != nil {
+			return nil, err
 		}
 	}
 	return template, nil
@@ -398,6 +433,7 @@ func validateService(svc *serviceDefinition) error {
 	if err := service.ValidateLambdas(svc.lambdas); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, validateMachineFunctions(svc)...)
 	for i, d := range svc.decorators() {
 		if d == nil {
 			errs = append(errs, fmt.Errorf("service decorator %d is nil", i))
@@ -410,6 +446,34 @@ func validateService(svc *serviceDefinition) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateMachineFunctions reports every Lambda task whose function was not
+// handed to Main/MainEx: its ARN would not resolve when deployed, and
+// offline it would run code the service does not have.
+func validateMachineFunctions(svc *serviceDefinition) []error {
+	declared := map[*LambdaAWSInfo]bool{}
+	names := map[string]bool{}
+	for _, l := range svc.lambdas {
+		if l != nil {
+			declared[l], names[l.Name] = true, true
+		}
+	}
+	var errs []error
+	for _, sm := range stateMachines(svc) {
+		sm.Walk(func(s, _ step.State) bool {
+			t, ok := s.(*step.TaskState)
+			if !ok || t.LambdaFunction() == nil {
+				return true
+			}
+			fn := t.LambdaFunction()
+			if !declared[fn] && !names[fn.Name] {
+				errs = append(errs, fmt.Errorf("state machine %q: state %q (Task): function %q is not one of the service's functions; add it to the lambdas you pass to %s", sm.Name(), s.Name(), fn.Name, svc.entryPoint()))
+			}
+			return true
+		})
+	}
+	return errs
 }
 
 // splitJoined lists the errors inside an errors.Join, so that each can be

@@ -12,7 +12,11 @@
 // users write.
 package sparta
 
-import "github.com/sparta-go/sparta/service"
+import (
+	"fmt"
+
+	"github.com/sparta-go/sparta/service"
+)
 
 // Version is the framework version, recorded in template metadata and logs.
 const Version = "0.1.0"
@@ -45,8 +49,41 @@ type WorkflowHooks = service.WorkflowHooks
 // ServiceDecoratorHookHandler adds resources to the service's template.
 type ServiceDecoratorHookHandler = service.ServiceDecoratorHookHandler
 
-// ServiceDecoratorHookFunc adapts a function to ServiceDecoratorHookHandler.
-type ServiceDecoratorHookFunc = service.ServiceDecoratorHookFunc
+// ServiceDecoratorFunc adapts a func(ctx, *ServiceContext) error to
+// ServiceDecoratorHookHandler. ServiceDecoratorHookFunc adapts Sparta's
+// positional shape.
+type ServiceDecoratorFunc = service.ServiceDecoratorFunc
+
+// WorkflowHook is Sparta's positional workflow hook (PreBuild, PostBuild,
+// PreMarshall, PostMarshall), with an aws.Config for Sparta's session.
+type WorkflowHook = service.WorkflowHook
+
+// WorkflowHookFunc adapts a WorkflowHook to WorkflowHookHandler.
+type WorkflowHookFunc = service.WorkflowHookFunc
+
+// WorkflowHookHandler is a workflow hook.
+type WorkflowHookHandler = service.WorkflowHookHandler
+
+// ArchiveHook adds files to a code zip.
+type ArchiveHook = service.ArchiveHook
+
+// ArchiveHookFunc adapts an ArchiveHook to ArchiveHookHandler.
+type ArchiveHookFunc = service.ArchiveHookFunc
+
+// ArchiveHookHandler is an archive hook.
+type ArchiveHookHandler = service.ArchiveHookHandler
+
+// RollbackHook is called when provisioning fails.
+type RollbackHook = service.RollbackHook
+
+// RollbackHookFunc adapts a RollbackHook to RollbackHookHandler.
+type RollbackHookFunc = service.RollbackHookFunc
+
+// RollbackHookHandler is a rollback hook.
+type RollbackHookHandler = service.RollbackHookHandler
+
+// ServiceValidationHookHandler checks the finished template.
+type ServiceValidationHookHandler = service.ServiceValidationHookHandler
 
 // ServiceContext is what every decorator receives.
 type ServiceContext = service.ServiceContext
@@ -55,8 +92,26 @@ type ServiceContext = service.ServiceContext
 type Artifact = service.Artifact
 
 // NewAWSLambda declares a Lambda function named name whose code is handler,
-// one of the eight aws-lambda-go handler shapes, running as role.
-func NewAWSLambda(name string, handler any, role IAMRoleDefinition) (*LambdaAWSInfo, error) {
+// one of the eight aws-lambda-go handler shapes. As in Sparta, role is an
+// IAMRoleDefinition (a role the framework creates) or a string naming an
+// existing role; Options come pre-filled with Sparta's defaults.
+func NewAWSLambda(name string, handler any, roleNameOrIAMRoleDefinition any) (*LambdaAWSInfo, error) {
+	var role IAMRoleDefinition
+	switch r := roleNameOrIAMRoleDefinition.(type) {
+	case IAMRoleDefinition:
+		role = r
+	case *IAMRoleDefinition:
+		if r != nil {
+			role = *r
+		}
+	case string:
+		if r == "" {
+			return nil, fmt.Errorf("function %q: the role name is empty: pass an existing role's name or a sparta.IAMRoleDefinition", name)
+		}
+		role = IAMRoleDefinition{ExistingRole: r}
+	default:
+		return nil, fmt.Errorf("function %q: role of type %T: pass a sparta.IAMRoleDefinition or an existing role's name", name, roleNameOrIAMRoleDefinition)
+	}
 	return service.NewAWSLambda(name, handler, role)
 }
 

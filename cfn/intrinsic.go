@@ -1,9 +1,11 @@
 package cfn
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // Intrinsic helpers that read as the CloudFormation they produce. Like
@@ -52,4 +54,30 @@ func GetAZs(region string) string { return encode(map[string]any{"Fn::GetAZs": r
 // would select from that wrapper instead.
 func Select(index int, list string) string {
 	return encode(map[string]any{"Fn::Select": []any{strconv.Itoa(index), list}})
+}
+
+// IsIntrinsic reports whether s is a CloudFormation intrinsic as these
+// helpers and goformation's encode it in a string: base64 of a JSON object
+// whose single key is Ref or an Fn:: function. Literal ARNs, URLs and names
+// never decode to such an object.
+func IsIntrinsic(s string) bool {
+	if len(s) < 8 || len(s)%4 != 0 {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return false
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return false
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || len(obj) != 1 {
+		return false
+	}
+	for k := range obj {
+		return k == "Ref" || strings.HasPrefix(k, "Fn::")
+	}
+	return false
 }

@@ -4,7 +4,6 @@ package cfn
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
@@ -80,10 +79,10 @@ func AddFunction(t *cloudformation.Template, serviceName string, fn *service.Lam
 		f.Description = cloudformation.String(opts.Description)
 	}
 	if opts.MemorySize != 0 {
-		f.MemorySize = cloudformation.Int(opts.MemorySize)
+		f.MemorySize = cloudformation.Int(int(opts.MemorySize))
 	}
 	if opts.Timeout != 0 {
-		f.Timeout = cloudformation.Int(int(opts.Timeout / time.Second))
+		f.Timeout = cloudformation.Int(int(opts.Timeout))
 	}
 	if len(opts.Environment) > 0 {
 		f.Environment = &lambda.Function_Environment{Variables: opts.Environment}

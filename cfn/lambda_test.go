@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/google/go-cmp/cmp"
@@ -33,7 +32,7 @@ func sampleTemplate(t testing.TB) []byte {
 	}
 	reserved := 2
 	fn.Options = &service.LambdaFunctionOptions{
-		Description: "Rolls a die", MemorySize: 256, Timeout: 10 * time.Second,
+		Description: "Rolls a die", MemorySize: 256, Timeout: 10,
 		Environment: map[string]string{"SIDES": "5", "COLOR": "red"}, Tags: map[string]string{"team": "dice", "app": "games"},
 		Architecture: service.ArchX86_64, ReservedConcurrentExecutions: &reserved, EphemeralStorage: 1024, LogRetentionInDays: 7,
 	}

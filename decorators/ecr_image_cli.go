@@ -29,6 +29,12 @@ func (b *ECRImageBuilder) DecorateService(ctx context.Context, sc *service.Servi
 		sc.Values = map[string]any{}
 	}
 	sc.Values[RepositoryValue] = b.Repository
+	if sc.Describe {
+		// describe draws the template from the code alone: no image is
+		// built, the URI is the shape a push would return.
+		sc.Values[ImageURIValue] = placeholderURI(b.Repository, sc.BuildID)
+		return nil
+	}
 	opts := docker.BuildOptions{
 		Service: sc.Service, Dockerfile: b.Dockerfile, MainPackage: sc.MainPackage, GOARCH: b.GOARCH,
 		Command: b.Command, Log: sc.Log, Tags: map[string]string{b.Repository: tagFor(sc.BuildID)},
@@ -46,7 +52,7 @@ func (b *ECRImageBuilder) DecorateService(ctx context.Context, sc *service.Servi
 		if sc.Log != nil {
 			sc.Log.WithField("repository", b.Repository).Info("noop: built the image, not pushed")
 		}
-		sc.Values[ImageURIValue] = cfn.Sub("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/" + b.Repository + ":" + tagFor(sc.BuildID))
+		sc.Values[ImageURIValue] = placeholderURI(b.Repository, sc.BuildID)
 		return nil
 	}
 	client := ecr.NewFromConfig(sc.AWS)
@@ -81,6 +87,12 @@ func (b *ECRImageBuilder) build(ctx context.Context, opts docker.BuildOptions, d
 		return fmt.Errorf("building the image for %s: %w", b.Repository, err)
 	}
 	return nil
+}
+
+// placeholderURI is the image URI of the form a push would return, for
+// noop provisions and describe.
+func placeholderURI(repository, buildID string) string {
+	return cfn.Sub("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/" + repository + ":" + tagFor(buildID))
 }
 
 // tagFor is the image tag of a build: the build ID within Docker's tag

@@ -103,7 +103,7 @@ func (c *FargateCluster) TaskParameters() step.FargateTaskParameters {
 	return step.FargateTaskParameters{
 		Cluster:        c.ClusterRef(),
 		TaskDefinition: c.TaskDefinitionRef(),
-		NetworkConfiguration: step.NetworkConfiguration{AwsvpcConfiguration: step.AwsvpcConfiguration{
+		NetworkConfiguration: &step.FargateNetworkConfiguration{AWSVPCConfiguration: &step.AwsvpcConfiguration{
 			Subnets: c.SubnetRefs(), SecurityGroups: []string{c.SecurityGroupRef()}, AssignPublicIp: "ENABLED",
 		}},
 		PassRoles: []string{c.ExecutionRoleARN(), c.TaskRoleARN()},

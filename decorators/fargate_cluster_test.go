@@ -4,7 +4,6 @@ package decorators_test
 
 import (
 	"context"
-	"github.com/sparta-go/sparta/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,9 @@ import (
 
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/decorators"
+	"github.com/sparta-go/sparta/internal/golden"
 	"github.com/sparta-go/sparta/service"
+	"github.com/sparta-go/sparta/step"
 )
 
 func cluster() *decorators.FargateCluster {
@@ -61,7 +62,18 @@ func TestTaskParametersReferToTheCluster(t *testing.T) {
 	c := cluster()
 	p := c.TaskParameters()
 	if p.Cluster != cfn.Ref(c.ClusterID()) || p.TaskDefinition != cfn.Ref(c.TaskDefinitionID()) ||
-		len(p.NetworkConfiguration.AwsvpcConfiguration.Subnets) != 2 || len(p.PassRoles) != 2 {
+		len(p.NetworkConfiguration.AWSVPCConfiguration.(*step.AwsvpcConfiguration).Subnets) != 2 || len(p.PassRoles) != 2 {
 		t.Errorf("TaskParameters = %+v, want the cluster's refs, two subnets and two roles", p)
+	}
+}
+
+func TestECRImageBuilderBuildsNothingForDescribe(t *testing.T) {
+	sc := &service.ServiceContext{Template: cloudformation.NewTemplate(), Values: map[string]any{},
+		MainPackage: "example.com/not/built", BuildID: "describe", Describe: true}
+	if err := decorators.ECRImageBuilderDecorator("repo").DecorateService(context.Background(), sc); err != nil {
+		t.Fatalf("DecorateService for describe = %v, want no build and no error", err)
+	}
+	if uri, _ := sc.Values[decorators.ImageURIValue].(string); uri == "" {
+		t.Errorf("Values[ImageURIValue] = %q, want a placeholder URI", uri)
 	}
 }

@@ -50,10 +50,16 @@ type BuildOptions struct {
 	// Service names the service; labels and the binary's name use it.
 	Service string
 	// Dockerfile is the path of the Dockerfile; empty uses the default one
-	// ([DefaultDockerfile]). The build context holds only the binary (named
-	// by the SPARTA_DOCKER_BINARY build argument), ca-certificates.crt and
-	// the Dockerfile.
+	// ([DefaultDockerfile]), or ContextDir's Dockerfile when ContextDir is
+	// set. Without ContextDir the build context holds only the binary
+	// (named by the SPARTA_DOCKER_BINARY build argument),
+	// ca-certificates.crt and the Dockerfile.
 	Dockerfile string
+	// ContextDir, when set, makes the build context that directory, as
+	// `docker build <dir>` would send it (without .git and the framework's
+	// .sparta work directory), plus the binary under the name the
+	// SPARTA_DOCKER_BINARY build argument gives.
+	ContextDir string
 	// Tags maps image names to tags: {"myservice": "latest"} tags the
 	// image myservice:latest. At least one is required.
 	Tags map[string]string
@@ -90,16 +96,33 @@ type Image struct {
 	Size int64
 }
 
-// BuildDockerImage cross-compiles the running program's main package into a
-// static linux/amd64 binary and builds an image around it through the
-// Docker Engine API, tagged with each name:tag of tags. dockerfilePath
-// empty uses [DefaultDockerfile], which runs [DefaultTaskCommand]. The
-// build's output goes to logger at Debug; a failed step is a *BuildError
-// naming the step, with its output.
+// BuildDockerImage is Sparta's: it cross-compiles the running program's
+// main package for Lambda (the lambdabinary build, whose MainEx runs the
+// commands the program added to sparta.CommandLineOptions.Root) into a
+// static linux/amd64 binary and builds an image through the Docker Engine
+// API, as `docker build --build-arg SPARTA_DOCKER_BINARY=<binary> .` would:
+// the build context is the current directory, the SPARTA_DOCKER_BINARY
+// build argument is the binary's path in it, and dockerfilePath empty means
+// ./Dockerfile. The image is tagged with each name:tag of tags, which must
+// be lower case. The build's output goes to logger at Debug; a failed step
+// is a *BuildError naming the step, with its output.
 //
-// Use [Build] to choose the package, the architecture or the command.
-func BuildDockerImage(ctx context.Context, serviceName, dockerfilePath string, tags map[string]string, logger logrus.FieldLogger) error {
-	_, err := Build(ctx, BuildOptions{Service: serviceName, Dockerfile: dockerfilePath, Tags: tags, Log: logger})
+// Use [Build] to choose the package, the architecture, the context or the
+// command of a generated Dockerfile.
+func BuildDockerImage(serviceName, dockerfilePath string, tags map[string]string, logger logrus.FieldLogger) error {
+	var errs []error
+	for name, tag := range tags {
+		if name != strings.ToLower(name) || tag != strings.ToLower(tag) {
+			errs = append(errs, fmt.Errorf("tag %s:%s must be lower case", name, tag))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("building an image: %w", err)
+	}
+	if dockerfilePath == "" {
+		dockerfilePath = "Dockerfile"
+	}
+	_, err := Build(context.Background(), BuildOptions{Service: serviceName, Dockerfile: dockerfilePath, ContextDir: ".", Tags: tags, Log: logger})
 	return err
 }
 
@@ -151,6 +174,9 @@ func Build(ctx context.Context, o BuildOptions) (Image, error) {
 		engine = c
 	}
 	dockerfile := []byte(DefaultDockerfile(o.Command))
+	if o.Dockerfile == "" && o.ContextDir != "" {
+		o.Dockerfile = filepath.Join(o.ContextDir, "Dockerfile")
+	}
 	if o.Dockerfile != "" {
 		var err error
 		if dockerfile, err = os.ReadFile(o.Dockerfile); err != nil {
@@ -170,7 +196,13 @@ func Build(ctx context.Context, o BuildOptions) (Image, error) {
 	}
 	started := time.Now()
 	name := binaryName(o.Service)
-	tarball, err := buildContext(binary, name, dockerfile)
+	var tarball []byte
+	if o.ContextDir != "" {
+		name += "-docker.lambda." + arch(o.GOARCH)
+		tarball, err = dirContext(o.ContextDir, binary, name, dockerfile)
+	} else {
+		tarball, err = buildContext(binary, name, dockerfile)
+	}
 	if err != nil {
 		return Image{}, fmt.Errorf("building image %s: %w", refs[0], err)
 	}
@@ -206,8 +238,10 @@ func Build(ctx context.Context, o BuildOptions) (Image, error) {
 }
 
 // CompileBinary cross-compiles o.MainPackage (or the running program's
-// main package) for linux/o.GOARCH into dir, with the CLI build tags: the
-// image runs the user's CLI subcommand, not the Lambda handler.
+// main package) for linux/o.GOARCH into dir, with the Lambda build tags, as
+// Sparta does: outside Lambda that binary's MainEx runs the subcommand the
+// program added to sparta.CommandLineOptions.Root (the image's command),
+// and it carries no provisioning code.
 func CompileBinary(ctx context.Context, o BuildOptions, dir string) (string, error) {
 	pkg := o.MainPackage
 	if pkg == "" {
@@ -217,7 +251,7 @@ func CompileBinary(ctx context.Context, o BuildOptions, dir string) (string, err
 		}
 	}
 	out := filepath.Join(dir, binaryName(o.Service))
-	err := gobuild.Compile(ctx, gobuild.Options{Package: pkg, Dir: o.Dir, GOARCH: arch(o.GOARCH), Output: out})
+	err := gobuild.Compile(ctx, gobuild.Options{Package: pkg, Dir: o.Dir, GOARCH: arch(o.GOARCH), Tags: gobuild.LambdaTags, Output: out})
 	if err != nil {
 		return "", err
 	}

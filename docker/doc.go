@@ -9,7 +9,11 @@
 // interface, never through the docker CLI, so tests and callers can see
 // exactly which engine calls a build makes.
 //
-// The image runs the user's CLI binary (not the Lambda build): its entry
-// point is the binary and its command is the task subcommand that the user
-// added with sparta.CommandLineOptions.Root.AddCommand.
+// The image carries the Lambda build of the user's program, as Sparta's
+// did: started outside Lambda, its MainEx runs the task subcommand that the
+// user added with sparta.CommandLineOptions.Root.AddCommand, which is the
+// image's command. BuildDockerImage has Sparta's meaning (the current
+// directory as the build context, ./Dockerfile by default, the binary's
+// name in the SPARTA_DOCKER_BINARY build argument); Build with
+// BuildOptions chooses the rest.
 package docker

@@ -192,7 +192,7 @@ func TestBuildFailureNamesTheStep(t *testing.T) {
 
 func TestUnreachableEngine(t *testing.T) {
 	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no.sock"))
-	err := docker.BuildDockerImage(context.Background(), "svc", "", map[string]string{"svc": "latest"}, nil)
+	err := docker.BuildDockerImage("svc", "", map[string]string{"svc": "latest"}, nil)
 	if !docker.IsUnreachable(err) || !strings.Contains(err.Error(), "DOCKER_HOST") {
 		t.Errorf("BuildDockerImage without an engine = %v, want an UnreachableError with the DOCKER_HOST hint", err)
 	}

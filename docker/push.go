@@ -40,19 +40,27 @@ type PushOptions struct {
 	Log logrus.FieldLogger
 }
 
-// PushDockerImageToECR pushes the engine's image localTag to the ECR
-// repository repositoryName of cfg's account and region: it creates the
-// repository when it does not exist, gets a token with
-// GetAuthorizationToken, tags the image <repository URI>:<tag> and pushes it
-// through the engine, logging progress. It returns the image URI with its
-// digest (<repository URI>@sha256:...), which names exactly these bytes.
+// PushDockerImageToECR is Sparta's: it pushes the engine's image localTag
+// to the ECR repository repositoryName of cfg's account and region (an
+// aws.Config where Sparta took a v1 session): it creates the repository
+// when it does not exist, gets a token with GetAuthorizationToken, tags the
+// image <repository URI>:<tag> and pushes it through the engine, logging
+// progress. It returns what Sparta returned, <repository URI>:<tag>. [Push]
+// returns the digest form, which names exactly the pushed bytes.
 //
 // See https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html.
-func PushDockerImageToECR(ctx context.Context, localTag, repositoryName string, cfg aws.Config, logger logrus.FieldLogger) (string, error) {
-	return Push(ctx, PushOptions{LocalTag: localTag, Repository: repositoryName, ECR: ecr.NewFromConfig(cfg), Log: logger})
+func PushDockerImageToECR(localTag, repositoryName string, cfg aws.Config, logger logrus.FieldLogger) (string, error) {
+	ref, err := Push(context.Background(), PushOptions{LocalTag: localTag, Repository: repositoryName, ECR: ecr.NewFromConfig(cfg), Log: logger})
+	if err != nil {
+		return "", err
+	}
+	uri, _, _ := strings.Cut(ref, "@")
+	return uri + ":" + tagOf(localTag), nil
 }
 
-// Push is PushDockerImageToECR with its dependencies given.
+// Push pushes an image as PushDockerImageToECR does, with its dependencies
+// given, and returns the image URI with its digest
+// (<repository URI>@sha256:...).
 func Push(ctx context.Context, o PushOptions) (string, error) {
 	if o.LocalTag == "" || o.Repository == "" || o.ECR == nil {
 		return "", errors.New("pushing an image: LocalTag, Repository and ECR are required")

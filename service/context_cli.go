@@ -35,6 +35,10 @@ type ServiceContext struct {
 	// Noop is set when nothing will be deployed; decorators must then make
 	// no changes outside the template (no image pushes, no uploads).
 	Noop bool
+	// Describe is set when the template is assembled only to be drawn
+	// (the describe command): decorators must then build, push and upload
+	// nothing, and put placeholders where such results would go.
+	Describe bool
 	// Log is the decorator's logger.
 	Log logrus.FieldLogger
 }

@@ -15,4 +15,5 @@ type ServiceContext struct {
 	Lambdas   []*LambdaAWSInfo
 	Values    map[string]any
 	Noop      bool
+	Describe  bool
 }

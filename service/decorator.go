@@ -18,11 +18,12 @@ type ServiceDecoratorHookHandler interface {
 	DecorateService(ctx context.Context, sc *ServiceContext) error
 }
 
-// ServiceDecoratorHookFunc adapts a function to ServiceDecoratorHookHandler.
-type ServiceDecoratorHookFunc func(ctx context.Context, sc *ServiceContext) error
+// ServiceDecoratorFunc adapts a function to ServiceDecoratorHookHandler.
+// (ServiceDecoratorHookFunc is Sparta's positional shape of the same hook.)
+type ServiceDecoratorFunc func(ctx context.Context, sc *ServiceContext) error
 
 // DecorateService calls f.
-func (f ServiceDecoratorHookFunc) DecorateService(ctx context.Context, sc *ServiceContext) error {
+func (f ServiceDecoratorFunc) DecorateService(ctx context.Context, sc *ServiceContext) error {
 	return f(ctx, sc)
 }
 
@@ -62,11 +63,4 @@ func DecoratorName(i int, d ServiceDecoratorHookHandler) string {
 		return fmt.Sprintf("service decorator %d (%s)", i, s.String())
 	}
 	return fmt.Sprintf("service decorator %d (%T)", i, d)
-}
-
-// WorkflowHooks are the user's extension points into provisioning.
-type WorkflowHooks struct {
-	// ServiceDecorators run in order over the template after the functions
-	// are added: a state machine, an image builder, a Fargate cluster...
-	ServiceDecorators []ServiceDecoratorHookHandler
 }

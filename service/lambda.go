@@ -16,7 +16,8 @@ type LambdaAWSInfo struct {
 	Handler any
 	// Role is the IAM role the function runs as.
 	Role IAMRoleDefinition
-	// Options tunes the function; nil means every AWS default.
+	// Options tunes the function. NewAWSLambda fills it with Sparta's
+	// defaults; nil means every AWS default.
 	Options *LambdaFunctionOptions
 
 	shape HandlerShape
@@ -41,7 +42,7 @@ var functionNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // TIn and TOut must survive encoding/json (no channels, functions or complex
 // numbers). The error names the function and shows the handler's signature.
 func NewAWSLambda(name string, handler any, role IAMRoleDefinition) (*LambdaAWSInfo, error) {
-	info := &LambdaAWSInfo{Name: name, Handler: handler, Role: role}
+	info := &LambdaAWSInfo{Name: name, Handler: handler, Role: role, Options: DefaultLambdaFunctionOptions()}
 	var errs []error
 	if err := validateFunctionName(name); err != nil {
 		errs = append(errs, err)

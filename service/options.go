@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Architecture is a Lambda instruction set architecture.
@@ -57,13 +56,16 @@ func ParseArchitecture(s string) (Architecture, error) {
 }
 
 // LambdaFunctionOptions are the per-function settings of
-// AWS::Lambda::Function. Zero values mean the AWS defaults.
+// AWS::Lambda::Function, with Sparta's field names and types. NewAWSLambda
+// fills them with Sparta's defaults (DefaultLambdaFunctionOptions); in a
+// struct built by hand, zero values mean the AWS defaults.
 type LambdaFunctionOptions struct {
 	Description string
 	// MemorySize in MB, 128 to 10240 (default 128).
-	MemorySize int
-	// Timeout, whole seconds from 1 s to 15 min (default 3 s).
-	Timeout time.Duration
+	MemorySize int64
+	// Timeout in seconds, 1 to 900 (default 3), as Sparta and the
+	// AWS::Lambda::Function Timeout property count it.
+	Timeout int64
 	// Environment variables given to the function.
 	Environment map[string]string
 	// Tags on the function, beside the sparta:service tag the framework adds.
@@ -83,13 +85,30 @@ type LambdaFunctionOptions struct {
 const (
 	MinMemoryMB           = 128
 	MaxMemoryMB           = 10240
-	MinTimeout            = time.Second
-	MaxTimeout            = 15 * time.Minute
+	MinTimeoutSeconds     = 1
+	MaxTimeoutSeconds     = 900
 	MinEphemeralStorageMB = 512
 	MaxEphemeralStorageMB = 10240
 	maxEnvironmentBytes   = 4096
 	maxTags               = 50
 )
+
+// Sparta's defaults for a new function's options.
+const (
+	DefaultMemorySizeMB   = 128
+	DefaultTimeoutSeconds = 3
+)
+
+// DefaultLambdaFunctionOptions are the options NewAWSLambda starts every
+// function with, Sparta's: 128 MB, 3 seconds, an empty environment, so that
+// lambdaFn.Options.MemorySize = 256 works on a new function.
+func DefaultLambdaFunctionOptions() *LambdaFunctionOptions {
+	return &LambdaFunctionOptions{
+		MemorySize:  DefaultMemorySizeMB,
+		Timeout:     DefaultTimeoutSeconds,
+		Environment: map[string]string{},
+	}
+}
 
 // logRetentionDays are the values AWS::Logs::LogGroup RetentionInDays takes.
 var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -113,13 +132,8 @@ func (o *LambdaFunctionOptions) validate() []error {
 	if o.MemorySize != 0 && (o.MemorySize < MinMemoryMB || o.MemorySize > MaxMemoryMB) {
 		add("MemorySize %d MB is out of range: use %d to %d MB", o.MemorySize, MinMemoryMB, MaxMemoryMB)
 	}
-	if o.Timeout != 0 {
-		switch {
-		case o.Timeout < MinTimeout || o.Timeout > MaxTimeout:
-			add("Timeout %s is out of range: use 1s to 15m", o.Timeout)
-		case o.Timeout%time.Second != 0:
-			add("Timeout %s is not a whole number of seconds", o.Timeout)
-		}
+	if o.Timeout != 0 && (o.Timeout < MinTimeoutSeconds || o.Timeout > MaxTimeoutSeconds) {
+		add("Timeout %d seconds is out of range: use %d to %d seconds (Timeout counts seconds, as in Sparta)", o.Timeout, MinTimeoutSeconds, MaxTimeoutSeconds)
 	}
 	if o.Architecture != "" && o.Architecture != ArchARM64 && o.Architecture != ArchX86_64 {
 		add("Architecture %q is not one Lambda runs: use arm64 or x86_64", o.Architecture)

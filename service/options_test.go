@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sparta-go/sparta/service"
 )
@@ -28,15 +27,14 @@ func TestOptionsValidation(t *testing.T) {
 	}{
 		{"zero value is AWS defaults", service.LambdaFunctionOptions{}, ""},
 		{"all valid", service.LambdaFunctionOptions{
-			MemorySize: 10240, Timeout: 15 * time.Minute, Architecture: service.ArchX86_64,
+			MemorySize: 10240, Timeout: 900, Architecture: service.ArchX86_64,
 			ReservedConcurrentExecutions: intp(0), EphemeralStorage: 512, LogRetentionInDays: 14,
 			Environment: map[string]string{"TABLE_NAME": "t"}, Tags: map[string]string{"team": "dice"},
 		}, ""},
 		{"memory too small", service.LambdaFunctionOptions{MemorySize: 64}, "MemorySize 64 MB is out of range"},
 		{"memory too large", service.LambdaFunctionOptions{MemorySize: 20000}, "MemorySize 20000 MB is out of range"},
-		{"timeout too long", service.LambdaFunctionOptions{Timeout: 16 * time.Minute}, "Timeout 16m0s is out of range"},
-		{"timeout too short", service.LambdaFunctionOptions{Timeout: 500 * time.Millisecond}, "out of range"},
-		{"fractional timeout", service.LambdaFunctionOptions{Timeout: 1500 * time.Millisecond}, "not a whole number of seconds"},
+		{"timeout too long", service.LambdaFunctionOptions{Timeout: 901}, "Timeout 901 seconds is out of range"},
+		{"timeout too short", service.LambdaFunctionOptions{Timeout: -1}, "Timeout -1 seconds is out of range"},
 		{"architecture", service.LambdaFunctionOptions{Architecture: "riscv"}, `Architecture "riscv"`},
 		{"negative concurrency", service.LambdaFunctionOptions{ReservedConcurrentExecutions: intp(-1)}, "ReservedConcurrentExecutions -1"},
 		{"ephemeral storage", service.LambdaFunctionOptions{EphemeralStorage: 100}, "EphemeralStorage 100 MB"},
@@ -67,7 +65,7 @@ func TestOptionsValidation(t *testing.T) {
 func TestValidateLambdasReportsEverythingTogether(t *testing.T) {
 	a, b := mustLambda(t, "a"), mustLambda(t, "a")
 	c := mustLambda(t, "c")
-	c.Options = &service.LambdaFunctionOptions{MemorySize: 1, Timeout: time.Hour}
+	c.Options = &service.LambdaFunctionOptions{MemorySize: 1, Timeout: 3600}
 	d := mustLambda(t, "d")
 	d.Role = service.IAMRoleDefinition{Privileges: []service.IAMRolePrivilege{{Actions: []string{"s3 get"}}}}
 	err := service.ValidateLambdas([]*service.LambdaAWSInfo{a, b, c, d, nil})
@@ -77,7 +75,7 @@ func TestValidateLambdasReportsEverythingTogether(t *testing.T) {
 	for _, want := range []string{
 		`function "a": declared twice`,
 		`function "c": options: MemorySize 1 MB`,
-		`function "c": options: Timeout 1h0m0s`,
+		`function "c": options: Timeout 3600 seconds`,
 		`function "d": role: Privileges[0]: action "s3 get"`,
 		`function "d": role: Privileges[0]: no Resource`,
 		`lambda functions[4] is nil`,

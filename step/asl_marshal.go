@@ -301,7 +301,7 @@ func (m *MapState) wire(w *wireState, ql QueryLanguage) error {
 	} else {
 		w.ItemSelector = m.itemSelector
 	}
-	w.ItemsPath, w.Items = m.itemsPath, m.items
+	w.ItemsPath, w.Items = m.ItemsPath, m.items
 	w.ItemReader, w.ItemBatcher, w.ResultWriter, w.Label = m.itemReader, m.itemBatcher, m.resultWriter, m.label
 	w.MaxConcurrency, w.MaxConcurrencyPath = m.maxConcurrency, m.maxConcurrencyPath
 	w.ToleratedFailurePercentage, w.ToleratedFailurePercentagePath = m.toleratedFailurePercentage, m.toleratedFailurePercentagePath

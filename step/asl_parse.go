@@ -270,7 +270,7 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 }
 
 func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapState {
-	st := &MapState{stateCommon: c, assign: w.Assign, itemsPath: w.ItemsPath, items: w.Items,
+	st := &MapState{stateCommon: c, assign: w.Assign, ItemsPath: w.ItemsPath, items: w.Items,
 		itemSelector: w.ItemSelector, itemReader: w.ItemReader, itemBatcher: w.ItemBatcher,
 		resultWriter: w.ResultWriter, label: w.Label,
 		maxConcurrency: w.MaxConcurrency, maxConcurrencyPath: w.MaxConcurrencyPath,

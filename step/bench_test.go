@@ -18,7 +18,7 @@ func chainMachine(tb testing.TB, n int) *step.StateMachine {
 		name := fmt.Sprintf("S%05d", i)
 		switch {
 		case i%100 == 0:
-			next = step.NewTaskState(name, "arn:aws:states:us-east-1:123456789012:activity:w", map[string]any{"item.$": "$.items[0]"}).
+			next = step.NewResourceTaskState(name, "arn:aws:states:us-east-1:123456789012:activity:w", map[string]any{"item.$": "$.items[0]"}).
 				WithResultPath("$.r").
 				WithRetriers(step.Retrier{ErrorEquals: []string{step.ErrorTimeout}, MaxAttempts: 2}).
 				Next(next)

@@ -75,7 +75,11 @@ func (d *stateMachineDecorator) DecorateService(_ context.Context, sc *service.S
 	}
 	machineID := StateMachineLogicalID(sm.name)
 	roleID := StateMachineRoleLogicalID(sm.name)
-	for _, id := range []string{machineID, roleID} {
+	ids := []string{machineID, roleID}
+	if sm.roleARN != "" {
+		ids = ids[:1]
+	}
+	for _, id := range ids {
 		if _, taken := sc.Template.Resources[id]; taken {
 			return fmt.Errorf("state machine %q: the template already has a resource %s; give each state machine a different name", sm.name, id)
 		}
@@ -105,15 +109,19 @@ func (d *stateMachineDecorator) DecorateService(_ context.Context, sc *service.S
 		}
 	}
 
-	role := &iam.Role{AssumeRolePolicyDocument: trustPolicy()}
-	if len(statements) > 0 {
-		doc := map[string]any{"Version": "2012-10-17", "Statement": statements}
-		role.Policies = []iam.Role_Policy{{PolicyName: "StateMachine", PolicyDocument: doc}}
+	roleARN := sm.roleARN
+	if roleARN == "" {
+		role := &iam.Role{AssumeRolePolicyDocument: trustPolicy()}
+		if len(statements) > 0 {
+			doc := map[string]any{"Version": "2012-10-17", "Statement": statements}
+			role.Policies = []iam.Role_Policy{{PolicyName: "StateMachine", PolicyDocument: doc}}
+		}
+		sc.Template.Resources[roleID] = role
+		roleARN = cfn.GetAtt(roleID, "Arn")
 	}
-	sc.Template.Resources[roleID] = role
 
 	machine := &stepfunctions.StateMachine{
-		RoleArn:          cfn.GetAtt(roleID, "Arn"),
+		RoleArn:          roleARN,
 		DefinitionString: cloudformation.String(string(definition)),
 		StateMachineType: cloudformation.String(string(sm.Type())),
 	}
@@ -194,7 +202,7 @@ func (sm *StateMachine) bindings(lambdas []*service.LambdaAWSInfo, definition []
 		if t.lambda != nil {
 			if !service[t.lambda.Name] {
 				errs = append(errs, &ValidationError{Machine: sm.name, State: t.name, StateType: TypeTask, Field: "Resource",
-					Reason: fmt.Sprintf("function %q is not one of the service's functions; pass it to sparta.Main with the others", t.lambda.Name)})
+					Reason: fmt.Sprintf("function %q is not one of the service's functions; pass it to sparta.Main or sparta.MainEx with the others", t.lambda.Name)})
 			}
 			functions[functionARNSubstitution(t.lambda.Name)] = t.lambda.Name
 		}

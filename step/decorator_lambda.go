@@ -11,5 +11,5 @@ import (
 // StateMachineDecorator returns a decorator that does nothing: decorators
 // never run inside AWS Lambda, and this build must not link goformation.
 func (sm *StateMachine) StateMachineDecorator() service.ServiceDecoratorHookHandler {
-	return service.ServiceDecoratorHookFunc(func(context.Context, *service.ServiceContext) error { return nil })
+	return service.ServiceDecoratorFunc(func(context.Context, *service.ServiceContext) error { return nil })
 }

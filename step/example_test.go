@@ -87,7 +87,7 @@ func ExampleNewChoiceState() {
 }
 
 func ExampleStateMachine_Validate() {
-	charge := step.NewTaskState("ChargeCard", "arn:aws:states:us-east-1:123456789012:activity:charge", nil).
+	charge := step.NewResourceTaskState("ChargeCard", "arn:aws:states:us-east-1:123456789012:activity:charge", nil).
 		WithRetriers(
 			step.Retrier{ErrorEquals: []string{step.ErrorAll}},
 			step.Retrier{ErrorEquals: []string{"CardDeclined"}, MaxAttempts: step.NoRetry},

@@ -113,7 +113,7 @@ func invokeGoLambda(ctx context.Context, fn *service.LambdaAWSInfo, input any) (
 	}
 	timeout := defaultLambdaTimeout
 	if fn.Options != nil && fn.Options.Timeout > 0 {
-		timeout = fn.Options.Timeout
+		timeout = time.Duration(fn.Options.Timeout) * time.Second
 	}
 	requestID := newRequestID()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{

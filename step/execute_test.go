@@ -126,7 +126,7 @@ func TestCatchMatchesTheLambdaErrorType(t *testing.T) {
 
 func TestLambdaTimeoutFailsTheTask(t *testing.T) {
 	fn := lambdaFn(t, "slow", func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
-	fn.Options = &service.LambdaFunctionOptions{Timeout: time.Second}
+	fn.Options = &service.LambdaFunctionOptions{Timeout: 1}
 	exec, err := step.NewStateMachine("m", step.NewLambdaTaskState("slow", fn).End()).Execute(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestLambdaTimeoutFailsTheTask(t *testing.T) {
 
 func TestLambdaInvokeIntegrationWrapsThePayload(t *testing.T) {
 	fn := lambdaFn(t, "echo", func(_ context.Context, in map[string]any) (map[string]any, error) { return in, nil })
-	task := step.NewTaskState("invoke", "arn:aws:states:::lambda:invoke", map[string]any{
+	task := step.NewResourceTaskState("invoke", "arn:aws:states:::lambda:invoke", map[string]any{
 		"FunctionName": step.FunctionPlaceholder("echo"),
 		"Payload.$":    "$",
 	}).End()
@@ -162,7 +162,7 @@ func TestLambdaInvokeIntegrationWrapsThePayload(t *testing.T) {
 }
 
 func TestUnservedResourceFailsClearly(t *testing.T) {
-	task := step.NewTaskState("notify", "arn:aws:states:::sns:publish", map[string]any{"TopicArn": "arn:aws:sns:us-east-1:000000000000:t", "Message.$": "$"}).End()
+	task := step.NewResourceTaskState("notify", "arn:aws:states:::sns:publish", map[string]any{"TopicArn": "arn:aws:sns:us-east-1:000000000000:t", "Message.$": "$"}).End()
 	exec, err := step.NewStateMachine("m", task).Execute(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

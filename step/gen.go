@@ -105,8 +105,8 @@ var methods = []method{
 	{"WithParameters", "parameters map[string]any", "sets the Parameters payload template (JSONPath): keys ending in\n// \".$\" take a path or an intrinsic function.\n// See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters.", "s.parameters = parameters", []string{"TaskState", "PassState", "ParallelState"}},
 	{"WithResultSelector", "selector map[string]any", "reshapes the raw result with a payload template (ResultSelector).", "s.resultSelector = selector", selecting},
 	{"WithResultPath", "path string", "places the result in the input at a reference path (ResultPath);\n// JSONNull discards the result and passes the input on.\n// See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html.", "s.resultPath = path", resulting},
-	{"WithRetriers", "retriers ...Retrier", "appends retry policies (Retry), tried in order.\n// See https://states-language.net/spec.html#retrying-after-error.", "s.retry = append(s.retry, retriers...)", selecting},
-	{"WithCatchers", "catchers ...Catcher", "appends fallback transitions (Catch), tried in order after the\n// retriers are exhausted.\n// See https://states-language.net/spec.html#fallback-states.", "s.catch = append(s.catch, catchers...)", selecting},
+	{"WithRetriers", "retriers ...RetryPolicy", "appends retry policies (Retry), tried in order: Retrier values, or\n// Sparta's *TaskRetry from NewTaskRetry.\n// See https://states-language.net/spec.html#retrying-after-error.", "s.retry = appendRetriers(s.retry, retriers)", selecting},
+	{"WithCatchers", "catchers ...CatchPolicy", "appends fallback transitions (Catch), tried in order after the\n// retriers are exhausted: Catcher values, or Sparta's *TaskCatch from\n// NewTaskCatch.\n// See https://states-language.net/spec.html#fallback-states.", "s.catch = appendCatchers(s.catch, catchers)", selecting},
 }
 
 func builders() []byte {

@@ -187,7 +187,7 @@ func integrationsMachine(t testing.TB) *step.StateMachine {
 	sns := step.NewSNSPublishState("Publish", "arn:aws:sns:us-east-1:123456789012:alerts", map[string]any{"Message.$": "$.message"}).Next(sqs)
 	invoke := step.NewLambdaTaskState("Invoke", fn).WithInvokeIntegration().
 		WithResultSelector(map[string]any{"roll.$": "$.Payload.roll"}).Next(sns)
-	generic := step.NewTaskState("Activity", "arn:aws:states:us-east-1:123456789012:activity:approve", nil).
+	generic := step.NewResourceTaskState("Activity", "arn:aws:states:us-east-1:123456789012:activity:approve", nil).
 		WithHeartbeatSecondsPath("$.heartbeat").WithTimeoutSecondsPath("$.timeout").Next(invoke)
 	return step.NewStateMachine("Integrations", generic)
 }

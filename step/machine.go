@@ -60,6 +60,7 @@ type StateMachine struct {
 	tracing       bool
 	substitutions map[string]string
 	privileges    []service.IAMRolePrivilege
+	roleARN       string
 
 	// compiled caches Execute's engine program (a *compiledProgram) with
 	// the revision it was compiled at; it is derived data, not run-time
@@ -156,6 +157,15 @@ func (sm *StateMachine) WithRolePrivileges(privileges ...service.IAMRolePrivileg
 	sm.privileges = append(sm.privileges, privileges...)
 	return sm
 }
+
+// WithRoleArn makes the machine run as an existing role (an ARN, or a
+// template reference such as cloudformation.GetAtt(roleID, "Arn")) instead
+// of the least-privilege role the decorator generates, as Sparta's
+// WithRoleArn does. That role must then allow everything the states do.
+func (sm *StateMachine) WithRoleArn(roleARN string) *StateMachine { sm.roleARN = roleARN; return sm }
+
+// RoleArn returns the role set with WithRoleArn, or "".
+func (sm *StateMachine) RoleArn() string { return sm.roleARN }
 
 // Type returns the workflow type, STANDARD unless WithType says otherwise.
 func (sm *StateMachine) Type() MachineType {

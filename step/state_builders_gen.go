@@ -509,53 +509,59 @@ func (s *MapState) WithResultPath(path string) *MapState {
 	return s
 }
 
-// WithRetriers appends retry policies (Retry), tried in order.
+// WithRetriers appends retry policies (Retry), tried in order: Retrier values, or
+// Sparta's *TaskRetry from NewTaskRetry.
 // See https://states-language.net/spec.html#retrying-after-error.
-func (s *TaskState) WithRetriers(retriers ...Retrier) *TaskState {
-	s.retry = append(s.retry, retriers...)
+func (s *TaskState) WithRetriers(retriers ...RetryPolicy) *TaskState {
+	s.retry = appendRetriers(s.retry, retriers)
 	s.touch()
 	return s
 }
 
-// WithRetriers appends retry policies (Retry), tried in order.
+// WithRetriers appends retry policies (Retry), tried in order: Retrier values, or
+// Sparta's *TaskRetry from NewTaskRetry.
 // See https://states-language.net/spec.html#retrying-after-error.
-func (s *ParallelState) WithRetriers(retriers ...Retrier) *ParallelState {
-	s.retry = append(s.retry, retriers...)
+func (s *ParallelState) WithRetriers(retriers ...RetryPolicy) *ParallelState {
+	s.retry = appendRetriers(s.retry, retriers)
 	s.touch()
 	return s
 }
 
-// WithRetriers appends retry policies (Retry), tried in order.
+// WithRetriers appends retry policies (Retry), tried in order: Retrier values, or
+// Sparta's *TaskRetry from NewTaskRetry.
 // See https://states-language.net/spec.html#retrying-after-error.
-func (s *MapState) WithRetriers(retriers ...Retrier) *MapState {
-	s.retry = append(s.retry, retriers...)
+func (s *MapState) WithRetriers(retriers ...RetryPolicy) *MapState {
+	s.retry = appendRetriers(s.retry, retriers)
 	s.touch()
 	return s
 }
 
 // WithCatchers appends fallback transitions (Catch), tried in order after the
-// retriers are exhausted.
+// retriers are exhausted: Catcher values, or Sparta's *TaskCatch from
+// NewTaskCatch.
 // See https://states-language.net/spec.html#fallback-states.
-func (s *TaskState) WithCatchers(catchers ...Catcher) *TaskState {
-	s.catch = append(s.catch, catchers...)
+func (s *TaskState) WithCatchers(catchers ...CatchPolicy) *TaskState {
+	s.catch = appendCatchers(s.catch, catchers)
 	s.touch()
 	return s
 }
 
 // WithCatchers appends fallback transitions (Catch), tried in order after the
-// retriers are exhausted.
+// retriers are exhausted: Catcher values, or Sparta's *TaskCatch from
+// NewTaskCatch.
 // See https://states-language.net/spec.html#fallback-states.
-func (s *ParallelState) WithCatchers(catchers ...Catcher) *ParallelState {
-	s.catch = append(s.catch, catchers...)
+func (s *ParallelState) WithCatchers(catchers ...CatchPolicy) *ParallelState {
+	s.catch = appendCatchers(s.catch, catchers)
 	s.touch()
 	return s
 }
 
 // WithCatchers appends fallback transitions (Catch), tried in order after the
-// retriers are exhausted.
+// retriers are exhausted: Catcher values, or Sparta's *TaskCatch from
+// NewTaskCatch.
 // See https://states-language.net/spec.html#fallback-states.
-func (s *MapState) WithCatchers(catchers ...Catcher) *MapState {
-	s.catch = append(s.catch, catchers...)
+func (s *MapState) WithCatchers(catchers ...CatchPolicy) *MapState {
+	s.catch = appendCatchers(s.catch, catchers)
 	s.touch()
 	return s
 }

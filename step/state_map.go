@@ -28,7 +28,10 @@ type MapState struct {
 	// and Parameters fields, so that they are written back the same way.
 	legacyIterator, legacyParameters bool
 
-	itemsPath                      string
+	// ItemsPath selects the array to iterate (JSONPath), as Sparta's
+	// MapState field; WithItemsPath sets it too.
+	ItemsPath string
+
 	items                          any // JSONata
 	itemSelector                   any
 	itemReader                     any
@@ -43,18 +46,38 @@ type MapState struct {
 	toleratedFailureCountPath      string
 }
 
+// ItemProcessor is what a Map state runs for each item: a *Branch, or a
+// *StateMachine as Sparta's NewMapState takes (its states and comment; its
+// deployment settings do not apply to an item processor).
+type ItemProcessor interface {
+	itemProcessor() *Branch
+}
+
+func (b *Branch) itemProcessor() *Branch { return b }
+
+func (sm *StateMachine) itemProcessor() *Branch {
+	if sm == nil {
+		return nil
+	}
+	return &Branch{comment: sm.comment, body: sm.body}
+}
+
 // NewMapState declares a Map state that runs processor for each item. The
-// items are the state input unless WithItemsPath (JSONPath) or WithItems
+// items are the state input unless ItemsPath (JSONPath) or WithItems
 // (JSONata) says otherwise.
-func NewMapState(name string, processor *Branch) *MapState {
-	return &MapState{stateCommon: stateCommon{name: name}, processor: processor}
+func NewMapState(name string, processor ItemProcessor) *MapState {
+	m := &MapState{stateCommon: stateCommon{name: name}}
+	if processor != nil {
+		m.processor = processor.itemProcessor()
+	}
+	return m
 }
 
 // ItemProcessor returns the sub-machine run for each item.
 func (m *MapState) ItemProcessor() *Branch { return m.processor }
 
 // WithItemsPath selects the array to iterate (ItemsPath, JSONPath).
-func (m *MapState) WithItemsPath(path string) *MapState { m.itemsPath = path; m.touch(); return m }
+func (m *MapState) WithItemsPath(path string) *MapState { m.ItemsPath = path; m.touch(); return m }
 
 // WithItems gives the array to iterate (Items, JSONata): a JSON array or an
 // expression.

@@ -13,9 +13,15 @@ type PassState struct {
 	result any
 }
 
-// NewPassState declares a Pass state.
-func NewPassState(name string) *PassState {
-	return &PassState{stateCommon: stateCommon{name: name}}
+// NewPassState declares a Pass state. Sparta's second argument, the
+// state's Result, may be given: NewPassState(name, result) is
+// NewPassState(name).WithResult(result); a nil result sets none.
+func NewPassState(name string, result ...any) *PassState {
+	p := &PassState{stateCommon: stateCommon{name: name}}
+	if len(result) > 0 {
+		p.result = result[0]
+	}
+	return p
 }
 
 // WithResult sets the Result the state outputs instead of its input

@@ -59,13 +59,19 @@ const (
 	suffixWaitForTaskToken = ".waitForTaskToken"
 )
 
-// NewTaskState declares a Task state that calls resource, an activity ARN,
-// a Lambda function ARN or a service integration such as
+// NewTaskState declares a Task state that runs the Go function fn, as
+// Sparta's documentation writes it: the same as NewLambdaTaskState.
+func NewTaskState(name string, fn *service.LambdaAWSInfo) *TaskState {
+	return NewLambdaTaskState(name, fn)
+}
+
+// NewResourceTaskState declares a Task state that calls resource, an
+// activity ARN, a Lambda function ARN or a service integration such as
 // "arn:aws:states:::sns:publish", with parameters as its Parameters payload
 // template (nil for none). Prefer the typed constructors
 // (NewLambdaTaskState, NewSNSPublishState, ...), which also derive the
 // machine role's permissions.
-func NewTaskState(name, resource string, parameters map[string]any) *TaskState {
+func NewResourceTaskState(name, resource string, parameters map[string]any) *TaskState {
 	t := &TaskState{stateCommon: stateCommon{name: name}, resource: resource}
 	if parameters != nil {
 		t.parameters = parameters

@@ -1,12 +1,10 @@
 package step
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"strings"
+
+	"github.com/sparta-go/sparta/cfn"
 )
 
 // FunctionPlaceholder is how a definition writes the ARN of the service's
@@ -27,27 +25,5 @@ func substitutionKey(kind, value string) string {
 }
 
 // isTemplateIntrinsic reports whether s is a CloudFormation intrinsic as the
-// cfn helpers (goformation) encode it in a string: base64 of a JSON object
-// whose single key is Ref or an Fn:: function. Literal ARNs, URLs and names
-// never decode to such an object.
-func isTemplateIntrinsic(s string) bool {
-	if len(s) < 8 || len(s)%4 != 0 {
-		return false
-	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return false
-	}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return false
-	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(raw, &obj) != nil || len(obj) != 1 {
-		return false
-	}
-	for k := range obj {
-		return k == "Ref" || strings.HasPrefix(k, "Fn::")
-	}
-	return false
-}
+// cfn helpers (goformation) encode it in a string.
+func isTemplateIntrinsic(s string) bool { return cfn.IsIntrinsic(s) }

@@ -18,7 +18,7 @@ type FargateTaskParameters struct {
 	// PlatformVersion is the Fargate platform version; empty is LATEST.
 	PlatformVersion string
 	// NetworkConfiguration is required by the awsvpc network mode.
-	NetworkConfiguration NetworkConfiguration
+	NetworkConfiguration *FargateNetworkConfiguration
 	// Overrides change the run: per-container command and environment.
 	Overrides *TaskOverrides
 	// PassRoles are the ARNs of the task definition's execution role and
@@ -26,10 +26,16 @@ type FargateTaskParameters struct {
 	PassRoles []string
 }
 
-// NetworkConfiguration is a task's network.
-type NetworkConfiguration struct {
-	AwsvpcConfiguration AwsvpcConfiguration
+// FargateNetworkConfiguration is a task's network, Sparta's name and shape.
+type FargateNetworkConfiguration struct {
+	// AWSVPCConfiguration places the task's network interface: an
+	// *AwsvpcConfiguration, or goformation's *ecs.Service_AwsVpcConfiguration
+	// as a Sparta program ported from go-cloudformation writes it.
+	AWSVPCConfiguration any
 }
+
+// NetworkConfiguration is FargateNetworkConfiguration.
+type NetworkConfiguration = FargateNetworkConfiguration
 
 // AwsvpcConfiguration places the task's network interface.
 type AwsvpcConfiguration struct {
@@ -80,7 +86,10 @@ func NewFargateTaskState(name string, p FargateTaskParameters) *TaskState {
 	if p.PlatformVersion != "" {
 		params["PlatformVersion"] = p.PlatformVersion
 	}
-	vpc := p.NetworkConfiguration.AwsvpcConfiguration
+	var vpc AwsvpcConfiguration
+	if p.NetworkConfiguration != nil {
+		vpc = awsvpcOf(p.NetworkConfiguration.AWSVPCConfiguration)
+	}
 	if len(vpc.Subnets) > 0 || len(vpc.SecurityGroups) > 0 || vpc.AssignPublicIp != "" {
 		cfg := map[string]any{}
 		if len(vpc.Subnets) > 0 {

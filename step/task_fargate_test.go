@@ -18,7 +18,7 @@ func fargateMachine() *step.StateMachine {
 	task := step.NewFargateTaskState("RunReport", step.FargateTaskParameters{
 		Cluster:        cfn.Ref("ReportsCluster"),
 		TaskDefinition: cfn.Ref("ReportsTaskDefinition"),
-		NetworkConfiguration: step.NetworkConfiguration{AwsvpcConfiguration: step.AwsvpcConfiguration{
+		NetworkConfiguration: &step.FargateNetworkConfiguration{AWSVPCConfiguration: &step.AwsvpcConfiguration{
 			Subnets:        []string{cfn.Ref("ReportsSubnetA"), cfn.Ref("ReportsSubnetB")},
 			SecurityGroups: []string{cfn.Ref("ReportsSecurityGroup")},
 			AssignPublicIp: "ENABLED",

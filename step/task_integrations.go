@@ -14,7 +14,7 @@ package step
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html.
 func NewSNSPublishState(name, topicARN string, parameters map[string]any) *TaskState {
-	t := NewTaskState(name, ResourceSNSPublish, nil)
+	t := NewResourceTaskState(name, ResourceSNSPublish, nil)
 	t.parameters = withParam(parameters, "TopicArn", t.bind("SNSTopic", topicARN))
 	return t
 }
@@ -26,7 +26,7 @@ func NewSNSPublishState(name, topicARN string, parameters map[string]any) *TaskS
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html.
 func NewSQSSendMessageState(name, queueURL string, parameters map[string]any) *TaskState {
-	t := NewTaskState(name, ResourceSQSSendMessage, nil)
+	t := NewResourceTaskState(name, ResourceSQSSendMessage, nil)
 	t.parameters = withParam(parameters, "QueueUrl", t.bind("SQSQueue", queueURL))
 	return t
 }
@@ -38,7 +38,7 @@ func NewSQSSendMessageState(name, queueURL string, parameters map[string]any) *T
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html.
 func NewDynamoDBGetItemState(name, tableName string, parameters map[string]any) *TaskState {
-	t := NewTaskState(name, ResourceDynamoDBGetItem, nil)
+	t := NewResourceTaskState(name, ResourceDynamoDBGetItem, nil)
 	t.parameters = withParam(parameters, "TableName", t.bind("DynamoDBTable", tableName))
 	return t
 }
@@ -49,7 +49,7 @@ func NewDynamoDBGetItemState(name, tableName string, parameters map[string]any) 
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html.
 func NewDynamoDBPutItemState(name, tableName string, parameters map[string]any) *TaskState {
-	t := NewTaskState(name, ResourceDynamoDBPutItem, nil)
+	t := NewResourceTaskState(name, ResourceDynamoDBPutItem, nil)
 	t.parameters = withParam(parameters, "TableName", t.bind("DynamoDBTable", tableName))
 	return t
 }
@@ -63,7 +63,7 @@ func NewDynamoDBPutItemState(name, tableName string, parameters map[string]any) 
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html.
 func NewStartExecutionState(name, stateMachineARN string, parameters map[string]any) *TaskState {
-	t := NewTaskState(name, ResourceStatesStartExecution, nil)
+	t := NewResourceTaskState(name, ResourceStatesStartExecution, nil)
 	t.parameters = withParam(parameters, "StateMachineArn", t.bind("StateMachine", stateMachineARN))
 	return t
 }
@@ -90,7 +90,7 @@ type ECSRunTask struct {
 // NewECSRunTaskState declares a Task state that runs an ECS task. Chain Sync
 // to wait for the task to stop, or WaitForTaskToken.
 func NewECSRunTaskState(name string, task ECSRunTask) *TaskState {
-	t := NewTaskState(name, ResourceECSRunTask, nil)
+	t := NewResourceTaskState(name, ResourceECSRunTask, nil)
 	params := withParam(task.Parameters, "TaskDefinition", t.bind("ECSTaskDefinition", task.TaskDefinition))
 	if task.Cluster != "" {
 		params["Cluster"] = t.bind("ECSCluster", task.Cluster)

@@ -341,9 +341,9 @@ func (v *validator) mapState(m *MapState, ql QueryLanguage, lang languageChecker
 			}
 		}
 	}
-	lang.jsonPathField("ItemsPath", m.itemsPath != "")
+	lang.jsonPathField("ItemsPath", m.ItemsPath != "")
 	lang.jsonataField("Items", m.items != nil)
-	v.path(m, "ItemsPath", m.itemsPath, pathReference)
+	v.path(m, "ItemsPath", m.ItemsPath, pathReference)
 	if ql == JSONPath {
 		v.payload(m, "ItemSelector", m.itemSelector)
 	} else {

@@ -155,7 +155,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "Retry States.ALL alone",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewTaskState("ChargeCard", "arn:aws:states:us-east-1:123456789012:activity:charge", nil).
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("ChargeCard", "arn:aws:states:us-east-1:123456789012:activity:charge", nil).
 					WithRetriers(step.Retrier{ErrorEquals: []string{"Oops"}}, step.Retrier{ErrorEquals: []string{step.ErrorAll, "Oops"}}))
 			},
 			wantState: "ChargeCard", wantText: `state machine "Orders": state "ChargeCard" (Task): Retry[1].ErrorEquals: States.ALL must be alone and last`,
@@ -164,7 +164,7 @@ func TestValidate(t *testing.T) {
 			name: "Catch States.ALL last",
 			machine: func(t *testing.T) *step.StateMachine {
 				s := step.NewSuccessState("S")
-				return step.NewStateMachine("Orders", step.NewTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
 					WithCatchers(step.Catcher{ErrorEquals: []string{step.ErrorAll}, Next: s}, step.Catcher{ErrorEquals: []string{"Oops"}, Next: s}).Next(s))
 			},
 			wantState: "T", wantText: "Catch[0].ErrorEquals: States.ALL must be alone and last",
@@ -172,7 +172,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "Retry values in range",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
 					WithRetriers(step.Retrier{ErrorEquals: []string{"Oops"}, BackoffRate: 0.5}))
 			},
 			wantState: "T", wantText: "Retry[0].BackoffRate: is 0.5; want at least 1.0",
@@ -180,7 +180,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "Retry ErrorEquals not empty",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
 					WithRetriers(step.Retrier{}))
 			},
 			wantState: "T", wantText: "Retry[0].ErrorEquals: is empty",
@@ -297,7 +297,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "Task heartbeat below timeout",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("T", "arn:aws:states:us-east-1:123456789012:activity:a", nil).
 					WithTimeoutSeconds(10).WithHeartbeatSeconds(10))
 			},
 			wantState: "T", wantText: "HeartbeatSeconds: is 10; it must be less than TimeoutSeconds (10)",
@@ -305,7 +305,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "Task has a resource",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewTaskState("T", "", nil))
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("T", "", nil))
 			},
 			wantState: "T", wantText: "Resource: is required",
 		},
@@ -328,7 +328,7 @@ func TestValidate(t *testing.T) {
 			// (recorded AWS behaviour; https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html).
 			name: "an optimized integration that does not exist",
 			machine: func(t *testing.T) *step.StateMachine {
-				return step.NewStateMachine("Orders", step.NewTaskState("Query", "arn:aws:states:::dynamodb:query", nil))
+				return step.NewStateMachine("Orders", step.NewResourceTaskState("Query", "arn:aws:states:::dynamodb:query", nil))
 			},
 			wantState: "Query", wantText: "arn:aws:states:::aws-sdk:dynamodb:query",
 		},

@@ -15,7 +15,7 @@ import (
 // build; the Lambda binary never runs decorators.
 func init() {
 	extraDecorators = append(extraDecorators, sparta.NamedDecorator("dragon alerts topic",
-		sparta.ServiceDecoratorHookFunc(func(ctx context.Context, sc *sparta.ServiceContext) error {
+		sparta.ServiceDecoratorFunc(func(ctx context.Context, sc *sparta.ServiceContext) error {
 			sc.Template.Resources[alertsTopic] = &sns.Topic{DisplayName: cloudformation.String("Dragon alerts")}
 			sc.Template.Outputs[alertsTopic+"Arn"] = cloudformation.Output{Value: cloudformation.Ref(alertsTopic)}
 			return nil

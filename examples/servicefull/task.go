@@ -1,5 +1,3 @@
-//go:build !lambdabinary
-
 package main
 
 import (
@@ -12,8 +10,8 @@ import (
 )
 
 // The report subcommand is what the container image runs (its CMD): the
-// task awareness of the program. It exists only in the CLI build, which is
-// the build the image carries.
+// task awareness of the program. The image carries the Lambda build, whose
+// MainEx runs the program's own commands when Lambda did not start it.
 func init() {
 	sparta.CommandLineOptions.Root.AddCommand(&cobra.Command{
 		Use:   "report",

@@ -12,7 +12,7 @@ import (
 
 func init() {
 	extraDecorators = append(extraDecorators, sparta.NamedDecorator("notice topic",
-		sparta.ServiceDecoratorHookFunc(func(_ context.Context, sc *sparta.ServiceContext) error {
+		sparta.ServiceDecoratorFunc(func(_ context.Context, sc *sparta.ServiceContext) error {
 			sc.Template.Resources[TopicID] = &sns.Topic{}
 			return nil
 		})))

@@ -30,12 +30,21 @@ type Package struct {
 // Best compression takes seconds, so the zip of an unchanged binary is
 // reused: a file beside the zip records the binary's digest it was made of.
 func Zip(binaryPath, zipPath string) (Package, error) {
+	return ZipWith(binaryPath, zipPath, nil)
+}
+
+// ZipWith is Zip with extra called after the binary is added and before
+// the zip is closed, to add more files (a workflow's Archive hooks). A zip
+// with extra files is always rebuilt: what the hook adds is not recorded.
+func ZipWith(binaryPath, zipPath string, extra func(*zip.Writer) error) (Package, error) {
 	binSum, err := fileSHA256(binaryPath)
 	if err != nil {
 		return Package{}, fmt.Errorf("packaging: %w", err)
 	}
-	if p, ok := reuseZip(zipPath, binSum); ok {
-		return p, nil
+	if extra == nil {
+		if p, ok := reuseZip(zipPath, binSum); ok {
+			return p, nil
+		}
 	}
 	bin, err := os.Open(binaryPath)
 	if err != nil {
@@ -59,6 +68,11 @@ func Zip(binaryPath, zipPath string) (Package, error) {
 	if _, err := io.Copy(w, bin); err != nil {
 		return Package{}, fmt.Errorf("packaging %s: %w", binaryPath, err)
 	}
+	if extra != nil {
+		if err := extra(zw); err != nil {
+			return Package{}, fmt.Errorf("packaging: %w", err)
+		}
+	}
 	if err := zw.Close(); err != nil {
 		return Package{}, fmt.Errorf("packaging: %w", err)
 	}
@@ -67,7 +81,9 @@ func Zip(binaryPath, zipPath string) (Package, error) {
 	if err := WriteFileAtomic(zipPath, buf.Bytes(), 0o644); err != nil {
 		return Package{}, err
 	}
-	_ = WriteFileAtomic(zipPath+zipSourceSuffix, []byte(binSum), 0o644)
+	if extra == nil {
+		_ = WriteFileAtomic(zipPath+zipSourceSuffix, []byte(binSum), 0o644)
+	}
 	return Package{Path: zipPath, SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len())}, nil
 }
 

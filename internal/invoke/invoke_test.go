@@ -81,7 +81,7 @@ func TestOffline(t *testing.T) {
 				time.Sleep(10 * time.Millisecond)
 				return errors.New("late")
 			},
-			opts:      &service.LambdaFunctionOptions{Timeout: 50 * time.Millisecond},
+			opts:      &service.LambdaFunctionOptions{Timeout: 1}, // seconds, the smallest Lambda allows
 			payload:   `{}`,
 			wantError: "Sandbox.Timedout",
 		},

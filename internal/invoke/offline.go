@@ -40,7 +40,7 @@ func Offline(ctx context.Context, fn *service.LambdaAWSInfo, payload []byte) *Re
 	}
 	timeout := DefaultTimeout
 	if opts.Timeout > 0 {
-		timeout = opts.Timeout
+		timeout = time.Duration(opts.Timeout) * time.Second
 	}
 	requestID := newRequestID()
 	env := map[string]string{
@@ -49,7 +49,7 @@ func Offline(ctx context.Context, fn *service.LambdaAWSInfo, payload []byte) *Re
 		"_HANDLER":                    fn.Name,
 	}
 	if opts.MemorySize > 0 {
-		env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = strconv.Itoa(opts.MemorySize)
+		env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = strconv.FormatInt(opts.MemorySize, 10)
 	}
 	for k, v := range opts.Environment {
 		env[k] = v

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	decorators = append(decorators, sparta.ServiceDecoratorHookFunc(func(ctx context.Context, sc *sparta.ServiceContext) error {
+	decorators = append(decorators, sparta.ServiceDecoratorFunc(func(ctx context.Context, sc *sparta.ServiceContext) error {
 		if os.Getenv("SPARTA_TEST_BAD_RESOURCE") == "1" {
 			sc.Template.Resources["Queue"] = &sqs.Queue{}
 		}

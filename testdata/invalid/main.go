@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"os"
-	"time"
 
 	sparta "github.com/sparta-go/sparta"
 	"github.com/sparta-go/sparta/service"
@@ -18,7 +17,7 @@ func main() {
 	a, _ := sparta.NewAWSLambda("twice", ok, sparta.IAMRoleDefinition{})
 	b, _ := sparta.NewAWSLambda("twice", ok, sparta.IAMRoleDefinition{})
 	c, _ := sparta.NewAWSLambda("big", ok, sparta.IAMRoleDefinition{})
-	c.Options = &sparta.LambdaFunctionOptions{MemorySize: 64, Timeout: 20 * time.Minute}
+	c.Options = &sparta.LambdaFunctionOptions{MemorySize: 64, Timeout: 1200}
 	// Built by hand to get past NewAWSLambda's own check.
 	d := &service.LambdaAWSInfo{Name: "shape", Handler: func(string) {}}
 	// A machine with two mistakes: a Choice without rules, and a Catch list
@@ -29,7 +28,10 @@ func main() {
 		step.Catcher{ErrorEquals: []string{"Custom"}, Next: done},
 	).Next(step.NewChoiceState("pick"))
 	machine := step.NewStateMachine("Broken", task)
-	hooks := &sparta.WorkflowHooks{ServiceDecorators: []sparta.ServiceDecoratorHookHandler{machine.StateMachineDecorator()}}
+	// A machine whose function is never handed to MainEx.
+	orphan, _ := sparta.NewAWSLambda("orphan", ok, sparta.IAMRoleDefinition{})
+	lonely := step.NewStateMachine("Lonely", step.NewTaskState("callOrphan", orphan))
+	hooks := &sparta.WorkflowHooks{ServiceDecorators: []sparta.ServiceDecoratorHookHandler{machine.StateMachineDecorator(), lonely.StateMachineDecorator()}}
 	if sparta.MainEx("Invalid", "invalid on purpose", []*sparta.LambdaAWSInfo{a, b, c, d}, nil, nil, hooks, false) != nil {
 		os.Exit(1)
 	}
