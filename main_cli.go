@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/sparta-go/sparta/cfn/apigateway"
 	"github.com/sparta-go/sparta/internal/cli"
 )
 
@@ -118,8 +119,14 @@ type serviceDefinition struct {
 }
 
 func (s *serviceDefinition) decorators() []ServiceDecoratorHookHandler {
-	if s.hooks == nil {
-		return nil
+	var out []ServiceDecoratorHookHandler
+	if s.hooks != nil {
+		out = append(out, s.hooks.ServiceDecorators...)
 	}
-	return s.hooks.ServiceDecorators
+	// The API comes last: the state machines it starts must be in the
+	// template before it.
+	if s.api != nil {
+		out = append(out, apigateway.Decorator(s.api))
+	}
+	return out
 }
