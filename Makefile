@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.6.1
 
-.PHONY: demo demo-offline demo-fargate test lint bench fuzz tools
+.PHONY: demo demo-offline demo-fargate demo-dragons test lint bench fuzz tools
 
 ## demo: the main job on the embedded local cloud: provision examples/rolldie
 ## (build, package, upload, CloudFormation change set), then execute its state
@@ -10,6 +10,13 @@ STATICCHECK_VERSION ?= v0.6.1
 demo:
 	$(GO) run ./examples/rolldie provision --local
 	$(GO) run ./examples/rolldie execute --local --input '{}'
+
+## demo-dragons: provision examples/dragons on the local cloud, then send one
+## valid and one invalid sighting to POST /dragons over plain HTTP (API
+## Gateway -> model validation -> StartExecution) and GET /dragons.
+demo-dragons:
+	$(GO) run ./examples/dragons provision --local
+	$(GO) run ./examples/dragons/cmd/sightings
 
 ## demo-offline: the same machine in-process, nothing deployed.
 demo-offline:
