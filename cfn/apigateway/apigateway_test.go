@@ -5,6 +5,7 @@ package apigateway_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -239,5 +240,35 @@ func TestUnknownTargetsAreRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `function "other" is not one of the service's functions`) ||
 		!strings.Contains(err.Error(), `state machine "missing" is not in the template`) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// BenchmarkSynthesis100Routes: the template of an API with 100 routes (50
+// paths, GET and POST each, to one proxy function), rendered to JSON.
+func BenchmarkSynthesis100Routes(b *testing.B) {
+	fn, err := service.NewAWSLambda("handler", proxyHandler, service.IAMRoleDefinition{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	api := service.NewAPIGateway("big", service.NewStage("v1"))
+	for i := 0; i < 50; i++ {
+		r, err := api.NewResource(fmt.Sprintf("/things%d/{id}", i), fn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.NewMethod("GET", 200)
+		r.NewMethod("POST", 201)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tpl := cfn.NewServiceTemplate("bench", "b1", "dev")
+		cfn.AddFunction(tpl, "svc", fn, service.Artifact{Bucket: "artifacts-bucket", Key: "code.zip"})
+		sc := &service.ServiceContext{Service: "svc", Template: tpl, Lambdas: []*service.LambdaAWSInfo{fn}, Values: map[string]any{}}
+		if err := apigateway.Decorator(api).DecorateService(context.Background(), sc); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := cfn.Marshal(tpl); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

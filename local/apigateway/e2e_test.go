@@ -71,7 +71,7 @@ type stack struct {
 // framework's own emitters: a proxy function on GET /echo/{proxy+} and
 // /items/{id}, a standard machine behind POST /dragons (model, the
 // workshop's template) and an express machine behind POST /sync.
-func deploy(t *testing.T) *stack {
+func deploy(t testing.TB) *stack {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds a Lambda function; skipped with -short")
@@ -182,7 +182,7 @@ func deploy(t *testing.T) *stack {
 }
 
 // call sends a request in the path form (or, with host, the Host form).
-func (s *stack) call(t *testing.T, method, path, body string, hostForm bool, headers ...string) (*http.Response, string) {
+func (s *stack) call(t testing.TB, method, path, body string, hostForm bool, headers ...string) (*http.Response, string) {
 	t.Helper()
 	url := s.endpoint + "/restapis/" + s.apiID + "/v1/_user_request_" + path
 	if hostForm {
@@ -308,10 +308,13 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("AccessLogs", func(t *testing.T) {
+		// Access logs are written asynchronously, as on AWS.
 		found := false
-		for _, g := range s.cloud.Logs().Groups() {
-			if evs, err := s.cloud.Logs().Events(g, "v1"); err == nil && len(evs) > 0 {
-				found = strings.Contains(evs[0].Message, `"httpMethod":"`)
+		for deadline := time.Now().Add(5 * time.Second); !found && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			for _, g := range s.cloud.Logs().Groups() {
+				if evs, err := s.cloud.Logs().Events(g, "v1"); err == nil && len(evs) > 0 {
+					found = strings.Contains(evs[0].Message, `"httpMethod":"`)
+				}
 			}
 		}
 		if !found {

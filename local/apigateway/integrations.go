@@ -15,7 +15,6 @@ import (
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/lambda"
-	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 )
 
@@ -325,11 +324,10 @@ func (x *exchange) accessLog() {
 		x.s.log.WithError(err).Warn("access log format failed")
 		return
 	}
-	svc, _ := x.s.env.Lookup("logs")
-	if l, ok := svc.(*logs.Service); ok {
-		if err := l.Append(group, x.stage.StageName, logs.Event{Message: line}); err != nil {
-			x.s.log.WithError(err).Warn("writing the access log")
-		}
+	select {
+	case x.s.accessLogs <- accessLine{group: group, stream: x.stage.StageName, message: line, at: x.start}:
+	default:
+		x.s.log.Warn("access log queue full: a line was dropped")
 	}
 }
 

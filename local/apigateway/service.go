@@ -6,10 +6,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/store"
 )
 
@@ -23,18 +25,30 @@ type Service struct {
 	apis map[string]*restAPI
 	// compiled caches the routers of deployments, by API and deployment ID.
 	compiled map[string]*router
+
+	// accessLogs carries access log lines to the goroutine that writes
+	// them, off the request's path, as AWS delivers them asynchronously.
+	accessLogs chan accessLine
+	logsDone   chan struct{}
+}
+
+type accessLine struct {
+	group, stream, message string
+	at                     time.Time
 }
 
 var (
 	_ core.Service = (*Service)(nil)
 	_ core.Matcher = (*Service)(nil)
 	_ core.Public  = (*Service)(nil)
+	_ core.Closer  = (*Service)(nil)
 )
 
 // New builds the service, reloading every REST API from the store.
 func New(env *core.Env) (core.Service, error) {
 	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "apigateway"),
-		apis: map[string]*restAPI{}, compiled: map[string]*router{}}
+		apis: map[string]*restAPI{}, compiled: map[string]*router{},
+		accessLogs: make(chan accessLine, 4096), logsDone: make(chan struct{})}
 	err := store.ScanAs(s.coll(), "REST API", func(id string, a *restAPI) error {
 		s.apis[id] = a
 		return nil
@@ -42,7 +56,28 @@ func New(env *core.Env) (core.Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apigateway: reloading state: %w", err)
 	}
+	go s.writeAccessLogs()
 	return s, nil
+}
+
+// writeAccessLogs appends access log lines to CloudWatch Logs in order.
+func (s *Service) writeAccessLogs() {
+	defer close(s.logsDone)
+	for l := range s.accessLogs {
+		svc, _ := s.env.Lookup("logs")
+		if ls, ok := svc.(*logs.Service); ok {
+			if err := ls.Append(l.group, l.stream, logs.Event{Timestamp: l.at, Message: l.message}); err != nil {
+				s.log.WithError(err).Warn("writing an access log line")
+			}
+		}
+	}
+}
+
+// Close writes the access log lines still queued.
+func (s *Service) Close() error {
+	close(s.accessLogs)
+	<-s.logsDone
+	return nil
 }
 
 // Name returns "apigateway", API Gateway's signing name.
