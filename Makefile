@@ -50,6 +50,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIntrinsicParse -fuzztime 20s ./step/internal/intrinsic
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/engine
 	$(GO) test -run '^$$' -fuzz FuzzFromJSON -fuzztime 20s ./step
+	$(GO) test -run '^$$' -fuzz FuzzTemplate -fuzztime 20s ./local/apigateway/internal/vtl
+	$(GO) test -run '^$$' -fuzz FuzzRouting -fuzztime 20s ./local/apigateway
 
 ## demo-fargate: provision examples/servicefull on the local cloud (needs a
 ## Docker engine: the image is built and pushed to the local ECR, the task

@@ -20,6 +20,15 @@ type Model = service.Model
 // Integration tunes what a method calls.
 type Integration = service.Integration
 
+// Authorizer is a Lambda authorizer of an API (API.NewLambdaAuthorizer).
+type Authorizer = service.Authorizer
+
+// Lambda authorizer types.
+const (
+	AuthorizerToken   = service.AuthorizerToken
+	AuthorizerRequest = service.AuthorizerRequest
+)
+
 // CORSOptions are the CORS preflight headers of an API.
 type CORSOptions = service.CORSOptions
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -26,7 +27,8 @@ type API struct {
 	// the defaults (it supersedes CORSEnabled, as in Sparta).
 	CORSOptions *CORSOptions
 
-	resources []*Resource
+	resources   []*Resource
+	authorizers []*Authorizer
 }
 
 // CORSOptions are the headers of the CORS preflight responses, as Sparta's
@@ -186,6 +188,9 @@ func (a *API) Validate() error {
 			seen[key] = r.target()
 			if m.httpMethod == "OPTIONS" && a.CORSHeaders() != nil {
 				errs = append(errs, fmt.Errorf("API %q: %s: CORS is enabled, so the API answers OPTIONS itself; remove the method or disable CORS", a.name, key))
+			}
+			if m.Authorizer != nil && !slices.Contains(a.authorizers, m.Authorizer) {
+				errs = append(errs, fmt.Errorf("API %q: %s: authorizer %q belongs to another API: declare it with this API's NewLambdaAuthorizer", a.name, key, m.Authorizer.name))
 			}
 			for _, err := range m.validate(r) {
 				errs = append(errs, fmt.Errorf("API %q: %s: %w", a.name, key, err))

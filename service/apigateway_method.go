@@ -99,6 +99,9 @@ type Method struct {
 	Models map[string]*Model
 	// Integration tunes the backend call.
 	Integration Integration
+	// Authorizer, when set, must allow a request before the integration
+	// runs (declare it with API.NewLambdaAuthorizer).
+	Authorizer *Authorizer
 }
 
 // HTTPMethod is the method's verb.
@@ -181,6 +184,11 @@ func (m *Method) validate(r *Resource) []error {
 		var doc map[string]any
 		if err := json.Unmarshal([]byte(model.Schema), &doc); err != nil {
 			errs = append(errs, fmt.Errorf("model for %s: the schema is not a JSON object: %v", ct, err))
+		}
+	}
+	if m.Authorizer != nil && m.Authorizer.IdentitySource != "" {
+		if _, _, ok := ParseParameter(m.Authorizer.IdentitySource); !ok {
+			errs = append(errs, fmt.Errorf("authorizer %q: identity source %q is not method.request.{header,querystring}.NAME", m.Authorizer.name, m.Authorizer.IdentitySource))
 		}
 	}
 	if r.lambda != nil && len(m.Integration.RequestTemplates) > 0 {

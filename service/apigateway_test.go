@@ -73,3 +73,29 @@ func TestAPIDeclarationErrors(t *testing.T) {
 		t.Errorf("empty API: %v", err)
 	}
 }
+
+func TestAuthorizerDeclarationErrors(t *testing.T) {
+	fn, _ := NewAWSLambda("auth", func(context.Context) error { return nil }, IAMRoleDefinition{})
+	api := NewAPIGateway("api", NewStage("v1"))
+	if _, err := api.NewLambdaAuthorizer("bad name", fn, AuthorizerToken); err == nil {
+		t.Error("bad name accepted")
+	}
+	if _, err := api.NewLambdaAuthorizer("a", fn, "COGNITO"); err == nil {
+		t.Error("COGNITO accepted")
+	}
+	au, err := api.NewLambdaAuthorizer("a", fn, AuthorizerToken)
+	if err != nil || au.IdentitySource != "method.request.header.Authorization" {
+		t.Fatalf("%v %v", au, err)
+	}
+	if _, err := api.NewLambdaAuthorizer("a", fn, AuthorizerRequest); err == nil {
+		t.Error("duplicate authorizer accepted")
+	}
+	other := NewAPIGateway("other", NewStage("v1"))
+	foreign, _ := other.NewLambdaAuthorizer("f", fn, AuthorizerRequest)
+	r, _ := api.NewResource("/x", fn)
+	m, _ := r.NewMethod("GET", 200)
+	m.Authorizer = foreign
+	if err := api.Validate(); err == nil || !strings.Contains(err.Error(), `authorizer "f" belongs to another API`) {
+		t.Errorf("foreign authorizer: %v", err)
+	}
+}

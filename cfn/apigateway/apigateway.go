@@ -109,6 +109,11 @@ func Add(t *cloudformation.Template, serviceName string, api *service.API, lambd
 		if fn := r.Lambda(); fn != nil && !known[fn] {
 			errs = append(errs, fmt.Errorf("API %q: resource %s: function %q is not one of the service's functions; pass it to sparta.Main with the others", api.Name(), r.Path(), fn.Name))
 		}
+		for _, m := range r.SortedMethods() {
+			if au := m.Authorizer; au != nil && !known[au.Lambda()] {
+				errs = append(errs, fmt.Errorf("API %q: authorizer %q: function %q is not one of the service's functions; pass it to sparta.Main with the others", api.Name(), au.Name(), au.Lambda().Name))
+			}
+		}
 		if m := r.StateMachine(); m != nil {
 			if _, ok := machines[m.Name()]; !ok {
 				errs = append(errs, fmt.Errorf("API %q: resource %s: state machine %q is not in the template; pass its StateMachineDecorator() to sparta.MainEx in WorkflowHooks.ServiceDecorators", api.Name(), r.Path(), m.Name()))
@@ -127,6 +132,9 @@ func Add(t *cloudformation.Template, serviceName string, api *service.API, lambd
 		rest.Description = cloudformation.String(api.Description)
 	}
 	e.put(e.restID, rest)
+	for _, au := range api.Authorizers() {
+		e.authorizer(au)
+	}
 
 	// Resources and methods, sorted by path then method so that the
 	// template does not depend on declaration order.
@@ -238,6 +246,10 @@ func (e *emitter) base(r *service.Resource, m *service.Method, resourceID string
 		ResourceId:        resourceID,
 		HttpMethod:        m.HTTPMethod(),
 		AuthorizationType: cloudformation.String("NONE"),
+	}
+	if au := m.Authorizer; au != nil {
+		gm.AuthorizationType = cloudformation.String("CUSTOM")
+		gm.AuthorizerId = cloudformation.String(cfn.Ref(authorizerID(e.api, au)))
 	}
 	required := false
 	if len(m.Parameters) > 0 {
@@ -478,4 +490,33 @@ func (e *emitter) corsMethod(path, resourceID string, _ map[string]any) {
 	e.put(id, gm)
 	e.methodIDs = append(e.methodIDs, id)
 	e.added.Routes = append(e.added.Routes, Route{Method: http.MethodOptions, Path: path, LogicalID: id, Target: "CORS"})
+}
+
+func authorizerID(api *service.API, au *service.Authorizer) string {
+	return cfn.LogicalID(api.Name(), "Authorizer", au.Name())
+}
+
+// authorizer adds a Lambda authorizer and the permission letting this
+// API's authorizer (only) invoke its function.
+func (e *emitter) authorizer(au *service.Authorizer) {
+	id := authorizerID(e.api, au)
+	fnID := cfn.FunctionLogicalID(au.Lambda().Name)
+	ga := &gapi.Authorizer{
+		RestApiId:     cfn.Ref(e.restID),
+		Name:          au.Name(),
+		Type:          au.Type(),
+		AuthorizerUri: cloudformation.String(cfn.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")),
+		// No caching: a changed token or policy applies at once.
+		AuthorizerResultTtlInSeconds: cloudformation.Int(0),
+	}
+	if au.IdentitySource != "" {
+		ga.IdentitySource = cloudformation.String(au.IdentitySource)
+	}
+	e.put(id, ga)
+	e.t.Resources[cfn.LogicalID(e.api.Name(), "AuthorizerPermission", au.Name())] = &lambda.Permission{
+		Action:       "lambda:InvokeFunction",
+		FunctionName: cfn.GetAtt(fnID, "Arn"),
+		Principal:    "apigateway.amazonaws.com",
+		SourceArn:    cloudformation.String(cfn.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + e.restID + "}/authorizers/${" + id + "}")),
+	}
 }

@@ -55,6 +55,11 @@ func fixture(t testing.TB, express bool) (*service.ServiceContext, *service.API)
 	r, _ := api.NewResource("/dragons", list)
 	get, _ := r.NewMethod("GET", 200)
 	get.Parameters["method.request.querystring.family"] = false
+	au, err := api.NewLambdaAuthorizer("tokens", list, service.AuthorizerToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get.Authorizer = au
 	one, _ := api.NewResource("/dragons/{name}", list)
 	m, _ := one.NewMethod("GET", 200)
 	m.Parameters["method.request.path.name"] = true
@@ -150,6 +155,7 @@ func TestRequiredProperties(t *testing.T) {
 		"AWS::ApiGateway::Model":            {"RestApiId"},
 		"AWS::ApiGateway::RequestValidator": {"RestApiId"},
 		"AWS::Lambda::Permission":           {"Action", "FunctionName", "Principal"},
+		"AWS::ApiGateway::Authorizer":       {"Name", "RestApiId", "Type"},
 	}
 	for typ, props := range required {
 		rs := resourcesOf(doc, typ)
@@ -181,7 +187,7 @@ func TestRequiredProperties(t *testing.T) {
 	}
 	for id, p := range resourcesOf(doc, "AWS::Lambda::Permission") {
 		src, _ := json.Marshal(p["SourceArn"])
-		if !strings.Contains(string(src), "/*/GET/dragons") && !strings.Contains(string(src), "/*/POST/greet") {
+		if !strings.Contains(string(src), "/*/GET/dragons") && !strings.Contains(string(src), "/*/POST/greet") && !strings.Contains(string(src), "/authorizers/") {
 			t.Errorf("permission %s SourceArn %s is not scoped to a method and path", id, src)
 		}
 	}

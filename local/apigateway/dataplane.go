@@ -29,10 +29,11 @@ const defaultTimeout = 29 * time.Second
 
 // router is a deployment compiled for serving.
 type router struct {
-	routes     []route
-	schemas    map[string]*jsonschema.Schema // by model name
-	validators map[string]*validator
-	templates  sync.Map // template text -> *vtl.Template or error
+	routes      []route
+	schemas     map[string]*jsonschema.Schema // by model name
+	validators  map[string]*validator
+	authorizers map[string]*authorizer
+	templates   sync.Map // template text -> *vtl.Template or error
 }
 
 type route struct {
@@ -49,7 +50,7 @@ func (s *Service) routerFor(apiID string, d *deployment) *router {
 	if rt != nil {
 		return rt
 	}
-	rt = &router{schemas: map[string]*jsonschema.Schema{}, validators: d.Validators}
+	rt = &router{schemas: map[string]*jsonschema.Schema{}, validators: d.Validators, authorizers: d.Authorizers}
 	for _, r := range d.Resources {
 		rt.routes = append(rt.routes, route{res: r, segs: segments(r.Path)})
 	}
@@ -170,6 +171,9 @@ type exchange struct {
 	status    int
 	length    int
 	intLat    time.Duration
+	// authorizerContext is what a Lambda authorizer allowed the request
+	// with: principalId and its context.
+	authorizerContext map[string]any
 }
 
 // gatewayError is a response API Gateway itself writes.
@@ -244,15 +248,18 @@ func (s *Service) serveDataPlane(w http.ResponseWriter, r *http.Request, apiID, 
 		return
 	}
 	x.body = body
-	if !x.validate() {
-		return
-	}
 	timeout := defaultTimeout
 	if ms := x.m.Integration.TimeoutInMillis; ms > 0 {
 		timeout = time.Duration(ms) * time.Millisecond
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
+	if x.m.AuthorizationType == "CUSTOM" && !x.authorize(ctx) {
+		return
+	}
+	if !x.validate() {
+		return
+	}
 	switch x.m.Integration.Type {
 	case "AWS_PROXY":
 		x.lambdaProxy(ctx)
@@ -368,6 +375,13 @@ func (x *exchange) contextVars() *vtl.Map {
 		c.Set("resourcePath", x.res.Path)
 	}
 	c.Set("stage", x.stage.StageName)
+	if x.authorizerContext != nil {
+		au := vtl.NewMap()
+		for _, k := range sortedKeys(x.authorizerContext) {
+			au.Set(k, x.authorizerContext[k])
+		}
+		c.Set("authorizer", au)
+	}
 	override := vtl.NewMap()
 	override.Set("header", vtl.NewMap())
 	c.Set("responseOverride", override)

@@ -47,6 +47,15 @@
 //     allow the action on the machine under the local IAM.
 //   - MOCK (CORS preflight answers).
 //
+// Methods with a Lambda authorizer (AWS::ApiGateway::Authorizer, TOKEN or
+// REQUEST, AuthorizationType CUSTOM) run it first: a missing identity or
+// an "Unauthorized" error is 401 {"message":"Unauthorized"}; the returned
+// policy is evaluated for execute-api:Invoke on the method's ARN (403
+// {"Message":"User is not authorized to access this resource"}, "... with
+// an explicit deny" for a Deny); principalId and the context reach the
+// integration as requestContext.authorizer and $context.authorizer.
+// Results are not cached.
+//
 // Mapping templates (request and response) are evaluated by the VTL
 // subset of internal/vtl with $input (body, json, path, params), $util
 // (escapeJavaScript, parseJson, base64Encode, base64Decode, urlEncode,
@@ -60,7 +69,7 @@
 //
 // # Refused
 //
-// Authorizers (an AuthorizationType other than NONE), API keys
+// IAM authorization (AWS_IAM) and Cognito authorizers, API keys
 // (ApiKeyRequired), OpenAPI bodies, HTTP and VPC link integrations, and
 // AWS integrations other than Lambda and Step Functions are refused or
 // answered 500 with a log line naming what is unsupported.

@@ -61,6 +61,12 @@ const workshopTemplate = `#set($data = $input.path('$'))
   "stateMachineArn": "${StateMachineArn}"
 }`
 
+type greeting struct {
+	Name string `json:"name"`
+}
+
+func typedStub(context.Context, greeting) (greeting, error) { return greeting{}, nil }
+
 type stack struct {
 	cloud    *local.Cloud
 	apiID    string
@@ -87,6 +93,14 @@ func deploy(t testing.TB) *stack {
 	if _, err := build.Zip(bin, zipPath); err != nil {
 		t.Fatal(err)
 	}
+	typedBin := filepath.Join(dir, "typed", "bootstrap")
+	if err := build.Compile(ctx, build.Options{Package: "./local/apigateway/testdata/typed", Dir: "../..", GOARCH: runtime.GOARCH, Tags: build.LambdaTags, Output: typedBin}); err != nil {
+		t.Fatalf("building typed: %v", err)
+	}
+	typedZip := filepath.Join(dir, "typed.zip")
+	if _, err := build.Zip(typedBin, typedZip); err != nil {
+		t.Fatal(err)
+	}
 	c := localtest.Start(t)
 	cfg := localtest.Config(c)
 	s3c := s3sdk.NewFromConfig(cfg, func(o *s3sdk.Options) { o.UsePathStyle = true })
@@ -96,6 +110,11 @@ func deploy(t testing.TB) *stack {
 	f, _ := os.Open(zipPath)
 	defer f.Close()
 	if _, err := s3c.PutObject(ctx, &s3sdk.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String("code.zip"), Body: f}); err != nil {
+		t.Fatal(err)
+	}
+	tf, _ := os.Open(typedZip)
+	defer tf.Close()
+	if _, err := s3c.PutObject(ctx, &s3sdk.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String("typed.zip"), Body: tf}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -108,6 +127,11 @@ func deploy(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	fn.Options = &service.LambdaFunctionOptions{Architecture: arch}
+	typed, err := service.NewAWSLambda("typed", typedStub, service.IAMRoleDefinition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed.Options = &service.LambdaFunctionOptions{Architecture: arch}
 	standard := step.NewStateMachine("sightings", step.NewPassState("accept"))
 	express := step.NewStateMachine("quick", step.NewPassState("echo")).WithType(step.Express)
 	failing := step.NewStateMachine("broken", step.NewFailState("fail", "Dragon.Unknown", "no such dragon")).WithType(step.Express)
@@ -126,6 +150,15 @@ func deploy(t testing.TB) *stack {
 	post, _ := dr.NewMethod("POST", 200)
 	post.Models["application/json"] = &service.Model{Name: "Dragon", Schema: dragonModel}
 	post.Integration.RequestTemplates["application/json"] = workshopTemplate
+	au, err := api.NewLambdaAuthorizer("tokens", fn, service.AuthorizerToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := api.NewResource("/secret", fn)
+	sm, _ := secret.NewMethod("GET", 200)
+	sm.Authorizer = au
+	greet, _ := api.NewResource("/greet", typed)
+	greet.NewMethod("POST", 201)
 	sr, _ := api.NewStateMachineResource("/sync", express)
 	sr.NewMethod("POST", 200)
 	br, _ := api.NewStateMachineResource("/broken", failing)
@@ -133,7 +166,8 @@ func deploy(t testing.TB) *stack {
 
 	tpl := cfn.NewServiceTemplate("apigateway e2e", "b1", "dev")
 	cfn.AddFunction(tpl, "dragons", fn, service.Artifact{Bucket: "artifacts", Key: "code.zip"})
-	sc := &service.ServiceContext{Service: "dragons", Template: tpl, Lambdas: []*service.LambdaAWSInfo{fn}, Values: map[string]any{}}
+	cfn.AddFunction(tpl, "dragons", typed, service.Artifact{Bucket: "artifacts", Key: "typed.zip"})
+	sc := &service.ServiceContext{Service: "dragons", Template: tpl, Lambdas: []*service.LambdaAWSInfo{fn, typed}, Values: map[string]any{}}
 	for _, d := range []service.ServiceDecoratorHookHandler{standard.StateMachineDecorator(), express.StateMachineDecorator(), failing.StateMachineDecorator(), cfnapi.Decorator(api)} {
 		if err := d.DecorateService(ctx, sc); err != nil {
 			t.Fatal(err)
@@ -251,6 +285,47 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("FunctionError", func(t *testing.T) {
 		resp, body := s.call(t, "GET", "/echo/fail", "", false)
 		if resp.StatusCode != 502 || body != `{"message":"Internal server error"}` {
+			t.Errorf("%d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("LambdaAuthorizer", func(t *testing.T) {
+		for _, c := range []struct {
+			token, want string
+			status      int
+		}{
+			{"", `{"message":"Unauthorized"}`, 401},
+			{"unauthorized", `{"message":"Unauthorized"}`, 401},
+			{"deny", `{"Message":"User is not authorized to access this resource with an explicit deny"}`, 403},
+			{"nobody", `{"Message":"User is not authorized to access this resource"}`, 403},
+		} {
+			var headers []string
+			if c.token != "" {
+				headers = []string{"Authorization", c.token}
+			}
+			resp, body := s.call(t, "GET", "/secret", "", false, headers...)
+			if resp.StatusCode != c.status || body != c.want {
+				t.Errorf("token %q: %d %s", c.token, resp.StatusCode, body)
+			}
+		}
+		resp, body := s.call(t, "GET", "/secret", "", false, "Authorization", "allow")
+		if resp.StatusCode != 200 {
+			t.Fatalf("allow: %d %s", resp.StatusCode, body)
+		}
+		var ev events.APIGatewayProxyRequest
+		if err := json.Unmarshal([]byte(body), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.RequestContext.Authorizer; a["principalId"] != "ana-principal" || a["user"] != "ana" {
+			t.Errorf("requestContext.authorizer = %v", a)
+		}
+	})
+	t.Run("TypedHandler", func(t *testing.T) {
+		resp, body := s.call(t, "POST", "/greet", `{"name": "Ana"}`, false)
+		if resp.StatusCode != 201 || body != `{"greeting":"Hello, Ana"}` || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("%d %s %v", resp.StatusCode, body, resp.Header)
+		}
+		resp, body = s.call(t, "POST", "/greet", `{"name": "fail"}`, false)
+		if resp.StatusCode != 500 || !strings.Contains(body, "typed: asked to fail") {
 			t.Errorf("%d %s", resp.StatusCode, body)
 		}
 	})

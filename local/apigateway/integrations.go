@@ -40,14 +40,20 @@ func (x *exchange) executeAPIARN() string {
 // invokeFunction checks that the function's resource policy lets API
 // Gateway invoke it from this method, as AWS does, then invokes it.
 func (x *exchange) invokeFunction(ctx context.Context, payload []byte) (lambda.InvokeResult, bool) {
+	return x.invoke(ctx, x.m.Integration.URI, x.executeAPIARN(), payload)
+}
+
+// invoke calls the function of a Lambda URI after checking that its
+// resource policy allows apigateway.amazonaws.com from sourceARN.
+func (x *exchange) invoke(ctx context.Context, uri, sourceARN string, payload []byte) (lambda.InvokeResult, bool) {
 	fail := func(reason string) (lambda.InvokeResult, bool) {
 		x.s.log.WithField("method", x.r.Method+" "+x.res.Path).Warn("Execution failed due to configuration error: " + reason)
 		x.gatewayError(http.StatusInternalServerError, "InternalServerErrorException", "Internal server error")
 		return lambda.InvokeResult{}, false
 	}
-	fn, ok := functionARN(x.m.Integration.URI)
+	fn, ok := functionARN(uri)
 	if !ok {
-		return fail("the integration URI " + x.m.Integration.URI + " is not a Lambda function's")
+		return fail("the integration URI " + uri + " is not a Lambda function's")
 	}
 	svc, _ := x.s.env.Lookup("lambda")
 	ls, ok := svc.(*lambda.Service)
@@ -63,8 +69,8 @@ func (x *exchange) invokeFunction(ctx context.Context, payload []byte) (lambda.I
 	p, err := iam.ParsePolicy(doc)
 	if err != nil || iam.Evaluate(iam.Request{Action: "lambda:InvokeFunction", Resource: fn,
 		Principal: map[string]string{"Service": "apigateway.amazonaws.com"},
-		Context:   map[string]string{"aws:SourceArn": x.executeAPIARN(), "aws:SourceAccount": x.s.env.AccountID}}, p) != iam.Allow {
-		return fail("Invalid permissions on Lambda function " + fn + ": its resource policy does not allow " + x.executeAPIARN())
+		Context:   map[string]string{"aws:SourceArn": sourceARN, "aws:SourceAccount": x.s.env.AccountID}}, p) != iam.Allow {
+		return fail("Invalid permissions on Lambda function " + fn + ": its resource policy does not allow " + sourceARN)
 	}
 	started := time.Now()
 	res, err := ls.Invoke(ctx, fn, payload)
@@ -133,6 +139,7 @@ func (x *exchange) proxyEvent() events.APIGatewayProxyRequest {
 		RequestTime:       x.requestTime(),
 		RequestTimeEpoch:  x.start.UnixMilli(),
 		APIID:             x.api.ID,
+		Authorizer:        x.authorizerContext,
 	}
 	return ev
 }

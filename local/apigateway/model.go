@@ -16,6 +16,7 @@ type restAPI struct {
 	Resources      map[string]*apiResource `json:"resources"`
 	Models         map[string]*model       `json:"models"`
 	Validators     map[string]*validator   `json:"validators"`
+	Authorizers    map[string]*authorizer  `json:"authorizers,omitempty"`
 	Deployments    map[string]*deployment  `json:"deployments"`
 	Stages         map[string]*stage       `json:"stages"`
 }
@@ -32,6 +33,7 @@ type method struct {
 	HTTPMethod         string                     `json:"httpMethod"`
 	AuthorizationType  string                     `json:"authorizationType"`
 	APIKeyRequired     bool                       `json:"apiKeyRequired"`
+	AuthorizerID       string                     `json:"authorizerId,omitempty"`
 	RequestParameters  map[string]bool            `json:"requestParameters,omitempty"`
 	RequestModels      map[string]string          `json:"requestModels,omitempty"`
 	RequestValidatorID string                     `json:"requestValidatorId,omitempty"`
@@ -89,6 +91,15 @@ type deployment struct {
 	Resources   map[string]*apiResource `json:"resources"`
 	Models      map[string]*model       `json:"models"`
 	Validators  map[string]*validator   `json:"validators"`
+	Authorizers map[string]*authorizer  `json:"authorizers,omitempty"`
+}
+
+type authorizer struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	AuthorizerURI  string `json:"authorizerUri"`
+	IdentitySource string `json:"identitySource,omitempty"`
 }
 
 type stage struct {

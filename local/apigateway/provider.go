@@ -19,6 +19,7 @@ func (s *Service) Providers() map[string]resource.Provider {
 		"AWS::ApiGateway::Method":           methodProvider{s},
 		"AWS::ApiGateway::Model":            modelProvider{s},
 		"AWS::ApiGateway::RequestValidator": validatorProvider{s},
+		"AWS::ApiGateway::Authorizer":       authorizerProvider{s},
 		"AWS::ApiGateway::Deployment":       deploymentProvider{s},
 		"AWS::ApiGateway::Stage":            stageProvider{s},
 	}
@@ -143,8 +144,14 @@ func methodFromProperties(props map[string]any) (*method, error) {
 	if m.AuthorizationType == "" {
 		m.AuthorizationType = "NONE"
 	}
-	if m.AuthorizationType != "NONE" {
-		return nil, fmt.Errorf("AuthorizationType %s is not supported by the local API Gateway (only NONE)", m.AuthorizationType)
+	switch m.AuthorizationType {
+	case "NONE":
+	case "CUSTOM":
+		if m.AuthorizerID = resource.String(props, "AuthorizerId"); m.AuthorizerID == "" {
+			return nil, fmt.Errorf("AuthorizationType CUSTOM needs an AuthorizerId")
+		}
+	default:
+		return nil, fmt.Errorf("AuthorizationType %s is not supported by the local API Gateway (NONE, or CUSTOM with a Lambda authorizer)", m.AuthorizationType)
 	}
 	if m.APIKeyRequired {
 		return nil, fmt.Errorf("ApiKeyRequired is not supported by the local API Gateway")
@@ -366,4 +373,37 @@ func (p stageProvider) Delete(_ context.Context, req resource.Request) error {
 
 func (stageProvider) RequiresReplacement(old, new map[string]any) bool {
 	return resource.ReplaceOnChange(old, new, "RestApiId", "StageName")
+}
+
+type authorizerProvider struct{ s *Service }
+
+// Create stores a Lambda authorizer (TOKEN or REQUEST); Ref is its ID.
+func (p authorizerProvider) Create(_ context.Context, req resource.Request) (resource.Result, error) {
+	apiID := resource.String(req.Properties, "RestApiId")
+	id := newID(6)
+	if req.PhysicalID != "" {
+		_, id = splitChild(req.PhysicalID)
+	}
+	au := &authorizer{ID: id, Name: resource.String(req.Properties, "Name"), Type: resource.String(req.Properties, "Type"),
+		AuthorizerURI: resource.String(req.Properties, "AuthorizerUri"), IdentitySource: resource.String(req.Properties, "IdentitySource")}
+	if au.Type != "TOKEN" && au.Type != "REQUEST" {
+		return resource.Result{}, fmt.Errorf("Authorizer %s: type %s is not supported by the local API Gateway (TOKEN, REQUEST)", req.LogicalID, au.Type)
+	}
+	if err := p.s.putAuthorizer(apiID, au); err != nil {
+		return resource.Result{}, err
+	}
+	return resource.Result{PhysicalID: childID(apiID, id), Ref: id, Attributes: map[string]any{"AuthorizerId": id}}, nil
+}
+
+func (p authorizerProvider) Update(ctx context.Context, req resource.Request) (resource.Result, error) {
+	return p.Create(ctx, req)
+}
+
+func (p authorizerProvider) Delete(_ context.Context, req resource.Request) error {
+	apiID, id := splitChild(req.PhysicalID)
+	return p.s.deleteAuthorizer(apiID, id)
+}
+
+func (authorizerProvider) RequiresReplacement(old, new map[string]any) bool {
+	return resource.ReplaceOnChange(old, new, "RestApiId")
 }

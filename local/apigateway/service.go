@@ -264,6 +264,11 @@ func (s *Service) putMethod(apiID, resourceID string, m *method) error {
 		if !ok {
 			return notFound("Invalid Resource identifier specified")
 		}
+		if m.AuthorizerID != "" {
+			if _, ok := a.Authorizers[m.AuthorizerID]; !ok {
+				return badRequest("Invalid authorizer ID specified")
+			}
+		}
 		if m.RequestValidatorID != "" {
 			if _, ok := a.Validators[m.RequestValidatorID]; !ok {
 				return badRequest("Invalid Request Validator identifier specified")
@@ -314,6 +319,23 @@ func (s *Service) putValidator(apiID string, v *validator) error {
 	return s.update(apiID, func(a *restAPI) error { a.Validators[v.ID] = v; return nil })
 }
 
+func (s *Service) putAuthorizer(apiID string, au *authorizer) error {
+	return s.update(apiID, func(a *restAPI) error {
+		if _, ok := functionARN(au.AuthorizerURI); !ok {
+			return badRequest("Invalid authorizer URI %s: the local API Gateway supports Lambda authorizers", au.AuthorizerURI)
+		}
+		if a.Authorizers == nil {
+			a.Authorizers = map[string]*authorizer{}
+		}
+		a.Authorizers[au.ID] = au
+		return nil
+	})
+}
+
+func (s *Service) deleteAuthorizer(apiID, id string) error {
+	return ignoreMissingAPI(s.update(apiID, func(a *restAPI) error { delete(a.Authorizers, id); return nil }))
+}
+
 func (s *Service) deleteValidator(apiID, id string) error {
 	return ignoreMissingAPI(s.update(apiID, func(a *restAPI) error { delete(a.Validators, id); return nil }))
 }
@@ -338,6 +360,9 @@ func (s *Service) CreateDeployment(apiID, description string) (string, error) {
 			return err
 		}
 		if err := deepCopy(a.Validators, &d.Validators); err != nil {
+			return err
+		}
+		if err := deepCopy(a.Authorizers, &d.Authorizers); err != nil {
 			return err
 		}
 		a.Deployments[id] = d
