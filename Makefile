@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.6.1
 
-.PHONY: demo demo-offline demo-fargate test lint bench fuzz tools
+.PHONY: demo demo-offline demo-fargate demo-dragons test lint bench fuzz tools
 
 # RUN runs a service's CLI. CGO_ENABLED=0 and -trimpath are the Lambda
 # build's settings: with them the CLI's compiled packages (the standard
@@ -20,6 +20,13 @@ demo:
 	$(call FIRST_RUN,examples/rolldie)
 	$(RUN) ./examples/rolldie provision --local
 	$(RUN) ./examples/rolldie execute --local --input '{}'
+
+## demo-dragons: provision examples/dragons on the local cloud, then send one
+## valid and one invalid sighting to POST /dragons over plain HTTP (API
+## Gateway -> model validation -> StartExecution) and GET /dragons.
+demo-dragons:
+	$(GO) run ./examples/dragons provision --local
+	$(GO) run ./examples/dragons/cmd/sightings
 
 ## demo-offline: the same machine in-process, nothing deployed.
 demo-offline:
@@ -54,6 +61,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIntrinsicParse -fuzztime 20s ./step/internal/intrinsic
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/engine
 	$(GO) test -run '^$$' -fuzz FuzzFromJSON -fuzztime 20s ./step
+	$(GO) test -run '^$$' -fuzz FuzzTemplate -fuzztime 20s ./local/apigateway/internal/vtl
+	$(GO) test -run '^$$' -fuzz FuzzRouting -fuzztime 20s ./local/apigateway
 
 ## demo-fargate: provision examples/servicefull on the local cloud (needs a
 ## Docker engine: the image is built and pushed to the local ECR, the task

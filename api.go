@@ -8,6 +8,30 @@ type API = service.API
 // Stage is the stage an API deploys to.
 type Stage = service.Stage
 
+// Resource is one URL path of an API.
+type Resource = service.Resource
+
+// Method is one HTTP method of a resource.
+type Method = service.Method
+
+// Model is a request model (JSON Schema).
+type Model = service.Model
+
+// Integration tunes what a method calls.
+type Integration = service.Integration
+
+// Authorizer is a Lambda authorizer of an API (API.NewLambdaAuthorizer).
+type Authorizer = service.Authorizer
+
+// Lambda authorizer types.
+const (
+	AuthorizerToken   = service.AuthorizerToken
+	AuthorizerRequest = service.AuthorizerRequest
+)
+
+// CORSOptions are the CORS preflight headers of an API.
+type CORSOptions = service.CORSOptions
+
 // S3Site is a static website bucket passed to Main/MainEx.
 type S3Site = service.S3Site
 

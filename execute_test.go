@@ -60,7 +60,8 @@ func TestProvisionNoopDragons(t *testing.T) {
 	if err != nil {
 		t.Fatalf("provision --noop: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "1 AWS::SNS::Topic") || !strings.Contains(out, "1 AWS::StepFunctions::StateMachine") || !strings.Contains(out, "3 AWS::Lambda::Function") {
-		t.Errorf("summary lacks the topic, machine or functions:\n%s", out)
+	if !strings.Contains(out, "1 AWS::SNS::Topic") || !strings.Contains(out, "1 AWS::StepFunctions::StateMachine") || !strings.Contains(out, "4 AWS::Lambda::Function") ||
+		!strings.Contains(out, "1 AWS::ApiGateway::RestApi") {
+		t.Errorf("summary lacks the topic, machine, functions or API:\n%s", out)
 	}
 }

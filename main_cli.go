@@ -14,6 +14,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/sparta-go/sparta/cfn/apigateway"
 	"github.com/sparta-go/sparta/internal/cli"
 )
 
@@ -161,5 +162,11 @@ func (s *serviceDefinition) entryPoint() string {
 }
 
 func (s *serviceDefinition) decorators() []ServiceDecoratorHookHandler {
-	return s.hooks.Decorators()
+	out := append([]ServiceDecoratorHookHandler(nil), s.hooks.Decorators()...)
+	// The API comes last: the state machines it starts must be in the
+	// template before it.
+	if s.api != nil {
+		out = append(out, apigateway.Decorator(s.api))
+	}
+	return out
 }

@@ -418,12 +418,9 @@ func validateService(svc *serviceDefinition) error {
 	if svc.name == "" {
 		errs = append(errs, errors.New("service name is empty: pass one to sparta.MainEx"))
 	}
-	// API Gateway and static sites are declared by Sparta's Main/MainEx
-	// parameters; until their provisioning exists they are refused here,
-	// before anything is built, rather than silently dropped.
-	if svc.api != nil {
-		errs = append(errs, fmt.Errorf("API Gateway %q: provisioning an API is not supported yet; pass nil as the api argument of sparta.MainEx", svc.api.Name()))
-	}
+	// Static sites are declared by Sparta's Main/MainEx parameters; until
+	// their provisioning exists they are refused here, before anything is
+	// built, rather than silently dropped. The API validates as a decorator.
 	if svc.site != nil {
 		errs = append(errs, errors.New("S3 site: provisioning a static site is not supported yet; pass nil as the site argument of sparta.MainEx"))
 	}

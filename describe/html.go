@@ -103,6 +103,7 @@ type reportData struct {
 	Functions            []functionRow
 	Roles                []roleSection
 	Outputs              []outputRow
+	Routes               []routeRow
 	Template             template.HTML
 	TemplateBytes        int
 	TemplateNote         string
@@ -143,6 +144,7 @@ func WriteHTML(w io.Writer, svc Service, opts Options) error {
 		data.Functions = functionRows(doc, tasks)
 		data.Roles = roleSections(doc)
 		data.Outputs = outputRows(doc)
+		data.Routes = routeRows(doc)
 		data.Template = template.HTML(jsonTree(doc))
 		data.TemplateBytes = len(svc.Template)
 	}

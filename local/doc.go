@@ -40,6 +40,8 @@
 //   - logs: CloudWatch Logs groups, streams and events
 //     ([github.com/sparta-go/sparta/local/logs]).
 //   - sns: topics and kept messages ([github.com/sparta-go/sparta/local/sns]).
+//   - apigateway: REST APIs and their execute-api data plane
+//     ([github.com/sparta-go/sparta/local/apigateway]).
 //
 // Each package's documentation lists what it supports and what it refuses.
 //

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"github.com/sparta-go/sparta/local/apigateway"
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/ecr"
 	"github.com/sparta-go/sparta/local/ecs"
@@ -27,5 +28,6 @@ func builtinServices() []core.Factory {
 		stepfunctions.Factory,
 		ecr.New,
 		ecs.New,
+		apigateway.New,
 	}
 }

@@ -125,10 +125,12 @@ func main() {
 	validateLocationFn := newLambda("validateLocation", validateLocation)
 	addDragonFn := newLambda("addDragon", addDragon)
 	machine := newMachine(validateNameFn, validateLocationFn, addDragonFn)
+	listDragonsFn := newLambda("listDragons", listDragons)
 
 	hooks := &sparta.WorkflowHooks{ServiceDecorators: append(extraDecorators, machine.StateMachineDecorator())}
-	lambdas := []*sparta.LambdaAWSInfo{validateNameFn, validateLocationFn, addDragonFn}
-	if err := sparta.MainEx(cfn.UserScopedStackName("Dragons"), "Dragon sighting reports", lambdas, nil, nil, hooks, false); err != nil {
+	lambdas := []*sparta.LambdaAWSInfo{validateNameFn, validateLocationFn, addDragonFn, listDragonsFn}
+	api := newAPI(machine, listDragonsFn) // api.go: POST and GET /dragons
+	if err := sparta.MainEx(cfn.UserScopedStackName("Dragons"), "Dragon sighting reports", lambdas, api, nil, hooks, false); err != nil {
 		os.Exit(1)
 	}
 }
