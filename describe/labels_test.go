@@ -73,7 +73,9 @@ func TestTruncateEdges(t *testing.T) {
 // rule is cut with "..." and later rules are counted; rules after the first
 // read "or ...", other labels (Catch) do not.
 func TestWrapLabels(t *testing.T) {
-	long := func(lines int) string { return strings.TrimSpace(strings.Repeat(strings.Repeat("x", ruleWrap)+" ", lines)) }
+	long := func(lines int) string {
+		return strings.TrimSpace(strings.Repeat(strings.Repeat("x", ruleWrap)+" ", lines))
+	}
 	tests := []struct {
 		name   string
 		labels []string
