@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/local/localtest"
@@ -90,6 +92,21 @@ func TestDeployerLifecycle(t *testing.T) {
 	mu.Unlock()
 	if !strings.Contains(said, "stack Broken is in ROLLBACK_COMPLETE from a failed creation: deleting it before creating it again") {
 		t.Errorf("notices = %q, want the recreation announced", notices)
+	}
+
+	// A stack whose first change set was never executed is in
+	// REVIEW_IN_PROGRESS: deploying it is still a creation.
+	api := cloudformation.NewFromConfig(localtest.Config(cloud))
+	if _, err := api.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("Review"), ChangeSetName: aws.String("cs-0"),
+		ChangeSetType: types.ChangeSetTypeCreate, TemplateBody: aws.String(topicsTemplate("R"))}); err != nil {
+		t.Fatalf("CreateChangeSet: %v", err)
+	}
+	if s, _ := d.Describe(ctx, "Review"); s == nil || s.StackStatus != types.StackStatusReviewInProgress {
+		t.Fatalf("stack after an unexecuted change set = %+v, want REVIEW_IN_PROGRESS", s)
+	}
+	res, err = deploy("Review", topicsTemplate("R"), "cs-1")
+	if err != nil || res.Operation != "CREATE" || res.Status != "CREATE_COMPLETE" {
+		t.Errorf("deploy of a stack in review = %+v, %v; want CREATE, CREATE_COMPLETE", res, err)
 	}
 
 	existed, _, err := d.Delete(ctx, "Topics")
