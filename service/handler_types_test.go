@@ -65,6 +65,12 @@ type withEmbeddedIgnored struct {
 	embeddedIgnored
 }
 
+// The unexported fields exist for their types only.
+var (
+	_ = withUnexportedChan{done: nil}
+	_ = ownJSON{ch: nil}
+)
+
 type recursive struct {
 	Name     string
 	Children []*recursive
