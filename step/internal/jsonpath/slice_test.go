@@ -1,6 +1,8 @@
 package jsonpath_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -89,6 +91,41 @@ func TestParseSliceCanonical(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := jsonpath.MustParse(tt.in).String(); got != tt.want {
 				t.Errorf("Parse(%q).String() = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestGetIndexBounds: a definite index at the last element, at the length
+// and one past it, and the same from the end.
+func TestGetIndexBounds(t *testing.T) {
+	doc := decode(t, `{"a": ["a","b","c"]}`)
+	tests := []struct {
+		name, path string
+		want       string // "" for not found
+	}{
+		{"first", "$.a[0]", `"a"`},
+		{"last", "$.a[2]", `"c"`},
+		{"at the length", "$.a[3]", ""},
+		{"one past the length", "$.a[4]", ""},
+		{"last from the end", "$.a[-1]", `"c"`},
+		{"first from the end", "$.a[-3]", `"a"`},
+		{"one past the start from the end", "$.a[-4]", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := jsonpath.MustParse(tt.path).Get(doc)
+			if tt.want == "" {
+				if !errors.Is(err, jsonpath.ErrNotFound) || !strings.Contains(err.Error(), "out of range for array of length 3") {
+					t.Errorf("Get(%q) = %v, %v; want ErrNotFound naming the length", tt.path, got, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Get(%q) = %v", tt.path, err)
+			}
+			if diff := cmp.Diff(decode(t, tt.want), got); diff != "" {
+				t.Errorf("Get(%q) mismatch (-want +got):\n%s", tt.path, diff)
 			}
 		})
 	}
