@@ -74,6 +74,16 @@ func TestRolePolicyLambdaARNs(t *testing.T) {
 			want: []string{`"` + fnARN + `"`, `"` + fnARN + `:*"`},
 		},
 		{
+			name: "function name as lambda:invoke FunctionName",
+			state: func(*testing.T) step.State {
+				return step.NewTaskState("Call", step.ResourceLambdaInvoke, map[string]any{"FunctionName": "Other", "Payload.$": "$"})
+			},
+			want: []string{
+				`{"Fn::Sub":"arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:Other"}`,
+				`{"Fn::Sub":"arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:Other:*"}`,
+			},
+		},
+		{
 			name:  "service function as Resource",
 			state: func(t *testing.T) step.State { return step.NewLambdaTaskState("Call", rollDieLambda(t)) },
 			want:  service,
