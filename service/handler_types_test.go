@@ -111,6 +111,7 @@ func TestHandlerPayloadTypes(t *testing.T) {
 		{"time.Time", func(context.Context, time.Time) (time.Time, error) { return time.Time{}, nil }, ""},
 		{"json.RawMessage", func(context.Context, json.RawMessage) (json.RawMessage, error) { return nil, nil }, ""},
 		{"map of int keys", func(context.Context, map[int]string) error { return nil }, ""},
+		{"map of uintptr keys", func(context.Context, map[uintptr]string) error { return nil }, ""},
 		{"map of uint8 keys", func(context.Context, map[uint8]string) error { return nil }, ""},
 		{"map of TextMarshaler keys", func(context.Context, map[textKey]string) error { return nil }, ""},
 		{"map of float keys", func(context.Context, map[float64]string) error { return nil }, "map key type float64"},
