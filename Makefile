@@ -71,3 +71,13 @@ demo-fargate:
 	$(call FIRST_RUN,examples/servicefull)
 	$(RUN) ./examples/servicefull provision --local
 	$(RUN) ./examples/servicefull execute --local --input '{"orderId": "demo-1"}'
+
+## mutate: mutation testing of one package with gremlins (installed by exact
+## version): `make mutate PKG=./service`. Each mutant costs a `go test` of the
+## package, so run it on one small package at a time. See docs/testing.md.
+GREMLINS_VERSION ?= v0.6.0
+.PHONY: mutate
+mutate:
+	@test -n "$(PKG)" || (echo 'usage: make mutate PKG=./service'; exit 2)
+	@test -x "$$($(GO) env GOPATH)/bin/gremlins" || $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+	$$($(GO) env GOPATH)/bin/gremlins unleash --workers 1 --test-cpu 1 --timeout-coefficient 30 $(PKG)

@@ -144,6 +144,9 @@ func subArgs(arg any) (string, map[string]bool) {
 	case string:
 		return a, nil
 	case []any:
+		if len(a) == 0 {
+			return "", nil
+		}
 		s, _ := a[0].(string)
 		vars := map[string]bool{}
 		if len(a) > 1 {

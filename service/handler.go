@@ -131,7 +131,14 @@ func checkJSONType(t reflect.Type, seen map[reflect.Type]bool) error {
 	case reflect.Struct:
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() || f.Tag.Get("json") == "-" {
+			// encoding/json promotes the exported fields of an embedded
+			// struct even when the struct's type is unexported.
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			promoted := f.Anonymous && ft.Kind() == reflect.Struct
+			if !f.IsExported() && !promoted || f.Tag.Get("json") == "-" {
 				continue
 			}
 			if err := checkJSONType(f.Type, seen); err != nil {

@@ -169,6 +169,9 @@ func resolve(s string, subs map[string]string) string {
 	return s
 }
 
+// lambdaFunctionName is a function's name alone, as FunctionName may give it.
+var lambdaFunctionName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
 var lambdaFunctionARN = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$`)
 
 func (g *policyGrants) task(t *TaskState, w *wireState, subs map[string]string) {
@@ -264,6 +267,11 @@ func (g *policyGrants) functionResources(raw, fn string) []string {
 	}
 	if isTemplateIntrinsic(fn) {
 		return []string{fn, cfn.Join("", fn, ":*")}
+	}
+	if lambdaFunctionName.MatchString(fn) {
+		// lambda:invoke also takes a bare name, which IAM cannot match:
+		// the role names the function's ARN in the stack's account.
+		return []string{cfn.ARN("lambda", "function:"+fn), cfn.ARN("lambda", "function:"+fn+":*")}
 	}
 	return []string{fn, fn + ":*"}
 }

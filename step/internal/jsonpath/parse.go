@@ -233,6 +233,9 @@ func (p *parser) selectors(seg *segment) error {
 			if err != nil {
 				return err
 			}
+			// RFC 9535 allows blank space between a slice's start and
+			// its ':', as slice() allows it after.
+			sc.skipSpace()
 			if len(sels) == 0 && (sc.peek() == ':' || !ok && c == ':') {
 				if p.inFilter {
 					return sc.errorf(at, "slice ':' is not allowed in a filter")

@@ -1,0 +1,5 @@
+// Command broken does not compile: the build package's tests check that
+// the compiler's message reaches the user.
+package main
+
+func main() { undefinedFunctionForTheTest() }

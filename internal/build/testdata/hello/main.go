@@ -1,0 +1,6 @@
+// Command hello is compiled by the build package's tests.
+package main
+
+import "fmt"
+
+func main() { fmt.Println(marker, cgoMarker) }

@@ -1,0 +1,5 @@
+//go:build !lambdabinary
+
+package main
+
+const marker = "marker-without-lambdabinary-tag"
