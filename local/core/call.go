@@ -18,6 +18,13 @@ type Call struct {
 	Service string
 	// Scope is the SigV4 credential scope of the request; zero when unsigned.
 	Scope Scope
+	// Principal is who signed the request; zero for anonymous requests
+	// (those a [Public] service accepted) and for calls made outside the
+	// router.
+	Principal Principal
+	// Chunks verifies the chunk signatures of a streaming-signed body
+	// (S3's STREAMING-AWS4-HMAC-SHA256-PAYLOAD); nil otherwise.
+	Chunks *ChunkSigner
 
 	mu        sync.Mutex
 	operation string

@@ -20,9 +20,15 @@ type Error struct {
 	// Fields are extra elements some protocols carry (S3's BucketName, Key,
 	// ArgumentName...). Renderers that have no place for them ignore them.
 	Fields map[string]string
+	// Cause is the underlying failure of a server-side error, kept for
+	// Go callers and logs but never sent: it may name the server's files.
+	Cause error
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns a client (Sender) error with code, HTTP status and a
 // formatted message.

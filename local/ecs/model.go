@@ -83,6 +83,7 @@ type ContainerOverride struct {
 // TaskOverride are the overrides of a task run.
 type TaskOverride struct {
 	ContainerOverrides []ContainerOverride `json:"containerOverrides,omitempty"`
+	TaskRoleArn        string              `json:"taskRoleArn,omitempty"`
 }
 
 // Container is a running or stopped container of a task.

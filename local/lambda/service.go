@@ -84,6 +84,10 @@ type Config struct {
 	InitTimeout time.Duration
 	// Log receives the service's own logs; nil discards them.
 	Log logrus.FieldLogger
+	// Keys, when set, issues each sandbox a session of its execution role
+	// (the local cloud's keyring); without it sandboxes get the default
+	// pair.
+	Keys *core.Keyring
 }
 
 // Service is the local Lambda service. Build it with [New]; it is an

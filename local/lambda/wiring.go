@@ -24,6 +24,7 @@ func Factory(env *core.Env) (core.Service, error) {
 		Code:      S3Code{Env: env},
 		Logs:      CloudWatchLogs{Env: env},
 		Log:       env.Log.WithField(core.FieldService, "lambda"),
+		Keys:      env.Keys,
 	})
 }
 
