@@ -3,10 +3,8 @@
 package sparta
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 
@@ -90,7 +88,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		newLocalCommand(CommandLineOptions),
 	)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := shutdownContext()
 	defer stop()
 	err := root.ExecuteContext(ctx)
 	if err != nil {
