@@ -45,6 +45,9 @@ const (
 	AuthPayload
 	// AuthBody: the body could not be read to hash it.
 	AuthBody
+	// AuthUnsupported: an authorization scheme other than SigV4 (SigV2,
+	// SigV4a).
+	AuthUnsupported
 )
 
 // AuthError is a refused authentication; [AuthError.For] words it as the
@@ -105,6 +108,8 @@ func (e *AuthError) For(p Protocol) *Error {
 			return forbidden("AccessDenied", "Request has expired")
 		case AuthPayload:
 			return &Error{Code: "InvalidRequest", Message: detail("x-amz-content-sha256 is not valid"), Status: http.StatusBadRequest}
+		case AuthUnsupported:
+			return &Error{Code: "InvalidRequest", Message: "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", Status: http.StatusBadRequest}
 		}
 		return &Error{Code: "IncompleteBody", Message: detail("The request body could not be read."), Status: http.StatusBadRequest}
 	}
@@ -120,7 +125,7 @@ func (e *AuthError) For(p Protocol) *Error {
 			return forbidden("MissingAuthenticationTokenException", "Missing Authentication Token")
 		}
 		return forbidden("MissingAuthenticationToken", "Request is missing Authentication Token")
-	case AuthIncomplete:
+	case AuthIncomplete, AuthUnsupported:
 		return forbidden(pick("IncompleteSignature", "IncompleteSignatureException"), detail("The request signature does not conform to AWS standards."))
 	case AuthUnknownKey, AuthBadToken:
 		return forbidden(pick("InvalidClientTokenId", "UnrecognizedClientException"), msgInvalidToken)

@@ -147,7 +147,7 @@ func parseSignature(r *http.Request) (signature, *AuthError) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		algo, rest, _ := strings.Cut(strings.TrimSpace(auth), " ")
 		if algo != "AWS4-HMAC-SHA256" {
-			return s, authErr(AuthIncomplete, fmt.Sprintf("Unsupported AWS 'algorithm': %q; the local cloud verifies AWS4-HMAC-SHA256 signatures", algo))
+			return s, authErr(AuthUnsupported, fmt.Sprintf("Unsupported AWS 'algorithm': %q; the local cloud verifies AWS4-HMAC-SHA256 signatures", algo))
 		}
 		fields := map[string]string{}
 		for _, part := range strings.Split(rest, ",") {

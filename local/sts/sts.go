@@ -42,10 +42,8 @@ type CallerIdentity struct {
 	Account string
 }
 
-// Identity returns who every caller of the local cloud is: the root user of
-// the local account. IAM policies are not evaluated for callers; services
-// that enforce IAM (Step Functions tasks) do it on the roles resources
-// assume, not on the caller.
+// Identity returns the account's root user, who the default credentials
+// are.
 func (s *Service) Identity() CallerIdentity {
 	return CallerIdentity{
 		Arn:     "arn:aws:iam::" + s.env.AccountID + ":root",
@@ -54,6 +52,13 @@ func (s *Service) Identity() CallerIdentity {
 	}
 }
 
-func (s *Service) getCallerIdentity(context.Context, url.Values) (any, error) {
-	return s.Identity(), nil
+// getCallerIdentity answers with the principal who signed the request: the
+// root, an IAM user, or an assumed-role session (a Lambda function's
+// execution role, an AssumeRole session).
+func (s *Service) getCallerIdentity(ctx context.Context, _ url.Values) (any, error) {
+	p := core.CallFrom(ctx).Principal
+	if p.ARN == "" {
+		return s.Identity(), nil
+	}
+	return CallerIdentity{Arn: p.ARN, UserID: p.UserID(), Account: p.Account}, nil
 }
