@@ -152,7 +152,9 @@ func securityAttacks(mark string) []attack {
 		{"sts signed in 2099", func(t *testing.T, e string) *http.Request {
 			return stsRequest(t, e, key, secret, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
 		}, 403, "SignatureDoesNotMatch"},
-		{"lambda signed 16 minutes ago", func(t *testing.T, e string) *http.Request { return lambdaList(t, e, key, secret, now.Add(-16*time.Minute)) }, 403, "InvalidSignatureException"},
+		{"lambda signed 16 minutes ago", func(t *testing.T, e string) *http.Request {
+			return lambdaList(t, e, key, secret, now.Add(-16*time.Minute))
+		}, 403, "InvalidSignatureException"},
 		{"s3 signed in 2015", func(t *testing.T, e string) *http.Request {
 			return s3Get(t, e, key, secret, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
 		}, 403, "RequestTimeTooSkewed"},
@@ -193,7 +195,10 @@ func securityAttacks(mark string) []attack {
 			r.Header.Del("X-Amz-Content-Sha256")
 			return r
 		}, 400, "InvalidRequest"},
-		{"unsigned s3 list", func(t *testing.T, e string) *http.Request { r, _ := http.NewRequest(http.MethodGet, e+"/private", nil); return r }, 403, "AccessDenied"},
+		{"unsigned s3 list", func(t *testing.T, e string) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, e+"/private", nil)
+			return r
+		}, 403, "AccessDenied"},
 		{"unsigned s3 get", func(t *testing.T, e string) *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, e+"/private/secret.txt", nil)
 			return r
@@ -243,7 +248,10 @@ func securityAttacks(mark string) []attack {
 			r.Host = "192.0.2.7"
 			return r
 		}, 403, "AccessDenied"},
-		{"ECR registry without login", func(t *testing.T, e string) *http.Request { r, _ := http.NewRequest(http.MethodGet, e+"/v2/_catalog", nil); return r }, 401, "UNAUTHORIZED"},
+		{"ECR registry without login", func(t *testing.T, e string) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, e+"/v2/_catalog", nil)
+			return r
+		}, 401, "UNAUTHORIZED"},
 		{"ECR registry with SigV4 instead of its login", func(t *testing.T, e string) *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, e+"/v2/_catalog", nil)
 			r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("AWS:guess")))
