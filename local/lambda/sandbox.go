@@ -192,6 +192,9 @@ type outcome struct {
 	unhandled bool
 	// healthy is false when the sandbox must not be reused.
 	healthy bool
+	// stale is set when a warm sandbox's process had exited before the
+	// invocation reached it: nothing ran, the invocation is retried.
+	stale bool
 	tail    string
 }
 
@@ -244,6 +247,15 @@ func (sb *sandbox) run(inv *invocation) outcome {
 		case <-inv.delivered:
 			delivered = true
 		case <-sb.exited:
+			if !cold {
+				// A warm process that exited before taking the event
+				// (it ended after its previous invocation): the
+				// invocation never ran here; the caller retries it on a
+				// fresh sandbox.
+				limit.Stop()
+				sb.logs.end()
+				return outcome{stale: true}
+			}
 			out, status = sb.exitError(inv), "error"
 		case <-limit.C:
 			sb.kill()
@@ -368,6 +380,16 @@ func (sb *sandbox) flush() {
 	defer cancel()
 	if err := sb.s.cfg.Logs.PutLogEvents(ctx, sb.group, sb.stream, ev); err != nil {
 		sb.s.log.WithField("function", sb.cfg.FunctionName).Warnf("writing the function's log to %s: %v", sb.group, err)
+	}
+}
+
+// alive reports whether the sandbox's process is still running.
+func (sb *sandbox) alive() bool {
+	select {
+	case <-sb.exited:
+		return false
+	default:
+		return true
 	}
 }
 
