@@ -195,7 +195,7 @@ type outcome struct {
 	// stale is set when a warm sandbox's process had exited before the
 	// invocation reached it: nothing ran, the invocation is retried.
 	stale bool
-	tail    string
+	tail  string
 }
 
 // run hands inv to the sandbox and waits for it to end, enforcing the
