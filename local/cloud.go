@@ -171,6 +171,7 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	*c.router = *newRouter(services, opts.Log)
 	c.router.journal = newJournal(opts.RequestLog)
 	c.router.keys, c.router.clock = c.env.Keys, opts.Clock
+	c.router.authorize = c.authorize
 	c.router.guard = newGuard(opts.AllowOrigins, opts.AllowHosts, ln.Addr())
 	c.srv = &http.Server{
 		Handler:           c.router,

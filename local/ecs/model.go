@@ -84,6 +84,7 @@ type ContainerOverride struct {
 type TaskOverride struct {
 	ContainerOverrides []ContainerOverride `json:"containerOverrides,omitempty"`
 	TaskRoleArn        string              `json:"taskRoleArn,omitempty"`
+	ExecutionRoleArn   string              `json:"executionRoleArn,omitempty"`
 }
 
 // Container is a running or stopped container of a task.
