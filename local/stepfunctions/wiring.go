@@ -1,8 +1,8 @@
 package stepfunctions
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 
