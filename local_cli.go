@@ -20,6 +20,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 	var stateDir, addr, credFile string
 	var creds, origins, hosts []string
 	var expose bool
+	var concurrency int
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the local cloud in the foreground for any AWS client (aws --endpoint-url, SDKs)",
@@ -41,7 +42,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 				addr = fmt.Sprintf("127.0.0.1:%d", port)
 			}
 			opts := local.Options{Addr: addr, StateDir: stateDir, Log: log, ExposeToNetwork: expose,
-				AllowOrigins: origins, AllowHosts: hosts}
+				AllowOrigins: origins, AllowHosts: hosts, LambdaConcurrency: concurrency}
 			for _, c := range creds {
 				cred, err := local.ParseCredential(c)
 				if err != nil {
@@ -66,6 +67,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 	serve.Flags().StringVar(&credFile, "credentials-file", "", "a file of extra access keys, one ACCESS_KEY_ID:SECRET[:PRINCIPAL] a line")
 	serve.Flags().StringArrayVar(&origins, "allow-origin", nil, "a web origin (http://host:port) whose pages may call the cloud from a browser; repeatable (default none)")
 	serve.Flags().StringArrayVar(&hosts, "allow-host", nil, "a Host name the cloud answers to besides loopback, localhost and *.localhost (.domain for a whole domain); repeatable")
+	serve.Flags().IntVar(&concurrency, "lambda-concurrency", 0, "the account's Lambda concurrency limit (default 1000, AWS's); lower it on a machine short of memory")
 	serve.Flags().StringVar(&stateDir, "state-dir", "", "directory of the durable state (default <work-dir>/local)")
 	cmd.AddCommand(serve)
 	return cmd

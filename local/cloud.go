@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
@@ -69,6 +70,10 @@ type Options struct {
 	Services []core.Factory
 	// SyncWrites fsyncs every state write (see store.Options.Sync).
 	SyncWrites bool
+	// LambdaConcurrency is the account's Lambda concurrency limit
+	// (default 1,000, AWS's); invocations beyond it are throttled with
+	// TooManyRequestsException.
+	LambdaConcurrency int
 	// RequestLog, when set, receives one JSON line per request served:
 	// {"time","service","operation","status"}. Tests use it to show what a
 	// command called (an unchanged re-provision uploads nothing and executes
@@ -90,6 +95,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if !regionPattern.MatchString(o.Region) {
 		return o, fmt.Errorf("local: Region %q is not a region name; use one such as us-east-1", o.Region)
+	}
+	if o.LambdaConcurrency < 0 {
+		return o, fmt.Errorf("local: LambdaConcurrency %d is negative; use 0 for the default of %d", o.LambdaConcurrency, lambda.DefaultMaxConcurrency)
 	}
 	if err := checkAddr(o.Addr, o.ExposeToNetwork); err != nil {
 		return o, err
@@ -155,7 +163,7 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 		c.env.Keys.Add(core.Credential{AccessKeyID: cr.AccessKeyID, SecretAccessKey: cr.SecretAccessKey, Principal: p})
 	}
 
-	services, err := c.build(append(builtinServices(), opts.Services...))
+	services, err := c.build(append(builtinServices(opts), opts.Services...))
 	if err == nil {
 		var withCF []core.Service
 		if withCF, err = c.withCloudFormation(services); err != nil {

@@ -42,9 +42,12 @@ type LogSink interface {
 // Defaults of [Config].
 const (
 	// DefaultMaxConcurrency bounds invocations in flight (and so processes)
-	// across all functions. AWS's default account limit is 1000; a
-	// development machine runs out of memory well before that.
-	DefaultMaxConcurrency = 64
+	// across all functions: AWS's default account concurrency, so a wide
+	// Map state is throttled locally only where it would be on AWS. A
+	// machine short of memory can lower it (local serve
+	// --lambda-concurrency, local.Options.LambdaConcurrency).
+	// See https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+	DefaultMaxConcurrency = 1000
 	// DefaultIdleTimeout is how long a warm sandbox waits for another
 	// invocation before its process is stopped.
 	DefaultIdleTimeout = 10 * time.Minute
