@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -376,7 +377,32 @@ func uriEncode(s string, encodeSlash bool) string {
 	return b.String()
 }
 
+// signingKeys caches derived keys by secret and scope: a key changes once
+// a day per client, and deriving it is four HMACs per request otherwise.
+// It is emptied when full (sessions come and go).
+var signingKeys = struct {
+	sync.Mutex
+	m map[string][]byte
+}{m: map[string][]byte{}}
+
+const maxSigningKeys = 4096
+
 func signingKey(secret string, sc Scope) []byte {
+	id := secret + "\x00" + sc.Date + "/" + sc.Region + "/" + sc.Service
+	signingKeys.Lock()
+	defer signingKeys.Unlock()
+	if k, ok := signingKeys.m[id]; ok {
+		return k
+	}
+	if len(signingKeys.m) >= maxSigningKeys {
+		clear(signingKeys.m)
+	}
+	k := deriveKey(secret, sc)
+	signingKeys.m[id] = k
+	return k
+}
+
+func deriveKey(secret string, sc Scope) []byte {
 	k := hmacSHA256([]byte("AWS4"+secret), sc.Date)
 	k = hmacSHA256(k, sc.Region)
 	k = hmacSHA256(k, sc.Service)
