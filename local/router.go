@@ -88,6 +88,10 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					Message: fmt.Sprintf("the local cloud's %s service failed", name)})
 			}
 		}
+		for _, f := range call.Faults() {
+			rt.log.WithFields(logrus.Fields{core.FieldService: name, core.FieldOperation: call.Operation(), core.FieldRequestID: call.RequestID}).
+				Warnf("internal failure: %v", f)
+		}
 		rt.journal.record(start, name, call.Operation(), rec.status)
 		rt.log.WithFields(logrus.Fields{
 			core.FieldService:   name,

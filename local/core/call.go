@@ -28,6 +28,21 @@ type Call struct {
 
 	mu        sync.Mutex
 	operation string
+	faults    []error
+}
+
+func (c *Call) addFault(err error) {
+	c.mu.Lock()
+	c.faults = append(c.faults, err)
+	c.mu.Unlock()
+}
+
+// Faults returns the causes of the server-side errors written for this
+// call (kept out of responses), for the router's log.
+func (c *Call) Faults() []error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]error(nil), c.faults...)
 }
 
 // SetOperation records the operation name (e.g. "PutObject").
