@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -390,5 +390,26 @@ func TestConfiguredCredentials(t *testing.T) {
 	if _, err := local.Start(context.Background(), local.Options{StateDir: t.TempDir(), Addr: "0.0.0.0:0"}); err == nil || !strings.Contains(err.Error(), "--expose-to-network") {
 		t.Errorf("Start(Addr 0.0.0.0) = %v, want a refusal naming --expose-to-network", err)
 	}
-	_ = url.Values{}
+}
+
+// TestCLIWithWrongCredentials runs the AWS CLI with a wrong secret and an
+// unknown key: it fails with AWS's codes, as it would against AWS.
+func TestCLIWithWrongCredentials(t *testing.T) {
+	if _, err := os.Stat(localtest.CLIPath); err != nil {
+		t.Skipf("the AWS CLI is not installed at %s", localtest.CLIPath)
+	}
+	c := localtest.Start(t)
+	for _, tt := range []struct{ key, secret, want string }{
+		{core.DefaultAccessKeyID, "wrong", "SignatureDoesNotMatch"},
+		{"AKIDUNKNOWN", core.DefaultSecretAccessKey, "InvalidClientTokenId"},
+	} {
+		home := t.TempDir()
+		cmd := exec.Command(localtest.CLIPath, "--endpoint-url", c.Endpoint(), "--region", c.Region(), "sts", "get-caller-identity")
+		cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=" + tt.key, "AWS_SECRET_ACCESS_KEY=" + tt.secret,
+			"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1"}
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tt.want) {
+			t.Errorf("aws sts get-caller-identity as %s/%s = %v %s, want %s", tt.key, tt.secret, err, out, tt.want)
+		}
+	}
 }
