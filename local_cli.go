@@ -17,13 +17,18 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 		Short: "The embedded local cloud: an AWS-compatible endpoint on 127.0.0.1",
 	}
 	var port int
-	var stateDir, addr string
+	var stateDir, addr, credFile string
+	var creds, origins, hosts []string
+	var expose bool
+	var concurrency int
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the local cloud in the foreground for any AWS client (aws --endpoint-url, SDKs)",
-		Long: "Run the local cloud in the foreground. It accepts any credentials, listens on 127.0.0.1, " +
-			"and keeps its state in --state-dir, so a restart keeps stacks, functions, machines and objects. " +
-			"Point clients at it with AWS_ENDPOINT_URL or --endpoint-url.",
+		Long: "Run the local cloud in the foreground. It listens on 127.0.0.1 and keeps its state in --state-dir, " +
+			"so a restart keeps stacks, functions, machines and objects. Point clients at it with AWS_ENDPOINT_URL " +
+			"or --endpoint-url and sign with the default credentials test/test (the account root) or a pair given " +
+			"with --credentials. Web pages may not call it unless their origin is allowed with --allow-origin. " +
+			"SIGINT or SIGTERM stops it cleanly; a second signal forces the exit.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := cl.logger()
@@ -36,11 +41,33 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 			if addr == "" {
 				addr = fmt.Sprintf("127.0.0.1:%d", port)
 			}
-			return local.Serve(cmd.Context(), local.Options{Addr: addr, StateDir: stateDir, Log: log})
+			opts := local.Options{Addr: addr, StateDir: stateDir, Log: log, ExposeToNetwork: expose,
+				AllowOrigins: origins, AllowHosts: hosts, LambdaConcurrency: concurrency}
+			for _, c := range creds {
+				cred, err := local.ParseCredential(c)
+				if err != nil {
+					return fmt.Errorf("--credentials: %w", err)
+				}
+				opts.Credentials = append(opts.Credentials, cred)
+			}
+			if credFile != "" {
+				fromFile, err := local.ReadCredentialsFile(credFile)
+				if err != nil {
+					return fmt.Errorf("--credentials-file: %w", err)
+				}
+				opts.Credentials = append(opts.Credentials, fromFile...)
+			}
+			return local.Serve(cmd.Context(), opts)
 		},
 	}
 	serve.Flags().IntVar(&port, "port", local.DefaultPort, "port to listen on, on 127.0.0.1")
-	serve.Flags().StringVar(&addr, "addr", "", "full listen address, to bind beyond loopback on purpose (overrides --port)")
+	serve.Flags().StringVar(&addr, "addr", "", "full listen address (overrides --port); beyond loopback it needs --expose-to-network")
+	serve.Flags().BoolVar(&expose, "expose-to-network", false, "allow an --addr beyond loopback: every machine that reaches it can call the cloud and, with credentials, run code here")
+	serve.Flags().StringArrayVar(&creds, "credentials", nil, "an extra access key, ACCESS_KEY_ID:SECRET[:PRINCIPAL] (PRINCIPAL: root, or an IAM user or role ARN); repeatable")
+	serve.Flags().StringVar(&credFile, "credentials-file", "", "a file of extra access keys, one ACCESS_KEY_ID:SECRET[:PRINCIPAL] a line")
+	serve.Flags().StringArrayVar(&origins, "allow-origin", nil, "a web origin (http://host:port) whose pages may call the cloud from a browser; repeatable (default none)")
+	serve.Flags().StringArrayVar(&hosts, "allow-host", nil, "a Host name the cloud answers to besides loopback, localhost and *.localhost (.domain for a whole domain); repeatable")
+	serve.Flags().IntVar(&concurrency, "lambda-concurrency", 0, "the account's Lambda concurrency limit (default 1000, AWS's); lower it on a machine short of memory")
 	serve.Flags().StringVar(&stateDir, "state-dir", "", "directory of the durable state (default <work-dir>/local)")
 	cmd.AddCommand(serve)
 	return cmd

@@ -3,13 +3,10 @@
 package sparta
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
-	"syscall"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -121,7 +118,7 @@ func MainEx(serviceName, description string, lambdas []*LambdaAWSInfo, api *API,
 		newVersionCommand(CommandLineOptions),
 	)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := shutdownContext()
 	defer stop()
 	err := root.ExecuteContext(ctx)
 	if err != nil {

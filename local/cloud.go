@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
@@ -36,9 +37,24 @@ const (
 // ephemeral loopback port with its state in .sparta/local.
 type Options struct {
 	// Addr is the TCP address to listen on (default 127.0.0.1:0, an
-	// ephemeral loopback port). Binding beyond loopback exposes an
-	// unauthenticated endpoint: do it on purpose only.
+	// ephemeral loopback port). An address beyond loopback is refused
+	// unless ExposeToNetwork is set.
 	Addr string
+	// ExposeToNetwork allows an Addr beyond loopback: every machine that
+	// can reach it may then call the cloud with valid credentials and run
+	// code on this one. Serve logs a warning.
+	ExposeToNetwork bool
+	// Credentials are access keys accepted besides the default pair
+	// (core.DefaultAccessKeyID/core.DefaultSecretAccessKey, the root), each
+	// acting as its principal.
+	Credentials []Credential
+	// AllowOrigins are the web origins (scheme://host[:port]) whose pages
+	// may call the cloud from a browser; none by default. "*" allows any.
+	AllowOrigins []string
+	// AllowHosts are Host names the cloud answers to besides loopback
+	// addresses, localhost and *.localhost ("example.test", or
+	// ".example.test" for a whole domain).
+	AllowHosts []string
 	// StateDir holds the durable state (default .sparta/local).
 	StateDir string
 	// Region is the region in ARNs and responses (default us-east-1).
@@ -54,6 +70,10 @@ type Options struct {
 	Services []core.Factory
 	// SyncWrites fsyncs every state write (see store.Options.Sync).
 	SyncWrites bool
+	// LambdaConcurrency is the account's Lambda concurrency limit
+	// (default 1,000, AWS's); invocations beyond it are throttled with
+	// TooManyRequestsException.
+	LambdaConcurrency int
 	// RequestLog, when set, receives one JSON line per request served:
 	// {"time","service","operation","status"}. Tests use it to show what a
 	// command called (an unchanged re-provision uploads nothing and executes
@@ -75,6 +95,17 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if !regionPattern.MatchString(o.Region) {
 		return o, fmt.Errorf("local: Region %q is not a region name; use one such as us-east-1", o.Region)
+	}
+	if o.LambdaConcurrency < 0 {
+		return o, fmt.Errorf("local: LambdaConcurrency %d is negative; use 0 for the default of %d", o.LambdaConcurrency, lambda.DefaultMaxConcurrency)
+	}
+	if err := checkAddr(o.Addr, o.ExposeToNetwork); err != nil {
+		return o, err
+	}
+	for _, cr := range o.Credentials {
+		if err := cr.validate(); err != nil {
+			return o, err
+		}
 	}
 	if o.Log == nil {
 		l := logrus.New()
@@ -127,8 +158,12 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	c := &Cloud{opts: opts, store: st, ln: ln, endpoint: endpointFor(ln.Addr()), served: make(chan error, 1)}
 	c.router = newRouter(nil, opts.Log)
 	c.env = core.NewEnv(st, opts.Clock, opts.Region, DefaultAccountID, c.endpoint, opts.Log, c.router.lookup)
+	for _, cr := range opts.Credentials {
+		p, _ := core.PrincipalFor(DefaultAccountID, cr.Principal, cr.AccessKeyID)
+		c.env.Keys.Add(core.Credential{AccessKeyID: cr.AccessKeyID, SecretAccessKey: cr.SecretAccessKey, Principal: p})
+	}
 
-	services, err := c.build(append(builtinServices(), opts.Services...))
+	services, err := c.build(append(builtinServices(opts), opts.Services...))
 	if err == nil {
 		var withCF []core.Service
 		if withCF, err = c.withCloudFormation(services); err != nil {
@@ -143,6 +178,9 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	}
 	*c.router = *newRouter(services, opts.Log)
 	c.router.journal = newJournal(opts.RequestLog)
+	c.router.keys, c.router.clock = c.env.Keys, opts.Clock
+	c.router.authorize = c.authorize
+	c.router.guard = newGuard(opts.AllowOrigins, opts.AllowHosts, ln.Addr())
 	c.srv = &http.Server{
 		Handler:           c.router,
 		ReadHeaderTimeout: 30 * time.Second,
@@ -269,7 +307,15 @@ func Serve(ctx context.Context, opts Options) error {
 	}
 	log.WithFields(logrus.Fields{core.FieldEndpoint: c.endpoint, "stateDir": dir, "services": names, "region": c.Region()}).
 		Info("Local cloud listening")
-	log.Infof("Try: aws --endpoint-url %s s3 ls   (or export AWS_ENDPOINT_URL=%s; any credentials work)", c.endpoint, c.endpoint)
+	log.Infof("Try: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws --endpoint-url %s s3 ls   (or export AWS_ENDPOINT_URL=%s)",
+		core.DefaultAccessKeyID, core.DefaultSecretAccessKey, c.endpoint, c.endpoint)
+	log.Infof("Credentials: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s (the account root; every request must be signed)",
+		core.DefaultAccessKeyID, core.DefaultSecretAccessKey)
+	log.Infof("Browser origins allowed: %s", describeOrigins(c.opts.AllowOrigins))
+	if c.opts.ExposeToNetwork && !isLoopbackAddr(c.opts.Addr) {
+		log.Warnf("The local cloud listens on %s, beyond loopback: anyone who can reach it and has credentials can run code on this machine as %s",
+			c.ln.Addr(), "this user")
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-c.served:

@@ -64,13 +64,13 @@ func TestUnsupportedServiceAndAction(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, c.Endpoint()+"/", strings.NewReader(tt.body))
-			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=abc")
 			if tt.target != "" {
 				req.Header.Set("X-Amz-Target", tt.target)
 			}
 			if tt.contentType != "" {
 				req.Header.Set("Content-Type", tt.contentType)
 			}
+			localtest.Sign(t, req, "kinesis", []byte(tt.body))
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -98,8 +98,8 @@ func TestUnsignedRequestIsRefusedWithHint(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "MissingAuthenticationToken") {
-		t.Errorf("unsigned POST = %d %s, want 400 MissingAuthenticationToken", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "MissingAuthenticationToken") {
+		t.Errorf("unsigned POST = %d %s, want 403 MissingAuthenticationToken", resp.StatusCode, body)
 	}
 }
 
@@ -114,30 +114,42 @@ func (e *echo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 func (e *echo) Match(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/echo/") }
 
+// Public serves /echo/public/ anonymously, as API Gateway serves its APIs.
+func (e *echo) Public(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/echo/public/") }
+
 func TestExtraServiceRegistersAndMatches(t *testing.T) {
 	c := localtest.Start(t, local.Options{Services: []core.Factory{
 		func(env *core.Env) (core.Service, error) { return &echo{env: env}, nil },
 	}})
-	// Unsigned, claimed by its matcher.
-	resp, err := http.Get(c.Endpoint() + "/echo/x")
+	// Unsigned, claimed by its matcher, served because Public says so.
+	resp, err := http.Get(c.Endpoint() + "/echo/public/x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if got, want := string(body), " 000000000000 sts found"; got != want {
-		t.Errorf("GET /echo/x = %q, want %q", got, want)
+		t.Errorf("GET /echo/public/x = %q, want %q", got, want)
+	}
+	// Unsigned, claimed by its matcher but not public: refused.
+	resp, err = http.Get(c.Endpoint() + "/echo/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("unsigned GET /echo/x = %d, want 403", resp.StatusCode)
 	}
 	// Signed for it.
 	req, _ := http.NewRequest(http.MethodGet, c.Endpoint()+"/anything", nil)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/eu-west-1/echo/aws4_request, SignedHeaders=host, Signature=abc")
+	localtest.SignAs(t, req, "echo", nil, core.DefaultAccessKeyID, core.DefaultSecretAccessKey, time.Now())
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if got, want := string(body), "eu-west-1 000000000000 sts found"; got != want {
+	if got, want := string(body), "us-east-1 000000000000 sts found"; got != want {
 		t.Errorf("signed GET = %q, want %q", got, want)
 	}
 }

@@ -14,11 +14,23 @@
 // bucket.localhost virtual hosts), AWS_ENDPOINT_URL, or the CLI's
 // --endpoint-url.
 //
-// Any credentials are accepted and signatures are not verified: the cloud
-// reads the SigV4 credential scope only to learn which service a request is
-// for. Every caller is the root user of account 000000000000. It binds
-// 127.0.0.1 unless Options.Addr says otherwise; anything that can reach the
-// port can use it.
+// # Security
+//
+// Every request must carry a valid SigV4 signature (header or presigned
+// query) made with a known key: the default pair
+// core.DefaultAccessKeyID/core.DefaultSecretAccessKey (test/test, the
+// account's root), Options.Credentials, or a session the cloud issued (a
+// Lambda sandbox's execution role, an ECS task role, STS AssumeRole).
+// [core.VerifyRequest] checks it as AWS does (15-minute skew, presigned
+// expiry, payload hash, S3 chunk signatures) and refuses with each
+// protocol's error codes. Every principal but the root is then authorized
+// by local/iam against the permissions the service names
+// ([core.Authorizable]). Before routing, requests from a foreign web
+// Origin or for a Host that is not loopback, localhost or *.localhost are
+// refused (Options.AllowOrigins, Options.AllowHosts). Anonymous requests
+// reach only services implementing [core.Public]. It binds 127.0.0.1; an
+// address beyond loopback needs Options.ExposeToNetwork. See
+// docs/local-cloud.md#security.
 //
 // # Routing
 //
@@ -27,7 +39,8 @@
 // region/SERVICE/aws4_request, or X-Amz-Credential on presigned URLs);
 // the service then dispatches on X-Amz-Target (awsJson), Action (awsQuery)
 // or the REST path. Unsigned requests go to the service whose
-// [core.Matcher] claims them (S3 claims plain REST requests last). A service
+// [core.Matcher] claims them (S3 claims plain REST requests last), which
+// serves them only if it is [core.Public] for them. A service
 // the cloud does not run gets a NotImplemented error (HTTP 501, not retried
 // by the SDKs) naming it, in the protocol's error shape. Every response
 // carries x-amzn-RequestId and x-amz-request-id.
@@ -102,9 +115,12 @@
 // JSONService and QueryService do it for unknown names; [core.NotSupported]
 // for the rest), never acknowledged and ignored.
 //
-// Optional interfaces: [core.Matcher] (claim unsigned requests, e.g. the
-// Lambda Runtime API or an OCI registry under /v2/), [core.Fallback] (a
-// broad matcher asked last) and [core.Closer] (stop child processes and
+// Optional interfaces: [core.Matcher] (claim unsigned requests, e.g. an
+// OCI registry under /v2/), [core.Public] (serve some of them without a
+// signature), [core.Authorizable] (map an operation to its IAM action and
+// resource ARN, and the roles it passes: without it a request is checked
+// as "<service>:<Operation>" on "*"), [core.Fallback] (a broad matcher
+// asked last) and [core.Closer] (stop child processes and
 // goroutines; called in reverse construction order on Close, before the
 // store is closed). Tests use package localtest, which starts a cloud on a
 // temporary state directory and runs the AWS CLI against it.

@@ -13,15 +13,25 @@ import (
 	"github.com/sparta-go/sparta/local/core"
 )
 
-// router is the cloud's single http.Handler: it stamps a request ID, finds
-// the service (SigV4 scope first, then the matchers of services that accept
-// unsigned requests), and hands the request over.
+// router is the cloud's single http.Handler: it stamps a request ID,
+// refuses cross-site and rebinding requests (guard), finds the service
+// (SigV4 scope first, then the matchers of services that accept unsigned
+// requests), verifies the signature, authorizes the principal, and hands
+// the request over.
 type router struct {
 	byName map[string]core.Service
 	order  []core.Service
 	log    logrus.FieldLogger
 	// journal records requests when Options.RequestLog is set.
 	journal *journal
+	// keys verifies signatures; clock is the time they are checked at.
+	keys  *core.Keyring
+	clock core.Clock
+	// guard holds the origin and Host rules.
+	guard *guard
+	// authorize, when set, decides whether the signed principal may make
+	// the call (IAM); nil allows every verified principal.
+	authorize func(r *http.Request, svc core.Service, p core.Principal) error
 }
 
 func newRouter(services []core.Service, log logrus.FieldLogger) *router {
@@ -64,8 +74,7 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Server", "sparta-local")
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 
-	svc, scope, name := rt.route(r)
-	call.Scope, call.Service = scope, name
+	var name string
 	r = r.WithContext(core.WithCall(r.Context(), call))
 	defer func() {
 		if p := recover(); p != nil {
@@ -75,9 +84,13 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rt.log.WithFields(logrus.Fields{core.FieldService: name, core.FieldRequestID: call.RequestID}).
 				Errorf("panic serving %s %s: %v\n%s", r.Method, r.URL.Path, p, debug.Stack())
 			if !rec.wrote {
-				writeError(rec, r, &core.Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Receiver: true,
-					Message: fmt.Sprintf("the local cloud's %s service failed: %v", name, p)})
+				writeError(rec, r, name, &core.Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Receiver: true,
+					Message: fmt.Sprintf("the local cloud's %s service failed", name)})
 			}
+		}
+		for _, f := range call.Faults() {
+			rt.log.WithFields(logrus.Fields{core.FieldService: name, core.FieldOperation: call.Operation(), core.FieldRequestID: call.RequestID}).
+				Warnf("internal failure: %v", f)
 		}
 		rt.journal.record(start, name, call.Operation(), rec.status)
 		rt.log.WithFields(logrus.Fields{
@@ -89,11 +102,68 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}).Debugf("%s %s", r.Method, r.URL.Path)
 	}()
 
+	// Browser and network checks come first: nothing of a request from a
+	// foreign page or a rebound name reaches a service.
+	if err := rt.guard.check(r); err != nil {
+		writeError(rec, r, "", err)
+		return
+	}
+	svc, scope, routed := rt.route(r)
+	name = routed
+	call.Scope, call.Service = scope, name
+	if rt.guard.preflight(rec, r, svc) {
+		return
+	}
+	rt.guard.cors(rec, r)
 	if svc == nil {
-		writeError(rec, r, rt.unsupported(name))
+		writeError(rec, r, name, rt.unsupported(name))
+		return
+	}
+	if !rt.authenticate(rec, r, svc, call) {
 		return
 	}
 	svc.ServeHTTP(rec, r)
+}
+
+// authenticate verifies the request's signature and authorizes its
+// principal, or serves it anonymously when its service says it may
+// (core.Public); it writes the refusal and returns false otherwise.
+func (rt *router) authenticate(w http.ResponseWriter, r *http.Request, svc core.Service, call *core.Call) bool {
+	if rt.keys == nil {
+		return true
+	}
+	proto := protocolOf(svc.Name(), r)
+	if !signed(r) {
+		if p, ok := svc.(core.Public); ok && p.Public(r) {
+			return true
+		}
+		writeError(w, r, svc.Name(), (&core.AuthError{Kind: core.AuthMissing}).For(proto))
+		return false
+	}
+	v, aerr := core.VerifyRequest(r, svc.Name(), rt.keys, rt.clock.Now())
+	if aerr != nil {
+		writeError(w, r, svc.Name(), aerr.For(proto))
+		return false
+	}
+	call.Principal, call.Chunks = v.Principal, v.Chunks
+	if rt.authorize != nil {
+		if err := rt.authorize(r, svc, v.Principal); err != nil {
+			writeError(w, r, svc.Name(), err)
+			return false
+		}
+	}
+	return true
+}
+
+// signed reports whether r carries a SigV4 signature in either form.
+// Other Authorization schemes (the registry's Basic login, a bearer token)
+// are for the services that accept them (core.Public).
+func signed(r *http.Request) bool {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		return strings.HasPrefix(auth, "AWS4-") || !strings.HasPrefix(auth, "Basic ") && !strings.HasPrefix(auth, "Bearer ")
+	}
+	q := r.URL.Query()
+	return q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Algorithm")
 }
 
 // unsupported is the refusal for a service the local cloud does not run.
@@ -104,31 +174,49 @@ func (rt *router) unsupported(name string) *core.Error {
 	}
 	sort.Strings(names)
 	if name == "" {
-		return core.Errorf(http.StatusBadRequest, "MissingAuthenticationToken",
-			"the request is not signed with AWS Signature Version 4, so the local cloud cannot tell which service it is for; "+
-				"sign it with any credentials (they are not checked) so that its credential scope names one of: %s", strings.Join(names, ", "))
+		return core.Errorf(http.StatusForbidden, "MissingAuthenticationToken",
+			"Request is missing Authentication Token: sign it with AWS Signature Version 4 (the local cloud's default credentials are %s/%s) "+
+				"so that its credential scope names one of: %s", core.DefaultAccessKeyID, core.DefaultSecretAccessKey, strings.Join(names, ", "))
 	}
 	return core.Errorf(http.StatusNotImplemented, "NotImplemented",
 		"the %s service is not supported by the local cloud (supported: %s)", name, strings.Join(names, ", "))
 }
 
-// writeError renders err in the protocol the request appears to speak:
-// awsJson when it has an X-Amz-Target, awsQuery for form posts, REST-XML
-// otherwise.
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
+// protocolOf is the wire protocol of service name as r speaks it.
+func protocolOf(name string, r *http.Request) core.Protocol {
 	if r.Header.Get("X-Amz-Target") != "" {
+		return core.ProtocolJSON
+	}
+	switch name {
+	case "s3":
+		return core.ProtocolRESTXML
+	case "lambda", "apigateway", "execute-api":
+		return core.ProtocolRESTJSON
+	case "sts", "iam", "sns", "cloudformation":
+		return core.ProtocolQuery
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+		return core.ProtocolQuery
+	}
+	return core.ProtocolRESTXML
+}
+
+// writeError renders err in the protocol of service name as r speaks it.
+func writeError(w http.ResponseWriter, r *http.Request, name string, err error) {
+	switch protocolOf(name, r) {
+	case core.ProtocolJSON:
 		ct := r.Header.Get("Content-Type")
 		if !strings.HasPrefix(ct, "application/x-amz-json-") {
 			ct = "application/x-amz-json-1.1"
 		}
 		core.WriteJSONError(w, r, ct, err)
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+	case core.ProtocolQuery:
 		core.WriteQueryError(w, r, "", err)
-		return
+	case core.ProtocolRESTJSON:
+		core.WriteRESTJSONError(w, r, err)
+	default:
+		core.WriteRESTXMLError(w, r, err)
 	}
-	core.WriteRESTXMLError(w, r, err)
 }
 
 // statusRecorder remembers the status for the request log.

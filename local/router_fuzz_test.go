@@ -15,6 +15,9 @@ import (
 // FuzzRouter sends arbitrary requests through the cloud's handler: every
 // one must get an answer, and none may panic a service (the router turns a
 // panic into a logged InternalFailure, which this test treats as a bug).
+// An auth of "sign:SERVICE" signs the request validly with the default
+// credentials, so that the fuzzer reaches the services behind the
+// signature check.
 func FuzzRouter(f *testing.F) {
 	log, hook := logtest.NewNullLogger()
 	log.SetLevel(logrus.ErrorLevel)
@@ -29,6 +32,11 @@ func FuzzRouter(f *testing.F) {
 		{"POST", "/", "AWS4-HMAC-SHA256 Credential=A/20250101/us-east-1/sns/aws4_request", "", "application/x-www-form-urlencoded", "Action=Publish&TopicArn=x&Message=y"},
 		{"POST", "/", "AWS4-HMAC-SHA256 Credential=A/20250101/us-east-1/sts/aws4_request", "", "application/x-www-form-urlencoded", "Action=GetCallerIdentity"},
 		{"GET", "/b/k?X-Amz-Credential=A%2F2025%2Fus-east-1%2Fs3%2Faws4_request", "", "", "", ""},
+		{"PUT", "/bucket-a", "sign:s3", "", "", ""},
+		{"PUT", "/bucket-a/key", "sign:s3", "", "", "data"},
+		{"POST", "/", "sign:logs", "Logs_20140328.PutLogEvents", "application/x-amz-json-1.1", `{"logGroupName":"g","logEvents":[{}]}`},
+		{"POST", "/", "sign:sts", "", "application/x-www-form-urlencoded", "Action=AssumeRole&RoleArn=arn:aws:iam::000000000000:role/x&RoleSessionName=s"},
+		{"POST", "/2015-03-31/functions", "sign:lambda", "", "application/json", `{"FunctionName":"f","Role":"r"}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.auth, s.target, s.contentType, s.body)
@@ -41,10 +49,18 @@ func FuzzRouter(f *testing.F) {
 		if err != nil {
 			return
 		}
+		service, sign := strings.CutPrefix(auth, "sign:")
+		if sign {
+			auth = ""
+		}
 		for k, v := range map[string]string{"Authorization": auth, "X-Amz-Target": target, "Content-Type": contentType} {
 			if v != "" {
 				r.Header.Set(k, v)
 			}
+		}
+		if sign && service != "" && !strings.ContainsAny(service, "/ ") {
+			r.RequestURI = r.URL.RequestURI()
+			localtest.Sign(t, r, service, []byte(body))
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)

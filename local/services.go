@@ -17,14 +17,14 @@ import (
 // builtinServices lists the services every cloud runs, in construction
 // order. A new service package adds its New here (and, if it is a
 // dependency of others, before them; Env.Lookup resolves lazily anyway).
-func builtinServices() []core.Factory {
+func builtinServices(opts Options) []core.Factory {
 	return []core.Factory{
 		sts.New,
 		s3.New,
 		logs.New,
 		sns.New,
 		iam.Factory,
-		lambda.Factory,
+		lambda.FactoryWith(opts.LambdaConcurrency),
 		stepfunctions.Factory,
 		ecr.New,
 		ecs.New,

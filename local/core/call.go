@@ -18,9 +18,31 @@ type Call struct {
 	Service string
 	// Scope is the SigV4 credential scope of the request; zero when unsigned.
 	Scope Scope
+	// Principal is who signed the request; zero for anonymous requests
+	// (those a [Public] service accepted) and for calls made outside the
+	// router.
+	Principal Principal
+	// Chunks verifies the chunk signatures of a streaming-signed body
+	// (S3's STREAMING-AWS4-HMAC-SHA256-PAYLOAD); nil otherwise.
+	Chunks *ChunkSigner
 
 	mu        sync.Mutex
 	operation string
+	faults    []error
+}
+
+func (c *Call) addFault(err error) {
+	c.mu.Lock()
+	c.faults = append(c.faults, err)
+	c.mu.Unlock()
+}
+
+// Faults returns the causes of the server-side errors written for this
+// call (kept out of responses), for the router's log.
+func (c *Call) Faults() []error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]error(nil), c.faults...)
 }
 
 // SetOperation records the operation name (e.g. "PutObject").

@@ -20,9 +20,15 @@ type Error struct {
 	// Fields are extra elements some protocols carry (S3's BucketName, Key,
 	// ArgumentName...). Renderers that have no place for them ignore them.
 	Fields map[string]string
+	// Cause is the underlying failure of a server-side error, kept for
+	// Go callers and logs but never sent: it may name the server's files.
+	Cause error
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns a client (Sender) error with code, HTTP status and a
 // formatted message.
@@ -42,14 +48,27 @@ func (e *Error) With(k, v string) *Error {
 }
 
 // AsError turns any error into an *Error: AWS errors pass through (wrapping
-// allowed), anything else becomes a 500 InternalFailure whose message is the
-// error's text, so the cause is visible to the caller of a local cloud.
+// allowed); anything else is a fault of the cloud itself and becomes a 500
+// InternalFailure whose message says so without the error's text (which
+// may name the server's files, as a store error does); the text is kept
+// as Cause, and the router logs it with the request ID when the error is
+// written (see [Call.Faults]).
 func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Receiver: true, Message: err.Error()}
+	return &Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Receiver: true,
+		Message: "The local cloud failed to serve this request; its log has the cause (search it for this request's ID).", Cause: err}
+}
+
+// rendered records the cause of a server-side error being written, for
+// the router's log.
+func rendered(r *http.Request, e *Error) *Error {
+	if e.Cause != nil {
+		CallFrom(r.Context()).addFault(e.Cause)
+	}
+	return e
 }
 
 // NotSupported is the error for an operation the local cloud does not

@@ -85,7 +85,7 @@ func DecodeJSON(body []byte, v any) error {
 // WriteJSONError writes err as an awsJson error: the code in __type and in
 // the X-Amzn-ErrorType header, the text in message.
 func WriteJSONError(w http.ResponseWriter, r *http.Request, contentType string, err error) {
-	e := AsError(err)
+	e := rendered(r, AsError(err))
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	writeJSON(w, contentType, e.Status, map[string]string{"__type": e.Code, "message": e.Message})
 }
@@ -94,7 +94,7 @@ func WriteJSONError(w http.ResponseWriter, r *http.Request, contentType string, 
 // the code in the X-Amzn-ErrorType header, {"Type": "User"|"Service",
 // "message": ...} in the body.
 func WriteRESTJSONError(w http.ResponseWriter, r *http.Request, err error) {
-	e := AsError(err)
+	e := rendered(r, AsError(err))
 	typ := "User"
 	if e.Receiver {
 		typ = "Service"

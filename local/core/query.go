@@ -188,7 +188,7 @@ func WriteQueryResult(w http.ResponseWriter, r *http.Request, namespace, action 
 
 // WriteQueryError writes err as an awsQuery <ErrorResponse>.
 func WriteQueryError(w http.ResponseWriter, r *http.Request, namespace string, err error) {
-	e := AsError(err)
+	e := rendered(r, AsError(err))
 	typ := "Sender"
 	if e.Receiver {
 		typ = "Receiver"

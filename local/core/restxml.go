@@ -11,7 +11,7 @@ import (
 // Responses to HEAD carry the status and headers only, as on AWS.
 // See https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 func WriteRESTXMLError(w http.ResponseWriter, r *http.Request, err error) {
-	e := AsError(err)
+	e := rendered(r, AsError(err))
 	type field struct {
 		XMLName xml.Name
 		Value   string `xml:",chardata"`

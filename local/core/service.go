@@ -85,6 +85,10 @@ type Env struct {
 	// Log is the cloud's logger; give each service its own with
 	// env.Log.WithField(core.FieldService, name).
 	Log logrus.FieldLogger
+	// Keys holds the credentials the router accepts; services that hand
+	// out credentials (a Lambda sandbox's execution role, STS AssumeRole)
+	// issue sessions in it.
+	Keys *Keyring
 
 	lookup func(name string) (Service, bool)
 }
@@ -92,7 +96,8 @@ type Env struct {
 // NewEnv builds an environment whose Lookup resolves through lookup. The
 // local cloud calls it; tests of a single service may too.
 func NewEnv(st *store.Store, clock Clock, region, account, endpoint string, log logrus.FieldLogger, lookup func(string) (Service, bool)) *Env {
-	return &Env{Store: st, Clock: clock, Region: region, AccountID: account, Endpoint: endpoint, Log: log, lookup: lookup}
+	return &Env{Store: st, Clock: clock, Region: region, AccountID: account, Endpoint: endpoint, Log: log,
+		Keys: NewKeyring(account), lookup: lookup}
 }
 
 // Lookup returns the service registered under name. It resolves at call

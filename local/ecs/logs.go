@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/sparta-go/sparta/local/core"
 )
 
 // The awslogs driver's options.
@@ -25,7 +27,7 @@ const (
 func (s *Service) logsClient() *cloudwatchlogs.Client {
 	return cloudwatchlogs.NewFromConfig(aws.Config{
 		Region:       s.env.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCALECS", "local-ecs", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
 		BaseEndpoint: aws.String(s.env.Endpoint),
 	})
 }

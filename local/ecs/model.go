@@ -83,6 +83,8 @@ type ContainerOverride struct {
 // TaskOverride are the overrides of a task run.
 type TaskOverride struct {
 	ContainerOverrides []ContainerOverride `json:"containerOverrides,omitempty"`
+	TaskRoleArn        string              `json:"taskRoleArn,omitempty"`
+	ExecutionRoleArn   string              `json:"executionRoleArn,omitempty"`
 }
 
 // Container is a running or stopped container of a task.

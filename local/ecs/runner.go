@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sparta-go/sparta/local/core"
+
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/pkg/stdcopy"
@@ -65,6 +67,7 @@ func (s *Service) run(t *task, def TaskDefinition, engine docker.Engine) {
 			}
 		})
 	}
+	defer s.revokeTaskCredentials(t)
 	for i, cd := range def.ContainerDefinitions {
 		ref, auth := s.imageRef(cd.Image)
 		if err := pull(ctx, engine, ref, auth); err != nil {
@@ -162,10 +165,9 @@ func (s *Service) containerConfig(t *task, def TaskDefinition, cd ContainerDefin
 		"AWS_REGION=" + s.env.Region,
 		"AWS_DEFAULT_REGION=" + s.env.Region,
 		"AWS_ENDPOINT_URL=" + s.env.Endpoint,
-		"AWS_ACCESS_KEY_ID=AKIDLOCALTASK",
-		"AWS_SECRET_ACCESS_KEY=local-task-secret",
 		"ECS_TASK_ARN=" + t.TaskArn,
 	}
+	env = append(env, s.taskCredentials(t, def)...)
 	for _, kv := range cd.Environment {
 		env = append(env, kv.Name+"="+kv.Value)
 	}
@@ -308,4 +310,39 @@ func readLogs(ctx context.Context, engine docker.Engine, id string) []logLine {
 	}
 	_ = pr.Close()
 	return lines
+}
+
+// taskCredentials are the task role's temporary credentials, as a Fargate
+// task gets them from its credentials endpoint: one session per task,
+// named after the task ID, under IAM like any other caller. A task
+// without a task role gets none, as on AWS.
+func (s *Service) taskCredentials(t *task, def TaskDefinition) []string {
+	role := def.TaskRoleArn
+	if t.Overrides.TaskRoleArn != "" {
+		role = t.Overrides.TaskRoleArn
+	}
+	if role == "" || s.env.Keys == nil {
+		return nil
+	}
+	s.credMu.Lock()
+	defer s.credMu.Unlock()
+	c, ok := s.taskCreds[t.ID]
+	if !ok {
+		c = s.env.Keys.AssumeRole(role, t.ID, s.env.Clock.Now(), 12*time.Hour)
+		if s.taskCreds == nil {
+			s.taskCreds = map[string]core.Credential{}
+		}
+		s.taskCreds[t.ID] = c
+	}
+	return []string{"AWS_ACCESS_KEY_ID=" + c.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey, "AWS_SESSION_TOKEN=" + c.SessionToken}
+}
+
+// revokeTaskCredentials ends the task's session when it stops.
+func (s *Service) revokeTaskCredentials(t *task) {
+	s.credMu.Lock()
+	defer s.credMu.Unlock()
+	if c, ok := s.taskCreds[t.ID]; ok {
+		s.env.Keys.Remove(c.AccessKeyID)
+		delete(s.taskCreds, t.ID)
+	}
 }

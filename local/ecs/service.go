@@ -34,6 +34,10 @@ type Service struct {
 	families map[string][]*TaskDefinition // by family, revision order
 	tasks    map[string]*task             // by task ID
 	engine   docker.Engine
+
+	// taskCreds are the task roles' sessions of running tasks, by task ID.
+	credMu    sync.Mutex
+	taskCreds map[string]core.Credential
 }
 
 var _ core.Service = (*Service)(nil)

@@ -172,3 +172,28 @@ func (s *Service) warnManaged(r Role) {
 		}
 	}
 }
+
+// TrustsAWSPrincipal reports whether the role's trust policy lets the AWS
+// principal callerARN (a role session's role ARN, a user, the root) assume
+// it: the trust policy names it, its account's root or the account ID
+// (which delegates to the caller's identity policy, checked separately).
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+func (s *Service) TrustsAWSPrincipal(roleARN, callerARN string) bool {
+	name, ok := RoleNameFromARN(roleARN)
+	if !ok {
+		return false
+	}
+	s.mu.RLock()
+	e, ok := s.byName[name]
+	s.mu.RUnlock()
+	if !ok || e.Arn != roleARN {
+		return false
+	}
+	for _, p := range []string{callerARN, "arn:aws:iam::" + s.cfg.AccountID + ":root", s.cfg.AccountID} {
+		req := Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: map[string]string{"AWS": p}}
+		if Evaluate(req, e.trust) == Allow {
+			return true
+		}
+	}
+	return false
+}

@@ -271,38 +271,54 @@ func (s *Service) unzip(digest, dir string) error {
 	return nil
 }
 
-// extract writes the zip's entries under root, refusing entries (and
-// symbolic links) that would land outside it.
+// extract writes the zip's entries under root and nowhere else: every
+// write goes through an os.Root, which resolves each path component
+// (symbolic links included) inside root and fails on one that leaves it,
+// and a symbolic link is refused unless what it points to, resolved on
+// disk from where the link really is, stays inside root. Names alone
+// cannot tell: after a/b -> .. and a/b/c -> .., the name a/b/c/x is
+// inside by name but two levels up on disk.
 func extract(zr *zip.Reader, root string) error {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
 	var total int64
 	for _, e := range zr.File {
 		name := path.Clean(strings.ReplaceAll(e.Name, `\`, "/"))
-		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") || name == "." {
 			return fmt.Errorf("entry %q points outside the code directory", e.Name)
 		}
-		target := filepath.Join(root, filepath.FromSlash(name))
+		local := filepath.FromSlash(name)
 		mode := e.Mode()
 		switch {
 		case mode.IsDir():
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
+			if err := r.MkdirAll(local, 0o755); err != nil {
+				return fmt.Errorf("entry %q: %w", e.Name, err)
 			}
 			continue
 		case mode&fs.ModeSymlink != 0:
-			if err := extractSymlink(e, name, target); err != nil {
+			if err := extractSymlink(r, realRoot, e, name); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
+		if dir := filepath.Dir(local); dir != "." {
+			if err := r.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("entry %q: %w", e.Name, err)
+			}
 		}
 		perm := mode.Perm() | 0o400
 		if perm&0o111 == 0 && name == "bootstrap" {
 			// Zips made on Windows carry no modes; Lambda still runs bootstrap.
 			perm |= 0o755
 		}
-		n, err := writeEntry(e, target, perm, MaxUnzippedCode-total)
+		n, err := writeEntry(r, e, local, perm, MaxUnzippedCode-total)
 		if err != nil {
 			return err
 		}
@@ -311,15 +327,20 @@ func extract(zr *zip.Reader, root string) error {
 	return nil
 }
 
-func writeEntry(e *zip.File, target string, perm fs.FileMode, budget int64) (int64, error) {
+func writeEntry(r *os.Root, e *zip.File, local string, perm fs.FileMode, budget int64) (int64, error) {
 	rc, err := e.Open()
 	if err != nil {
 		return 0, fmt.Errorf("entry %q: %w", e.Name, err)
 	}
 	defer rc.Close()
-	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+	// O_EXCL|O_NOFOLLOW-like: an entry never writes through an existing
+	// link; a duplicate name replaces the earlier file.
+	if fi, err := r.Lstat(local); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return 0, fmt.Errorf("entry %q would write through the symbolic link of the same name", e.Name)
+	}
+	out, err := r.OpenFile(local, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("entry %q: %w", e.Name, err)
 	}
 	n, err := io.Copy(out, io.LimitReader(rc, budget+1))
 	if cerr := out.Close(); err == nil {
@@ -334,7 +355,10 @@ func writeEntry(e *zip.File, target string, perm fs.FileMode, budget int64) (int
 	return n, nil
 }
 
-func extractSymlink(e *zip.File, name, target string) error {
+// extractSymlink creates the link name, refusing an absolute target and
+// one that, resolved from the directory the link really lands in, leaves
+// realRoot.
+func extractSymlink(r *os.Root, realRoot string, e *zip.File, name string) error {
 	rc, err := e.Open()
 	if err != nil {
 		return err
@@ -344,14 +368,78 @@ func extractSymlink(e *zip.File, name, target string) error {
 	if err != nil {
 		return err
 	}
-	dest := path.Clean(path.Join(path.Dir(name), string(link)))
-	if path.IsAbs(string(link)) || dest == ".." || strings.HasPrefix(dest, "../") {
-		return fmt.Errorf("symbolic link %q -> %q points outside the code directory", e.Name, link)
+	target := string(link)
+	refuse := func() error {
+		return fmt.Errorf("symbolic link %q -> %q points outside the code directory", e.Name, target)
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
+	if target == "" || path.IsAbs(target) || filepath.IsAbs(target) || strings.ContainsRune(target, 0) {
+		return refuse()
 	}
-	return os.Symlink(string(link), target)
+	local := filepath.FromSlash(name)
+	dir := filepath.Dir(local)
+	if dir != "." {
+		if err := r.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("entry %q: %w", e.Name, err)
+		}
+	}
+	// Where the link's directory really is, and where the link leads
+	// from there, every link on the way followed as the kernel would.
+	hops := 0
+	realDir, err := resolvePath(realRoot, filepath.ToSlash(dir), &hops)
+	if err != nil || !within(realRoot, realDir) {
+		return refuse()
+	}
+	if dest, err := resolvePath(realDir, target, &hops); err != nil || !within(realRoot, dest) {
+		return refuse()
+	}
+	if err := r.Symlink(target, local); err != nil {
+		return fmt.Errorf("entry %q: %w", e.Name, err)
+	}
+	return nil
+}
+
+// resolvePath walks rel (slash-separated) from the real directory start
+// one component at a time as the kernel does: ".." goes to the parent of
+// where the walk really is, a symbolic link is followed (at most 40 in
+// all), a component that does not exist yet is taken as a plain name.
+func resolvePath(start, rel string, hops *int) (string, error) {
+	cur := start
+	for _, comp := range strings.Split(rel, "/") {
+		switch comp {
+		case "", ".":
+			continue
+		case "..":
+			cur = filepath.Dir(cur)
+			continue
+		}
+		next := filepath.Join(cur, comp)
+		fi, err := os.Lstat(next)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if *hops++; *hops > 40 {
+			return "", errors.New("too many levels of symbolic links")
+		}
+		link, err := os.Readlink(next)
+		if err != nil {
+			return "", err
+		}
+		base := cur
+		if filepath.IsAbs(link) {
+			base = string(filepath.Separator)
+		}
+		if cur, err = resolvePath(base, filepath.ToSlash(link), hops); err != nil {
+			return "", err
+		}
+	}
+	return cur, nil
+}
+
+// within reports whether p is root or under it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // inspectBootstrap tells what the bootstrap file is: an ELF executable

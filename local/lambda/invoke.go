@@ -214,6 +214,19 @@ func (s *Service) execute(t target, inv *invocation) (InvokeResult, error) {
 	}
 	out := sb.run(inv)
 	s.release(sb, out.healthy)
+	for tries := 0; out.stale && tries < 3; tries++ {
+		// The warm process had exited; run the invocation on a fresh
+		// sandbox, as Lambda never hands an event to a dead runtime.
+		if sb, err = s.acquire(t, inv.id); err != nil {
+			if errors.As(err, &fail) {
+				res.Payload, res.FunctionError, res.LogTail = s.refuse(t, inv, fail)
+				return res, nil
+			}
+			return InvokeResult{}, core.AsError(err)
+		}
+		out = sb.run(inv)
+		s.release(sb, out.healthy)
+	}
 	res.Payload, res.LogTail = out.payload, out.tail
 	if out.unhandled {
 		res.FunctionError = "Unhandled"

@@ -433,3 +433,30 @@ func TestCloseStopsRunningFunctions(t *testing.T) {
 		t.Errorf("Invoke after Close = %v, want ServiceException", err)
 	}
 }
+
+// TestFailedInvocationThenHealthy is issue 11's sequence: a handler that
+// panics, or returns more than Lambda's 6 MB, ends its runtime process;
+// the next, healthy invocation must cold-start a fresh sandbox and get its
+// own result, every time (AWS never hands an event to a dead runtime).
+// See https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+func TestFailedInvocationThenHealthy(t *testing.T) {
+	f := newFixture(t)
+	f.create(t, "echo", "echo")
+	for _, bad := range []string{`{"panic":true}`, `{"bigMB":7}`} {
+		for i := range 4 {
+			out := f.invoke(t, "echo", bad)
+			if out.FunctionError == nil {
+				t.Errorf("%s #%d: no function error, payload %.200s", bad, i+1, out.Payload)
+			}
+			// Give the runtime time to exit after reporting, as it does.
+			time.Sleep(50 * time.Millisecond)
+			good := f.invoke(t, "echo", `{"say":"still here"}`)
+			if good.FunctionError != nil {
+				t.Fatalf("after %s #%d the healthy invocation failed: %s %s", bad, i+1, *good.FunctionError, good.Payload)
+			}
+			if r := decodeEcho(t, good); r.Say != "still here" {
+				t.Errorf("after %s #%d: result %+v, want its own", bad, i+1, r)
+			}
+		}
+	}
+}

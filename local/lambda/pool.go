@@ -56,17 +56,27 @@ func (s *Service) acquire(t target, requestID string) (*sandbox, error) {
 		p = &pool{live: map[*sandbox]struct{}{}}
 		s.pools[t.key()] = p
 	}
-	if n := len(p.idle); n > 0 {
+	var dead []*sandbox
+	for n := len(p.idle); n > 0; n = len(p.idle) {
 		sb := p.idle[n-1]
 		p.idle = p.idle[:n-1]
 		if sb.idleTimer != nil {
 			sb.idleTimer.Stop()
 		}
-		s.poolMu.Unlock()
-		return sb, nil
+		if sb.alive() {
+			s.poolMu.Unlock()
+			stopAll(dead)
+			return sb, nil
+		}
+		// Its process exited after its last invocation (a runtime exits
+		// after reporting a panic or an oversized response): never reuse
+		// it; the invocation cold-starts a fresh one.
+		delete(p.live, sb)
+		dead = append(dead, sb)
 	}
 	gen := p.gen
 	s.poolMu.Unlock()
+	stopAll(dead)
 
 	sb, err := s.spawn(t, gen, requestID)
 	s.poolMu.Lock()
@@ -99,7 +109,7 @@ func (s *Service) release(sb *sandbox, healthy bool) {
 		s.poolMu.Unlock()
 		return
 	}
-	if !healthy || s.closed || sb.gen != p.gen {
+	if !healthy || !sb.alive() || s.closed || sb.gen != p.gen {
 		delete(p.live, sb)
 		s.poolMu.Unlock()
 		sb.stop()
@@ -164,4 +174,11 @@ func (s *Service) Sandboxes(name string) int {
 		}
 	}
 	return n
+}
+
+// stopAll stops sandboxes taken out of their pool.
+func stopAll(sbs []*sandbox) {
+	for _, sb := range sbs {
+		sb.stop()
+	}
 }

@@ -2,6 +2,9 @@ package lambda
 
 import (
 	"bufio"
+	"encoding/binary"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -62,4 +65,50 @@ func pipeBuffered(f *os.File) int {
 		n, _ = unix.IoctlGetInt(int(fd), unix.TIOCINQ)
 	})
 	return n
+}
+
+// sameUserPeer reports whether the process at the other end of a loopback
+// TCP connection runs as this user: /proc/net/tcp lists every socket with
+// its owner's uid, and the peer's socket is the one whose local address is
+// c's remote address. Without procfs it cannot tell and accepts.
+func sameUserPeer(c net.Conn) bool {
+	remote, ok1 := c.RemoteAddr().(*net.TCPAddr)
+	local, ok2 := c.LocalAddr().(*net.TCPAddr)
+	if !ok1 || !ok2 {
+		return false
+	}
+	file := "/proc/net/tcp"
+	if remote.IP.To4() == nil {
+		file = "/proc/net/tcp6"
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	want, peer := procAddr(remote), procAddr(local)
+	uid := strconv.Itoa(os.Getuid())
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) > 7 && fields[1] == want && fields[2] == peer {
+			return fields[7] == uid
+		}
+	}
+	return false
+}
+
+// procAddr formats an address as /proc/net/tcp does: the address's 32-bit
+// words in host byte order, in hex, then the port.
+func procAddr(a *net.TCPAddr) string {
+	ip := a.IP.To4()
+	if ip == nil {
+		ip = a.IP.To16()
+	}
+	var b strings.Builder
+	for i := 0; i+4 <= len(ip); i += 4 {
+		fmt.Fprintf(&b, "%08X", binary.NativeEndian.Uint32(ip[i:i+4]))
+	}
+	fmt.Fprintf(&b, ":%04X", a.Port)
+	return b.String()
 }

@@ -3,6 +3,7 @@
 package lambda
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"time"
@@ -25,3 +26,7 @@ func pipeBuffered(*os.File) int {
 	time.Sleep(time.Millisecond)
 	return 0
 }
+
+// sameUserPeer cannot ask the kernel who owns a socket here; functions run
+// on Linux only.
+func sameUserPeer(net.Conn) bool { return true }

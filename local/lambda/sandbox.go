@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/sparta-go/sparta/local/core"
 )
 
 // sandbox is one execution environment: a bootstrap process, its Runtime
@@ -44,6 +46,9 @@ type sandbox struct {
 
 	idleTimer *time.Timer
 	stopOnce  sync.Once
+
+	// creds are the execution role's session the process signs with.
+	creds core.Credential
 }
 
 // invokeFailure is a failure Lambda reports as a function error before or
@@ -85,8 +90,9 @@ func (s *Service) spawn(t target, gen int, requestID string) (*sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening for the Runtime API of %s: %w", c.FunctionName, err)
 	}
-	sb.srv = &http.Server{Handler: sb.api, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = sb.srv.Serve(ln) }()
+	sb.srv = &http.Server{Handler: guardRuntimeAPI(sb.api, ln.Addr().String()), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = sb.srv.Serve(ownerOnly(ln)) }()
+	sb.creds = s.sessionFor(c)
 
 	if err := os.MkdirAll(filepath.Join(s.cfg.WorkDir, "tmp"), 0o755); err == nil {
 		sb.tmpDir, _ = os.MkdirTemp(filepath.Join(s.cfg.WorkDir, "tmp"), c.FunctionName+"-")
@@ -146,11 +152,11 @@ func (s *Service) environment(sb *sandbox, taskRoot, runtimeAPI string) []string
 		"AWS_DEFAULT_REGION=" + s.cfg.Region,
 		"LAMBDA_TASK_ROOT=" + taskRoot,
 		"LAMBDA_RUNTIME_DIR=" + taskRoot,
-		// Placeholder credentials: the local cloud accepts any, and a
-		// function must never pick up the developer's real ones.
-		"AWS_ACCESS_KEY_ID=AKIDLOCALLAMBDA",
-		"AWS_SECRET_ACCESS_KEY=local-lambda-secret",
-		"AWS_SESSION_TOKEN=local-lambda-session",
+		// The execution role's session (never the developer's own
+		// credentials), under IAM like every caller.
+		"AWS_ACCESS_KEY_ID=" + sb.creds.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + sb.creds.SecretAccessKey,
+		"AWS_SESSION_TOKEN=" + sb.creds.SessionToken,
 		"TZ=:UTC",
 		"LANG=en_US.UTF-8",
 		"PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin",
@@ -186,7 +192,10 @@ type outcome struct {
 	unhandled bool
 	// healthy is false when the sandbox must not be reused.
 	healthy bool
-	tail    string
+	// stale is set when a warm sandbox's process had exited before the
+	// invocation reached it: nothing ran, the invocation is retried.
+	stale bool
+	tail  string
 }
 
 // run hands inv to the sandbox and waits for it to end, enforcing the
@@ -238,6 +247,15 @@ func (sb *sandbox) run(inv *invocation) outcome {
 		case <-inv.delivered:
 			delivered = true
 		case <-sb.exited:
+			if !cold {
+				// A warm process that exited before taking the event
+				// (it ended after its previous invocation): the
+				// invocation never ran here; the caller retries it on a
+				// fresh sandbox.
+				limit.Stop()
+				sb.logs.end()
+				return outcome{stale: true}
+			}
 			out, status = sb.exitError(inv), "error"
 		case <-limit.C:
 			sb.kill()
@@ -365,6 +383,16 @@ func (sb *sandbox) flush() {
 	}
 }
 
+// alive reports whether the sandbox's process is still running.
+func (sb *sandbox) alive() bool {
+	select {
+	case <-sb.exited:
+		return false
+	default:
+		return true
+	}
+}
+
 // kill kills the process group; the sandbox is then only good for stop.
 func (sb *sandbox) kill() {
 	select {
@@ -396,7 +424,25 @@ func (sb *sandbox) stop() {
 
 func (sb *sandbox) closeServer() {
 	sb.api.close()
+	if sb.s.cfg.Keys != nil && sb.creds.SessionToken != "" {
+		sb.s.cfg.Keys.Remove(sb.creds.AccessKeyID)
+	}
 	if err := sb.srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		sb.s.log.Debugf("closing the Runtime API of %s: %v", sb.cfg.FunctionName, err)
 	}
+}
+
+// sandboxSession is how long a sandbox's credentials last; a sandbox is
+// reclaimed long before (idle timeout), and its session with it.
+const sandboxSession = 12 * time.Hour
+
+// sessionFor issues a sandbox temporary credentials for its function's
+// execution role, as Lambda does: a session named after the function. A
+// service without a keyring (tests of the service alone) hands out the
+// default pair.
+func (s *Service) sessionFor(c FunctionConfiguration) core.Credential {
+	if s.cfg.Keys == nil || c.Role == "" {
+		return core.Credential{AccessKeyID: core.DefaultAccessKeyID, SecretAccessKey: core.DefaultSecretAccessKey}
+	}
+	return s.cfg.Keys.AssumeRole(c.Role, c.FunctionName, time.Now(), sandboxSession)
 }

@@ -42,9 +42,12 @@ type LogSink interface {
 // Defaults of [Config].
 const (
 	// DefaultMaxConcurrency bounds invocations in flight (and so processes)
-	// across all functions. AWS's default account limit is 1000; a
-	// development machine runs out of memory well before that.
-	DefaultMaxConcurrency = 64
+	// across all functions: AWS's default account concurrency, so a wide
+	// Map state is throttled locally only where it would be on AWS. A
+	// machine short of memory can lower it (local serve
+	// --lambda-concurrency, local.Options.LambdaConcurrency).
+	// See https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+	DefaultMaxConcurrency = 1000
 	// DefaultIdleTimeout is how long a warm sandbox waits for another
 	// invocation before its process is stopped.
 	DefaultIdleTimeout = 10 * time.Minute
@@ -84,6 +87,10 @@ type Config struct {
 	InitTimeout time.Duration
 	// Log receives the service's own logs; nil discards them.
 	Log logrus.FieldLogger
+	// Keys, when set, issues each sandbox a session of its execution role
+	// (the local cloud's keyring); without it sandboxes get the default
+	// pair.
+	Keys *core.Keyring
 }
 
 // Service is the local Lambda service. Build it with [New]; it is an

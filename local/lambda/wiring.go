@@ -16,14 +16,26 @@ import (
 // needed), code unzipped in a temporary directory, and AWS_ENDPOINT_URL of
 // functions set to the cloud's endpoint.
 func Factory(env *core.Env) (core.Service, error) {
+	return FactoryWith(0)(env)
+}
+
+// FactoryWith is Factory with the account concurrency limit set
+// (0: DefaultMaxConcurrency).
+func FactoryWith(concurrency int) core.Factory {
+	return func(env *core.Env) (core.Service, error) { return newFromEnv(env, concurrency) }
+}
+
+func newFromEnv(env *core.Env, concurrency int) (core.Service, error) {
 	return New(Config{
-		Store:     env.Store.Collection("lambda"),
-		Region:    env.Region,
-		AccountID: env.AccountID,
-		Endpoint:  env.Endpoint,
-		Code:      S3Code{Env: env},
-		Logs:      CloudWatchLogs{Env: env},
-		Log:       env.Log.WithField(core.FieldService, "lambda"),
+		MaxConcurrency: concurrency,
+		Store:          env.Store.Collection("lambda"),
+		Region:         env.Region,
+		AccountID:      env.AccountID,
+		Endpoint:       env.Endpoint,
+		Code:           S3Code{Env: env},
+		Logs:           CloudWatchLogs{Env: env},
+		Log:            env.Log.WithField(core.FieldService, "lambda"),
+		Keys:           env.Keys,
 	})
 }
 

@@ -5,12 +5,17 @@ package localtest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/sparta-go/sparta/local"
 	"github.com/sparta-go/sparta/local/core"
@@ -41,12 +46,37 @@ func Start(t testing.TB, opts ...local.Options) *local.Cloud {
 }
 
 // Config returns an aws.Config for the cloud: its endpoint as BaseEndpoint,
-// its region and static dummy credentials (the cloud accepts any).
+// its region and the default credentials (core.DefaultAccessKeyID and
+// core.DefaultSecretAccessKey, the account's root).
 func Config(c *local.Cloud) aws.Config {
 	return aws.Config{
 		Region:       c.Region(),
 		Credentials:  credentials.NewStaticCredentialsProvider(core.DefaultAccessKeyID, core.DefaultSecretAccessKey, ""),
 		BaseEndpoint: aws.String(c.Endpoint()),
+	}
+}
+
+// Sign signs req with SigV4 for service as the default credentials do
+// (the account's root), at the current time, for tests that build raw HTTP
+// requests. body is the request's payload (nil for none); S3 requests get
+// its hash in x-amz-content-sha256, as S3 requires.
+func Sign(t testing.TB, req *http.Request, service string, body []byte) {
+	t.Helper()
+	SignAs(t, req, service, body, core.DefaultAccessKeyID, core.DefaultSecretAccessKey, time.Now())
+}
+
+// SignAs is Sign with given credentials and signing time, for tests of
+// wrong keys and skewed clocks.
+func SignAs(t testing.TB, req *http.Request, service string, body []byte, akid, secret string, at time.Time) {
+	t.Helper()
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	if service == "s3" {
+		req.Header.Set("X-Amz-Content-Sha256", hash)
+	}
+	creds := aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, service, "us-east-1", at); err != nil {
+		t.Fatalf("signing the request: %v", err)
 	}
 }
 

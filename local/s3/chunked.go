@@ -2,20 +2,26 @@ package s3
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/sparta-go/sparta/local/core"
 )
 
 // chunkedReader decodes the aws-chunked content encoding that SigV4
 // streaming uploads use: "<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n"
 // repeated, a zero-size chunk, then optional trailing headers ("name:value"
 // lines, e.g. x-amz-checksum-crc32 and x-amz-trailer-signature) and an empty
-// line. Chunk and trailer signatures are not verified (the local cloud
-// accepts any credentials). See
+// line. When the request was signed with STREAMING-AWS4-HMAC-SHA256-PAYLOAD
+// the router hands over a signer, and every chunk's signature (and the
+// trailer's) is verified as the chunk ends; a bad one fails the read with
+// SignatureDoesNotMatch. See
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html and
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
 type chunkedReader struct {
@@ -24,6 +30,11 @@ type chunkedReader struct {
 	started   bool
 	done      bool
 	trailers  http.Header
+
+	// signer verifies chunk signatures; nil for unsigned chunks.
+	signer *core.ChunkSigner
+	sig    string    // signature of the chunk being read
+	sum    hash.Hash // its data's SHA-256 so far
 }
 
 // maxChunkLine bounds chunk-header and trailer lines: a signature extension
@@ -32,8 +43,24 @@ const maxChunkLine = 4096
 
 var errChunkedFormat = errors.New("malformed aws-chunked body")
 
-func newChunkedReader(r io.Reader) *chunkedReader {
-	return &chunkedReader{r: bufio.NewReaderSize(r, 64<<10), trailers: http.Header{}}
+func newChunkedReader(r io.Reader, signer *core.ChunkSigner) *chunkedReader {
+	return &chunkedReader{r: bufio.NewReaderSize(r, 64<<10), trailers: http.Header{}, signer: signer, sum: sha256.New()}
+}
+
+// errChunkSignature is S3's refusal of a chunk whose signature is wrong.
+var errChunkSignature = core.Errorf(http.StatusForbidden, "SignatureDoesNotMatch",
+	"The request signature we calculated does not match the signature you provided. Check your key and signing method.")
+
+// verifyChunk checks the signature of the chunk just read.
+func (c *chunkedReader) verifyChunk() error {
+	if c.signer == nil {
+		return nil
+	}
+	if c.sig == "" || !c.signer.Chunk(c.sig, c.sum.Sum(nil)) {
+		return errChunkSignature
+	}
+	c.sum.Reset()
+	return nil
 }
 
 func (c *chunkedReader) Read(p []byte) (int, error) {
@@ -49,12 +76,16 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		sizeHex, _, _ := strings.Cut(line, ";")
+		sizeHex, ext, _ := strings.Cut(line, ";")
 		size, err := strconv.ParseInt(strings.TrimSpace(sizeHex), 16, 64)
 		if err != nil || size < 0 {
 			return 0, fmt.Errorf("%w: chunk size %q", errChunkedFormat, sizeHex)
 		}
+		c.sig, _ = strings.CutPrefix(strings.TrimSpace(ext), "chunk-signature=")
 		if size == 0 {
+			if err := c.verifyChunk(); err != nil {
+				return 0, err
+			}
 			if err := c.readTrailers(); err != nil {
 				return 0, err
 			}
@@ -71,6 +102,14 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.remaining -= int64(n)
+	if c.signer != nil {
+		c.sum.Write(p[:n])
+		if c.remaining == 0 {
+			if verr := c.verifyChunk(); verr != nil {
+				return 0, verr
+			}
+		}
+	}
 	if errors.Is(err, io.EOF) {
 		if c.remaining > 0 {
 			return n, io.ErrUnexpectedEOF
@@ -118,10 +157,11 @@ func (c *chunkedReader) readLine() (string, error) {
 // readTrailers reads "name:value" lines up to an empty line or the end of
 // the body (some clients omit the final CRLF).
 func (c *chunkedReader) readTrailers() error {
+	var signed strings.Builder
 	for {
 		line, err := c.readLine()
 		if errors.Is(err, io.EOF) || (err == nil && line == "") {
-			return nil
+			break
 		}
 		if err != nil {
 			return err
@@ -130,8 +170,20 @@ func (c *chunkedReader) readTrailers() error {
 		if !ok {
 			return fmt.Errorf("%w: trailer %q", errChunkedFormat, line)
 		}
-		c.trailers.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !strings.EqualFold(name, "x-amz-trailer-signature") {
+			signed.WriteString(line + "\n")
+		}
+		c.trailers.Add(name, value)
 	}
+	// The trailer's own signature continues the chain of a signed upload
+	// that sent trailers.
+	if sig := c.trailers.Get("X-Amz-Trailer-Signature"); c.signer != nil && (sig != "" || signed.Len() > 0) {
+		if !c.signer.Trailer(sig, []byte(signed.String())) {
+			return errChunkSignature
+		}
+	}
+	return nil
 }
 
 // isAWSChunked reports whether the request body is aws-chunked encoded.

@@ -12,7 +12,7 @@ func FuzzChunkedReader(f *testing.F) {
 	f.Add("ffffffffffffffff\r\nx")
 	f.Add("3\r\nabcXX0\r\n")
 	f.Fuzz(func(t *testing.T, body string) {
-		r := newChunkedReader(strings.NewReader(body))
+		r := newChunkedReader(strings.NewReader(body), nil)
 		n, _ := io.Copy(io.Discard, io.LimitReader(r, 1<<20))
 		if n > int64(len(body)) {
 			t.Fatalf("decoded %d bytes out of a %d-byte body", n, len(body))
@@ -34,7 +34,7 @@ func TestChunkedReader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newChunkedReader(strings.NewReader(tt.body))
+			r := newChunkedReader(strings.NewReader(tt.body), nil)
 			got, err := io.ReadAll(r)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("ReadAll = %q, %v; want error %v", got, err, tt.wantErr)

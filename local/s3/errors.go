@@ -1,8 +1,10 @@
 package s3
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"syscall"
 
 	"github.com/sparta-go/sparta/local/core"
 )
@@ -54,7 +56,25 @@ func errMethodNotAllowed(method, resource string) error {
 		"The specified method is not allowed against this resource.").With("Method", method).With("ResourceType", resource)
 }
 
+// errInternal is a failure of the cloud's own storage, worded as S3's
+// InternalError: the message names the step, never the server's paths
+// (the cause goes to the server's log through core.LogInternal).
 func errInternal(op string, err error) error {
+	if e := errStorage(err); e.Code == "ServiceUnavailable" {
+		return e
+	}
 	return &core.Error{Code: "InternalError", Status: http.StatusInternalServerError, Receiver: true,
-		Message: fmt.Sprintf("%s: %v", op, err)}
+		Message: fmt.Sprintf("We encountered an internal error (%s). Please try again.", op), Cause: err}
+}
+
+// errStorage is a failed write to the store: 503 ServiceUnavailable when
+// the disk is full (a condition the user can clear), 500 InternalError
+// otherwise.
+func errStorage(err error) *core.Error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return &core.Error{Code: "ServiceUnavailable", Status: http.StatusServiceUnavailable, Receiver: true,
+			Message: "Service is unable to handle request: the local cloud's disk is full.", Cause: err}
+	}
+	return &core.Error{Code: "InternalError", Status: http.StatusInternalServerError, Receiver: true,
+		Message: "We encountered an internal error. Please try again.", Cause: err}
 }

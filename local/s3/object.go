@@ -283,7 +283,7 @@ func (s *Service) receive(r *http.Request, coll *store.Collection, blob string) 
 	declared := r.ContentLength
 	var chunked *chunkedReader
 	if isAWSChunked(r) {
-		chunked = newChunkedReader(r.Body)
+		chunked = newChunkedReader(r.Body, core.CallFrom(r.Context()).Chunks)
 		body = chunked
 		declared = -1
 		if d := r.Header.Get("X-Amz-Decoded-Content-Length"); d != "" {
@@ -300,8 +300,14 @@ func (s *Service) receive(r *http.Request, coll *store.Collection, blob string) 
 			With("ProposedSize", strconv.FormatInt(declared, 10)).With("MaxSizeAllowed", strconv.Itoa(maxObjectSize))
 	}
 	size, err = coll.WriteBlob(blob, func(w io.Writer) error {
-		n, err := io.Copy(io.MultiWriter(w, pc), io.LimitReader(body, declared+1))
+		sw := &storageWriter{w: w}
+		n, err := io.Copy(io.MultiWriter(sw, pc), io.LimitReader(body, declared+1))
+		var aws *core.Error
 		switch {
+		case sw.err != nil:
+			return errStorage(sw.err)
+		case errors.As(err, &aws):
+			return aws
 		case err != nil && errors.Is(err, errChunkedFormat):
 			return errInvalidRequest("%v", err)
 		case err != nil:
@@ -313,6 +319,9 @@ func (s *Service) receive(r *http.Request, coll *store.Collection, blob string) 
 		if chunked != nil {
 			// Drain the final chunk and the trailers.
 			if _, err := io.Copy(io.Discard, chunked); err != nil {
+				if errors.As(err, &aws) {
+					return aws
+				}
 				return errInvalidRequest("%v", err)
 			}
 			return pc.verify(chunked.trailers)
@@ -324,9 +333,24 @@ func (s *Service) receive(r *http.Request, coll *store.Collection, blob string) 
 		if errors.As(err, &e) {
 			return 0, nil, e
 		}
-		return 0, nil, errInternal("writing object data", err)
+		return 0, nil, errStorage(err)
 	}
 	return size, pc, nil
+}
+
+// storageWriter remembers a failed write to the store, so that a full disk
+// is told apart from a client that sent too little.
+type storageWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *storageWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }
 
 func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucketName, key string) error {

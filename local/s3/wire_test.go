@@ -3,7 +3,9 @@ package s3_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -15,8 +17,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -159,24 +163,51 @@ func (r recordingClient) Do(req *http.Request) (*http.Response, error) {
 }
 
 // TestSignedChunkedWithTrailer sends the signed streaming variant (chunk
-// signatures, trailer signature) that Java and other SDKs use.
+// signatures, trailer signature) that Java and other SDKs use, signed as
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
+// describes; a chunk changed after signing is refused.
 func TestSignedChunkedWithTrailer(t *testing.T) {
 	c := localtest.Start(t)
 	mustCreate(t, client(c), "raw")
 	data := "Hello world, in two chunks!"
 	sum := crc32.ChecksumIEEE([]byte(data))
 	good := base64.StdEncoding.EncodeToString([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
-	body := func(checksum string) string {
-		return fmt.Sprintf("%x;chunk-signature=aaaa\r\n%s\r\n%x;chunk-signature=bbbb\r\n%s\r\n0;chunk-signature=cccc\r\nx-amz-checksum-crc32:%s\r\nx-amz-trailer-signature:dddd\r\n\r\n",
-			10, data[:10], len(data)-10, data[10:], checksum)
-	}
-	send := func(key, checksum string) *http.Response {
-		req, _ := http.NewRequest(http.MethodPut, c.Endpoint()+"/raw/"+key, strings.NewReader(body(checksum)))
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")
+	send := func(key, checksum string, tamper bool) *http.Response {
+		req, _ := http.NewRequest(http.MethodPut, c.Endpoint()+"/raw/"+key, nil)
 		req.Header.Set("Content-Encoding", "aws-chunked")
 		req.Header.Set("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
 		req.Header.Set("X-Amz-Decoded-Content-Length", fmt.Sprint(len(data)))
 		req.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+		now := time.Now().UTC()
+		if err := v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, req,
+			"STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", "s3", "us-east-1", now); err != nil {
+			t.Fatal(err)
+		}
+		auth := req.Header.Get("Authorization")
+		prev := auth[strings.LastIndex(auth, "Signature=")+len("Signature="):]
+		date, scope := now.Format("20060102T150405Z"), now.Format("20060102")+"/us-east-1/s3/aws4_request"
+		key4 := []byte("AWS4test")
+		for _, part := range []string{now.Format("20060102"), "us-east-1", "s3", "aws4_request"} {
+			key4 = hmacSum(key4, part)
+		}
+		chunk := func(payload string) string {
+			sig := hex.EncodeToString(hmacSum(key4, "AWS4-HMAC-SHA256-PAYLOAD\n"+date+"\n"+scope+"\n"+prev+"\n"+sha256Hex("")+"\n"+sha256Hex(payload)))
+			prev = sig
+			if tamper && payload != "" {
+				payload = strings.ToUpper(payload)
+			}
+			return fmt.Sprintf("%x;chunk-signature=%s\r\n%s\r\n", len(payload), sig, payload)
+		}
+		var b strings.Builder
+		b.WriteString(chunk(data[:10]))
+		b.WriteString(chunk(data[10:]))
+		last := chunk("")
+		b.WriteString(strings.TrimSuffix(last, "\r\n"))
+		trailer := "x-amz-checksum-crc32:" + checksum + "\n"
+		tsig := hex.EncodeToString(hmacSum(key4, "AWS4-HMAC-SHA256-TRAILER\n"+date+"\n"+scope+"\n"+prev+"\n"+sha256Hex(trailer)))
+		b.WriteString("x-amz-checksum-crc32:" + checksum + "\r\nx-amz-trailer-signature:" + tsig + "\r\n\r\n")
+		req.Body = io.NopCloser(strings.NewReader(b.String()))
+		req.ContentLength = int64(b.Len())
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -184,17 +215,33 @@ func TestSignedChunkedWithTrailer(t *testing.T) {
 		resp.Body.Close()
 		return resp
 	}
-	if resp := send("good", good); resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Checksum-Crc32") != good {
+	if resp := send("good", good, false); resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Checksum-Crc32") != good {
 		t.Errorf("signed chunked PUT = %d, checksum %q", resp.StatusCode, resp.Header.Get("X-Amz-Checksum-Crc32"))
 	}
 	if got, _ := get(t, client(c), &s3.GetObjectInput{Bucket: aws.String("raw"), Key: aws.String("good")}); got != data {
 		t.Errorf("decoded object = %q, want %q", got, data)
 	}
-	if resp := send("bad", "AAAAAA=="); resp.StatusCode != http.StatusBadRequest {
+	if resp := send("bad", "AAAAAA==", false); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("wrong trailing checksum = %d, want 400 BadDigest", resp.StatusCode)
 	}
 	_, err := client(c).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("raw"), Key: aws.String("bad")})
 	wantCode(t, "HeadObject after a bad trailer", err, "NotFound")
+	if resp := send("tampered", good, true); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("chunk changed after signing = %d, want 403 SignatureDoesNotMatch", resp.StatusCode)
+	}
+	_, err = client(c).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("raw"), Key: aws.String("tampered")})
+	wantCode(t, "HeadObject after a tampered chunk", err, "NotFound")
+}
+
+func hmacSum(key []byte, data string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 // TestVirtualHostedStyle addresses buckets as bucket.localhost:port. The

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -268,6 +269,10 @@ func writeXML(w http.ResponseWriter, v any) {
 // readXML decodes a small XML request body into v.
 func readXML(r *http.Request, what string, v any) error {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	var aws *core.Error
+	if errors.As(err, &aws) {
+		return aws
+	}
 	if err != nil {
 		return core.Errorf(http.StatusBadRequest, "IncompleteBody", "reading the %s body: %v", what, err)
 	}

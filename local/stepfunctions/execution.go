@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -164,7 +165,7 @@ func (s *Service) start(in StartExecutionInput, syncCall bool) (*run, error) {
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
-		return nil, core.AsError(errors.New("the local cloud is stopping"))
+		return nil, &core.Error{Code: "ServiceUnavailable", Status: http.StatusServiceUnavailable, Receiver: true, Message: "the local cloud is stopping"}
 	}
 	if old, ok := s.running[arn]; ok {
 		s.mu.Unlock()

@@ -279,7 +279,23 @@ func (s *Service) ecsRunTaskSync(ctx context.Context, r *run, req *engine.TaskRe
 	if err := s.authorize(r, "ecs:RunTask", taskDef, ecsDenied); err != nil {
 		return nil, err
 	}
+	// The machine's role hands the task its roles: AWS checks
+	// iam:PassRole on each.
+	if tr, ok := s.cfg.ECS.(TaskRoler); ok {
+		for _, role := range tr.TaskRoles(plain) {
+			if err := s.authorize(r, "iam:PassRole", role, ecsDenied); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return s.cfg.ECS.RunTaskSync(ctx, plain)
+}
+
+// TaskRoler is implemented by an ECSRunner that can tell the roles a
+// task's parameters pass to ECS (the task definition's task and execution
+// roles, the overrides'), for the iam:PassRole check.
+type TaskRoler interface {
+	TaskRoles(parameters map[string]any) []string
 }
 
 func ecsDenied(ad *iam.AccessDeniedError) error {

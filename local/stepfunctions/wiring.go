@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 
@@ -59,6 +60,23 @@ func (e LocalECS) RunTaskSync(ctx context.Context, parameters map[string]any) (m
 		return nil, errors.New("the local cloud runs no ECS service")
 	}
 	return s.RunTaskSync(ctx, parameters)
+}
+
+// TaskRoles returns the roles a task of these runTask parameters passes
+// to ECS.
+func (e LocalECS) TaskRoles(parameters map[string]any) []string {
+	svc, _ := e.Env.Lookup("ecs")
+	s, ok := svc.(*ecs.Service)
+	if !ok {
+		return nil
+	}
+	def, _ := parameters["TaskDefinition"].(string)
+	var ov ecs.TaskOverride
+	if raw, err := json.Marshal(parameters["Overrides"]); err == nil {
+		_ = json.Unmarshal(raw, &ov)
+	}
+	_, roles := s.TaskRoles(def, ov)
+	return roles
 }
 
 // LocalSNS is a Publisher publishing to the cloud's SNS service.

@@ -1,13 +1,17 @@
 // Command echo is a test function: it prints to stdout and stderr and
 // returns its process ID, the event and the Lambda environment it sees, so
 // that tests can check warm reuse, concurrency, environment and logs. An
-// event {"sleepMs": n} makes it take n milliseconds.
+// event {"sleepMs": n} makes it take n milliseconds; {"panic": true} makes
+// it panic (aws-lambda-go reports the panic, then the process exits);
+// {"bigMB": n} makes it return n MB, beyond Lambda's 6 MB response limit
+// when n > 6.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -18,6 +22,8 @@ type event struct {
 	SleepMs int    `json:"sleepMs"`
 	Say     string `json:"say"`
 	Partial string `json:"partial"`
+	Panic   bool   `json:"panic"`
+	BigMB   int    `json:"bigMB"`
 }
 
 var envNames = []string{
@@ -32,6 +38,12 @@ func handle(ctx context.Context, e event) (map[string]any, error) {
 	fmt.Fprintln(os.Stderr, "echo: a line on stderr")
 	if e.Partial != "" {
 		fmt.Print(e.Partial) // no newline: the platform must still log it
+	}
+	if e.Panic {
+		panic("echo: asked to panic")
+	}
+	if e.BigMB > 0 {
+		return map[string]any{"big": strings.Repeat("x", e.BigMB<<20)}, nil
 	}
 	if e.SleepMs > 0 {
 		time.Sleep(time.Duration(e.SleepMs) * time.Millisecond)
