@@ -2,6 +2,7 @@ package local
 
 import (
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/dynamodb"
 	"github.com/sparta-go/sparta/local/ecr"
 	"github.com/sparta-go/sparta/local/ecs"
 	"github.com/sparta-go/sparta/local/iam"
@@ -22,6 +23,7 @@ func builtinServices() []core.Factory {
 		s3.New,
 		logs.New,
 		sns.New,
+		dynamodb.New,
 		iam.Factory,
 		lambda.Factory,
 		stepfunctions.Factory,
