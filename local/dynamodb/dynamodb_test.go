@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,6 +96,10 @@ func TestTablesAndItems(t *testing.T) {
 		}
 	}
 	key := map[string]types.AttributeValue{"location": s("Dover"), "id": n("1")}
+	// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items
+	_, err = cl.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Sightings"), Item: map[string]types.AttributeValue{
+		"location": s("Dover"), "id": n("9"), "notes": s(strings.Repeat("x", 400*1024))}})
+	wantError(t, "PutItem(401 KB)", err, "ValidationException", "Item size has exceeded the maximum allowed size")
 
 	// A condition that fails is ConditionalCheckFailedException with AWS's text.
 	// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html

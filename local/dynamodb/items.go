@@ -47,6 +47,9 @@ func (s *Service) write(touched []touch, fn func() (any, error)) (any, error) {
 }
 
 func (s *Service) putItem(ctx context.Context, in server.PutItemInput) (any, error) {
+	if err := checkItemSize(in.Item); err != nil {
+		return nil, err
+	}
 	return s.write([]touch{{aws.ToString(in.TableName), in.Item}}, func() (any, error) { return s.db.PutItem(ctx, &in) })
 }
 
@@ -67,6 +70,9 @@ func (s *Service) batchWriteItem(ctx context.Context, in server.BatchWriteItemIn
 		for _, r := range reqs {
 			switch {
 			case r.PutRequest != nil:
+				if err := checkItemSize(r.PutRequest.Item); err != nil {
+					return nil, err
+				}
 				touched = append(touched, touch{name, r.PutRequest.Item})
 			case r.DeleteRequest != nil:
 				touched = append(touched, touch{name, r.DeleteRequest.Key})
@@ -95,6 +101,9 @@ func (s *Service) transactWriteItems(ctx context.Context, in server.TransactWrit
 	for _, it := range in.TransactItems {
 		switch {
 		case it.Put != nil:
+			if err := checkItemSize(it.Put.Item); err != nil {
+				return nil, err
+			}
 			touched = append(touched, touch{aws.ToString(it.Put.TableName), it.Put.Item})
 		case it.Update != nil:
 			touched = append(touched, touch{aws.ToString(it.Update.TableName), it.Update.Key})
