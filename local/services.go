@@ -10,6 +10,7 @@ import (
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
+	"github.com/sparta-go/sparta/local/sqs"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 	"github.com/sparta-go/sparta/local/sts"
 )
@@ -24,6 +25,7 @@ func builtinServices() []core.Factory {
 		logs.New,
 		sns.New,
 		dynamodb.New,
+		sqs.New,
 		iam.Factory,
 		lambda.Factory,
 		stepfunctions.Factory,
