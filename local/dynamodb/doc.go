@@ -31,6 +31,16 @@
 // request is throttled. Empty maps and lists ({"M":{}}, {"L":[]}) are not
 // kept as such.
 //
+// # Performance
+//
+// The engine keeps each table's keys in one sorted slice that it sorts
+// again whenever a new key is inserted, and evaluates key conditions
+// item by item: PutItem and GetItem take well under a millisecond on small
+// tables, but inserting into a table of 100,000 items costs a sort of
+// them all, and a Query reads its partition from the start. The local
+// DynamoDB is sized for development tables (thousands of items), not for
+// load tests; see the benchmarks in bench_test.go.
+//
 // # Durability
 //
 // Every write appends the new state of each item it touched to the table's
