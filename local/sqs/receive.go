@@ -94,6 +94,8 @@ func (s *Service) Receive(ctx context.Context, url string, in ReceiveInput) ([]R
 		select {
 		case <-ctx.Done():
 			return nil, nil
+		case <-s.done:
+			return nil, nil
 		case <-wake:
 		case <-s.env.Clock.After(next.Sub(now)):
 		}

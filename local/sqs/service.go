@@ -31,13 +31,27 @@ type Service struct {
 
 	mu     sync.Mutex
 	queues map[string]*queue // by name
+
+	// done ends long polls when the cloud closes.
+	done      chan struct{}
+	closeOnce sync.Once
 }
 
-var _ core.Service = (*Service)(nil)
+var (
+	_ core.Service = (*Service)(nil)
+	_ core.Closer  = (*Service)(nil)
+)
+
+// Close ends the long polls in progress (they return no messages), so that
+// the cloud stops without waiting out their WaitTimeSeconds.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() { close(s.done) })
+	return nil
+}
 
 // New builds the SQS service, reloading its queues and their messages.
 func New(env *core.Env) (core.Service, error) {
-	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "sqs"), queues: map[string]*queue{}}
+	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "sqs"), queues: map[string]*queue{}, done: make(chan struct{})}
 	s.query = core.QueryService{Service: "SQS", Namespace: Namespace, Actions: s.queryActions()}
 	s.json = s.jsonOperations()
 	if err := s.reload(); err != nil {

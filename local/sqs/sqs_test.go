@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/sparta-go/sparta/local"
 	"github.com/sparta-go/sparta/local/localtest"
+	localsqs "github.com/sparta-go/sparta/local/sqs"
 )
 
 var ctx = context.Background()
@@ -158,6 +159,37 @@ func TestLongPolling(t *testing.T) {
 	got, err = cl.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 5})
 	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != "delayed" {
 		t.Errorf("ReceiveMessage(after the delay) = %+v, %v", got, err)
+	}
+}
+
+// Closing the cloud ends long polls at once rather than after their wait.
+func TestCloseEndsLongPolls(t *testing.T) {
+	c, err := local.Start(ctx, local.Options{StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, err := c.SQS().CreateQueue("idle", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		wait := 20 * time.Second
+		_, _ = c.SQS().Receive(ctx, url, localsqs.ReceiveInput{Wait: &wait})
+		close(done)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a long poll outlived Close by 5s")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Close took %v", d)
 	}
 }
 
