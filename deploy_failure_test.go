@@ -28,7 +28,7 @@ func TestFailedDeploymentShowsRootCauseAndRecovers(t *testing.T) {
 	}
 	for _, want := range []string{
 		"stack BadResource ended in ROLLBACK_COMPLETE",
-		"Queue (AWS::SQS::Queue) CREATE_FAILED",
+		"Queue (AWS::Kinesis::Stream) CREATE_FAILED",
 		"not supported by the local cloud",
 		"status --local` shows the stack's events",
 	} {

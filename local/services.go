@@ -3,6 +3,7 @@ package local
 import (
 	"github.com/sparta-go/sparta/local/apigateway"
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/dynamodb"
 	"github.com/sparta-go/sparta/local/ecr"
 	"github.com/sparta-go/sparta/local/ecs"
 	"github.com/sparta-go/sparta/local/iam"
@@ -10,6 +11,7 @@ import (
 	"github.com/sparta-go/sparta/local/logs"
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
+	"github.com/sparta-go/sparta/local/sqs"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 	"github.com/sparta-go/sparta/local/sts"
 )
@@ -23,6 +25,8 @@ func builtinServices(opts Options) []core.Factory {
 		s3.New,
 		logs.New,
 		sns.New,
+		dynamodb.New,
+		sqs.New,
 		iam.Factory,
 		lambda.FactoryWith(opts.LambdaConcurrency),
 		stepfunctions.Factory,

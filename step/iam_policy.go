@@ -208,11 +208,8 @@ func (g *policyGrants) task(t *TaskState, w *wireState, subs map[string]string) 
 				g.warnf("state %q: cannot derive the ARN of queue %q; add sqs:SendMessage with WithRolePrivileges", t.name, url)
 			}
 		}
-	case ResourceDynamoDBGetItem, ResourceDynamoDBPutItem:
-		action := "dynamodb:GetItem"
-		if resource == ResourceDynamoDBPutItem {
-			action = "dynamodb:PutItem"
-		}
+	case ResourceDynamoDBGetItem, ResourceDynamoDBPutItem, ResourceDynamoDBUpdateItem, ResourceDynamoDBDeleteItem:
+		action := dynamoDBAction[resource]
 		if table, ok := need("DynamoDB table", "TableName"); ok {
 			g.allow([]string{tableARN(table)}, action)
 		}
@@ -287,6 +284,14 @@ func queueARN(url string) (string, bool) {
 		return cfn.GetAtt(id, "Arn"), true
 	}
 	return "", false
+}
+
+// dynamoDBAction is the IAM action of each DynamoDB integration.
+var dynamoDBAction = map[string]string{
+	ResourceDynamoDBGetItem:    "dynamodb:GetItem",
+	ResourceDynamoDBPutItem:    "dynamodb:PutItem",
+	ResourceDynamoDBUpdateItem: "dynamodb:UpdateItem",
+	ResourceDynamoDBDeleteItem: "dynamodb:DeleteItem",
 }
 
 // tableARN turns a table name, literal or Ref to a table, into its ARN.

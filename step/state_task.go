@@ -48,6 +48,8 @@ const (
 	ResourceSQSSendMessage       = "arn:aws:states:::sqs:sendMessage"
 	ResourceDynamoDBGetItem      = "arn:aws:states:::dynamodb:getItem"
 	ResourceDynamoDBPutItem      = "arn:aws:states:::dynamodb:putItem"
+	ResourceDynamoDBUpdateItem   = "arn:aws:states:::dynamodb:updateItem"
+	ResourceDynamoDBDeleteItem   = "arn:aws:states:::dynamodb:deleteItem"
 	ResourceStatesStartExecution = "arn:aws:states:::states:startExecution"
 	ResourceECSRunTask           = "arn:aws:states:::ecs:runTask"
 )

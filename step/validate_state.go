@@ -202,6 +202,8 @@ var integrationPatterns = map[string]map[string]bool{
 	ResourceSQSSendMessage:       {suffixWaitForTaskToken: true},
 	ResourceDynamoDBGetItem:      {},
 	ResourceDynamoDBPutItem:      {},
+	ResourceDynamoDBUpdateItem:   {},
+	ResourceDynamoDBDeleteItem:   {},
 	ResourceStatesStartExecution: {suffixSync: true, suffixSync2: true, suffixWaitForTaskToken: true},
 	ResourceECSRunTask:           {suffixSync: true, suffixWaitForTaskToken: true},
 }

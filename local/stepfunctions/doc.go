@@ -35,13 +35,23 @@
 //     shaped by engine.WrapLambdaInvokeResult.
 //   - arn:aws:states:::sns:publish (and .waitForTaskToken): TopicArn,
 //     Message, Subject; the result carries the MessageId.
+//   - arn:aws:states:::sqs:sendMessage (and .waitForTaskToken): QueueUrl,
+//     MessageBody (a string, or JSON sent as its text), DelaySeconds,
+//     MessageAttributes, MessageGroupId, MessageDeduplicationId, on the
+//     cloud's SQS; the result carries MessageId and MD5OfMessageBody.
+//   - arn:aws:states:::dynamodb:getItem, putItem, updateItem and
+//     deleteItem: Parameters are the DynamoDB request, run on the cloud's
+//     DynamoDB; the result is the response (Item, Attributes); DynamoDB's
+//     errors fail the task as DynamoDB.<Code>, e.g.
+//     DynamoDB.ConditionalCheckFailedException.
 //   - anything else (other integrations, activities, .sync jobs) fails the
 //     task with States.Runtime naming the resource and saying the local
 //     cloud does not support it.
 //
 // Before each call, the machine's role must allow lambda:InvokeFunction on
-// the function ARN (qualified when the call is: grant ARN:* for those) or
-// sns:Publish on the topic; otherwise the task fails as on AWS, with
+// the function ARN (qualified when the call is: grant ARN:* for those),
+// sns:Publish on the topic, sqs:SendMessage on the queue or
+// dynamodb:<Operation> on the table; otherwise the task fails as on AWS, with
 // Lambda.AWSLambdaException or SNS.AuthorizationErrorException and a cause
 // that reads "User: arn:aws:sts::...:assumed-role/ROLE/SESSION is not
 // authorized to perform: ...". CreateStateMachine and UpdateStateMachine

@@ -270,10 +270,10 @@ func TestSNSPublish(t *testing.T) {
 
 func TestUnsupportedIntegration(t *testing.T) {
 	f := newFixture(t)
-	def := `{"StartAt":"Put","States":{"Put":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem","Parameters":{"TableName":"t"},"End":true}}}`
-	out := f.run(f.machine("Dynamo", def, f.role("r", allow("*", "*"))), `{}`)
+	def := `{"StartAt":"Put","States":{"Put":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync","Parameters":{"JobName":"t"},"End":true}}}`
+	out := f.run(f.machine("Batch", def, f.role("r", allow("*", "*"))), `{}`)
 	if out.Status != sfntypes.ExecutionStatusFailed || aws.ToString(out.Error) != "States.Runtime" ||
-		!strings.Contains(aws.ToString(out.Cause), "arn:aws:states:::dynamodb:putItem") || !strings.Contains(aws.ToString(out.Cause), "not supported by the local cloud") {
+		!strings.Contains(aws.ToString(out.Cause), "arn:aws:states:::batch:submitJob.sync") || !strings.Contains(aws.ToString(out.Cause), "not supported by the local cloud") {
 		t.Errorf("execution = %s %q %q", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
 	}
 }

@@ -64,6 +64,11 @@ type Config struct {
 	SNS Publisher
 	// ECS runs ecs:runTask.sync tasks; nil fails them with States.Runtime.
 	ECS ECSRunner
+	// DynamoDB runs dynamodb:getItem/putItem/updateItem/deleteItem tasks;
+	// nil fails them with States.Runtime.
+	DynamoDB DynamoDBCaller
+	// SQS runs sqs:sendMessage tasks; nil fails them with States.Runtime.
+	SQS MessageSender
 	// IAM enforces machine roles: the trust policy on CreateStateMachine
 	// and UpdateStateMachine, the role's policies before every task; an
 	// *iam.Service is one. Nil disables enforcement, for embedders that

@@ -45,10 +45,14 @@ func (s *Service) invoker(r *run) func(ctx context.Context, req *engine.TaskRequ
 			return s.snsPublishTask(ctx, r, req)
 		case req.Resource == resourceECSRunSync:
 			return s.ecsRunTaskSync(ctx, r, req)
+		case dynamoDBActions[req.Resource] != "":
+			return s.dynamoDBTask(ctx, r, req)
+		case base == resourceSQSSendMessage:
+			return s.sqsSendMessageTask(ctx, r, req)
 		}
 		return nil, &engine.TaskError{Name: engine.ErrRuntime, Cause: fmt.Sprintf(
-			"The resource '%s' of state '%s' is not supported by the local cloud, which runs Lambda functions (function ARNs and %s), %s and %s; run this machine on AWS",
-			req.Resource, req.StateName, resourceLambdaInvoke, resourceSNSPublish, resourceECSRunSync)}
+			"The resource '%s' of state '%s' is not supported by the local cloud, which runs Lambda functions (function ARNs and %s), %s, %s, %s, arn:aws:states:::dynamodb:getItem, putItem, updateItem and deleteItem; run this machine on AWS",
+			req.Resource, req.StateName, resourceLambdaInvoke, resourceSNSPublish, resourceSQSSendMessage, resourceECSRunSync)}
 	}
 }
 

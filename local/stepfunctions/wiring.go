@@ -26,6 +26,8 @@ func Factory(env *core.Env) (core.Service, error) {
 		Lambda:    LocalLambda{Env: env},
 		SNS:       LocalSNS{Env: env},
 		ECS:       LocalECS{Env: env},
+		DynamoDB:  LocalDynamoDB{Env: env},
+		SQS:       LocalSQS{Env: env},
 		IAM:       &LocalIAM{Env: env},
 		Log:       env.Log.WithField(core.FieldService, "states"),
 	})
