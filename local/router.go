@@ -133,10 +133,15 @@ func (rt *router) authenticate(w http.ResponseWriter, r *http.Request, svc core.
 		return true
 	}
 	proto := protocolOf(svc.Name(), r)
+	// A request that a service serves publicly is that service's to
+	// authenticate, whatever its Authorization header holds: an API's
+	// Lambda TOKEN authorizer reads a bearer token or any string there,
+	// the registry its Basic login. The service decides by the request's
+	// target (an execute-api host or path, /v2/), never by its signature.
+	if p, ok := svc.(core.Public); ok && p.Public(r) {
+		return true
+	}
 	if !signed(r) {
-		if p, ok := svc.(core.Public); ok && p.Public(r) {
-			return true
-		}
 		writeError(w, r, svc.Name(), (&core.AuthError{Kind: core.AuthMissing}).For(proto))
 		return false
 	}

@@ -26,7 +26,11 @@ const (
 // credentials, as AWS does: API Gateway's execute-api data plane, S3 objects
 // a bucket policy opens to everyone, a custom resource's presigned response
 // URL. The router asks Public only after its origin and Host checks have
-// passed; a request that Public declines must carry a valid SigV4 signature.
+// passed, and before it looks at any signature: a request Public accepts
+// is the service's to authenticate (an authorizer's token, the registry's
+// Basic login), whatever its Authorization header holds, so Public must
+// decide by the request's target, never by its credentials. A request
+// that Public declines must carry a valid SigV4 signature.
 type Public interface {
 	Public(r *http.Request) bool
 }
