@@ -1,10 +1,6 @@
 package step
 
-import (
-	"bytes"
-	"encoding/json"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 // revisions numbers every change made to a machine's definition by a
 // builder method, across all machines: Execute compiles a machine once and
@@ -22,42 +18,3 @@ type revision struct {
 
 // touch records a change of the part.
 func (r *revision) touch() { r.rev = revisions.Add(1) }
-
-// latestRevision is the newest revision among the machine and every state,
-// branch and Choice rule it contains.
-func (sm *StateMachine) latestRevision() uint64 {
-	latest := sm.rev
-	newer := func(r uint64) {
-		if r > latest {
-			latest = r
-		}
-	}
-	sm.Walk(func(s, _ State) bool {
-		newer(s.common().rev)
-		switch st := s.(type) {
-		case *ChoiceState:
-			for _, r := range st.choices {
-				newer(r.rev)
-			}
-		case *ParallelState, *MapState:
-			for _, b := range subScopes(s) {
-				newer(b.rev)
-			}
-		}
-		return true
-	})
-	return latest
-}
-
-// definition is the ASL the machine deploys and runs: the JSON FromJSON
-// read (compacted), as written, while no builder method has changed the
-// machine since; otherwise what MarshalJSON writes from the typed model.
-func (sm *StateMachine) definition() ([]byte, error) {
-	if sm.source != nil && sm.latestRevision() <= sm.sourceRev {
-		var b bytes.Buffer
-		if err := json.Compact(&b, sm.source); err == nil {
-			return b.Bytes(), nil
-		}
-	}
-	return sm.MarshalJSON()
-}
