@@ -39,6 +39,25 @@ type target struct {
 // openTarget resolves the AWS configuration, or starts the local cloud when
 // useLocal is set (its state lives in <work-dir>/local), and checks the
 // credentials with STS before anything else is done.
+// target opens the command line's target (the local cloud with --local,
+// AWS otherwise) with its own logger, for the commands that need nothing
+// else first; the caller closes it.
+func (c *CommandLine) target(ctx context.Context) (*target, *logrus.Logger, error) {
+	log, err := c.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	workDir, err := filepath.Abs(c.workDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := openTarget(ctx, c.local, workDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, log, nil
+}
+
 func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.FieldLogger) (*target, error) {
 	t := &target{local: useLocal}
 	stateDir := filepath.Join(workDir, "local")

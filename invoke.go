@@ -4,7 +4,6 @@ package sparta
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -50,15 +49,7 @@ func newInvokeCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			if offline {
 				res = invoke.Offline(cmd.Context(), fn, payload)
 			} else {
-				log, err := cl.logger()
-				if err != nil {
-					return err
-				}
-				workDir, err := filepath.Abs(cl.workDir)
-				if err != nil {
-					return err
-				}
-				t, err := openTarget(cmd.Context(), cl.local, workDir, log)
+				t, _, err := cl.target(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -5,7 +5,6 @@ package sparta
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -53,15 +52,7 @@ func newLogsCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			for _, name := range names {
 				opts.Functions = append(opts.Functions, logtail.Function{Name: name, LogGroup: "/aws/lambda/" + cfn.FunctionName(svc.name, name)})
 			}
-			log, err := cl.logger()
-			if err != nil {
-				return err
-			}
-			workDir, err := filepath.Abs(cl.workDir)
-			if err != nil {
-				return err
-			}
-			t, err := openTarget(cmd.Context(), cl.local, workDir, log)
+			t, log, err := cl.target(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,15 +48,7 @@ func newStatusCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 		Short: "Show the stack's status, outputs, resources and latest events",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := cl.logger()
-			if err != nil {
-				return err
-			}
-			workDir, err := filepath.Abs(cl.workDir)
-			if err != nil {
-				return err
-			}
-			t, err := openTarget(cmd.Context(), cl.local, workDir, log)
+			t, log, err := cl.target(cmd.Context())
 			if err != nil {
 				return err
 			}
