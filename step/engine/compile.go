@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sparta-go/sparta/step/internal/intrinsic"
 )
@@ -18,6 +19,11 @@ type Program struct {
 	timeout int64 // top-level TimeoutSeconds, 0 when absent
 	jsonata bool  // top-level QueryLanguage
 	comment string
+
+	// eventsHint and pathHint are the lengths of the last finished
+	// execution's history and path: the capacity the next one starts with,
+	// so that recording does not regrow them state by state.
+	eventsHint, pathHint atomic.Int64
 }
 
 // Comment returns the definition's top-level Comment.

@@ -169,6 +169,8 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	if e.maxEvents = int64(opts.MaxHistoryEvents); e.maxEvents <= 0 {
 		e.maxEvents = DefaultMaxHistoryEvents
 	}
+	e.events = make([]event, 0, capHint(p.eventsHint.Load(), e.maxEvents))
+	e.path = make([]string, 0, capHint(p.pathHint.Load(), e.maxEvents))
 	e.start = e.clock.Now()
 	e.fillNames()
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
@@ -184,6 +186,16 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	e.record(event{typ: "ExecutionStarted", input: in, hasInput: true, resource: e.smARN()}, 0)
 	go e.run()
 	return e, nil
+}
+
+// capHint bounds a capacity hint from an earlier execution: at most the
+// history quota, and at most 4,096 so that one long run does not make every
+// later one allocate much.
+func capHint(n, maxEvents int64) int {
+	if n <= 0 {
+		return 8
+	}
+	return int(min(n, maxEvents, 4096))
 }
 
 func chainCancel(a context.CancelCauseFunc, b context.CancelFunc) context.CancelCauseFunc {
@@ -256,9 +268,13 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	}
 	e.record(ev, last)
 	e.hmu.Lock()
-	res.Path = e.path
+	if len(e.path) > 0 { // nil when no state was entered, as before
+		res.Path = e.path
+	}
 	res.StopDate = e.events[len(e.events)-1].ts
 	e.result = res
+	e.prog.eventsHint.Store(int64(len(e.events)))
+	e.prog.pathHint.Store(int64(len(e.path)))
 	e.hmu.Unlock()
 	e.cancel(nil)
 }
