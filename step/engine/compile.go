@@ -76,6 +76,11 @@ type state struct {
 	// Pass
 	result    any
 	hasResult bool
+	// outGrow bounds the JSON size of a Pass-with-Result's output: at most
+	// outGrow bytes more than its input when outOfInput, else at most
+	// outGrow; 0 when there is no such bound. See sizeBound.
+	outGrow    int
+	outOfInput bool
 
 	// Task
 	resource     string

@@ -385,6 +385,9 @@ type runner struct {
 	// fan is the Parallel or Map run this runner is a branch or iteration
 	// of; nil at the top level.
 	fan *fan
+	// inBound bounds the JSON size of the input of the state run's loop
+	// passes to step (the previous state's output); 0 when unknown.
+	inBound int
 }
 
 func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *runner {
@@ -397,6 +400,7 @@ func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *ru
 
 func (r *runner) run(input any) (any, *failure) {
 	s := r.m.start
+	r.inBound = 0
 	for {
 		if fl := r.enter(); fl != nil {
 			return nil, fl
@@ -453,7 +457,7 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 		out, next, fl = r.withRetry(f, r.mapAttempt)
 	}
 	if fl == nil {
-		fl = dataLimit(s, out)
+		r.inBound, fl = dataLimit(s, r.inBound, out)
 	}
 	if fl != nil {
 		fl = f.locate(fl)
