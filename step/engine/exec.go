@@ -169,8 +169,9 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	if e.maxEvents = int64(opts.MaxHistoryEvents); e.maxEvents <= 0 {
 		e.maxEvents = DefaultMaxHistoryEvents
 	}
-	e.events = make([]event, 0, capHint(p.eventsHint.Load(), e.maxEvents))
-	e.path = make([]string, 0, capHint(p.pathHint.Load(), e.maxEvents))
+	states := int64(len(p.root.states))
+	e.events = make([]event, 0, capHint(p.eventsHint.Load(), 2*states+2, e.maxEvents))
+	e.path = make([]string, 0, capHint(p.pathHint.Load(), states, e.maxEvents))
 	e.start = e.clock.Now()
 	e.fillNames()
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
@@ -188,14 +189,15 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	return e, nil
 }
 
-// capHint bounds a capacity hint from an earlier execution: at most the
-// history quota, and at most 4,096 so that one long run does not make every
-// later one allocate much.
-func capHint(n, maxEvents int64) int {
+// capHint bounds a capacity hint from an earlier execution, or before the
+// first one finishes from the top-level states (each entered once): at most
+// the history quota, and at most 4,096 so that one long run does not make
+// every later one allocate much.
+func capHint(n, first, maxEvents int64) int {
 	if n <= 0 {
-		return 8
+		n = first
 	}
-	return int(min(n, maxEvents, 4096))
+	return int(max(min(n, maxEvents, 4096), 1))
 }
 
 func chainCancel(a context.CancelCauseFunc, b context.CancelFunc) context.CancelCauseFunc {
