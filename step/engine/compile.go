@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sparta-go/sparta/step/internal/intrinsic"
 )
@@ -18,6 +19,11 @@ type Program struct {
 	timeout int64 // top-level TimeoutSeconds, 0 when absent
 	jsonata bool  // top-level QueryLanguage
 	comment string
+
+	// eventsHint and pathHint are the lengths of the last finished
+	// execution's history and path: the capacity the next one starts with,
+	// so that recording does not regrow them state by state.
+	eventsHint, pathHint atomic.Int64
 }
 
 // Comment returns the definition's top-level Comment.
@@ -70,6 +76,11 @@ type state struct {
 	// Pass
 	result    any
 	hasResult bool
+	// outGrow bounds the JSON size of a Pass-with-Result's output: at most
+	// outGrow bytes more than its input when outOfInput, else at most
+	// outGrow; 0 when there is no such bound. See sizeBound.
+	outGrow    int
+	outOfInput bool
 
 	// Task
 	resource     string

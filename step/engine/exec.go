@@ -169,6 +169,9 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	if e.maxEvents = int64(opts.MaxHistoryEvents); e.maxEvents <= 0 {
 		e.maxEvents = DefaultMaxHistoryEvents
 	}
+	states := int64(len(p.root.states))
+	e.events = make([]event, 0, capHint(p.eventsHint.Load(), 2*states+2, e.maxEvents))
+	e.path = make([]string, 0, capHint(p.pathHint.Load(), states, e.maxEvents))
 	e.start = e.clock.Now()
 	e.fillNames()
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
@@ -184,6 +187,17 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	e.record(event{typ: "ExecutionStarted", input: in, hasInput: true, resource: e.smARN()}, 0)
 	go e.run()
 	return e, nil
+}
+
+// capHint bounds a capacity hint from an earlier execution, or before the
+// first one finishes from the top-level states (each entered once): at most
+// the history quota, and at most 4,096 so that one long run does not make
+// every later one allocate much.
+func capHint(n, first, maxEvents int64) int {
+	if n <= 0 {
+		n = first
+	}
+	return int(max(min(n, maxEvents, 4096), 1))
 }
 
 func chainCancel(a context.CancelCauseFunc, b context.CancelFunc) context.CancelCauseFunc {
@@ -256,9 +270,13 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	}
 	e.record(ev, last)
 	e.hmu.Lock()
-	res.Path = e.path
+	if len(e.path) > 0 { // nil when no state was entered, as before
+		res.Path = e.path
+	}
 	res.StopDate = e.events[len(e.events)-1].ts
 	e.result = res
+	e.prog.eventsHint.Store(int64(len(e.events)))
+	e.prog.pathHint.Store(int64(len(e.path)))
 	e.hmu.Unlock()
 	e.cancel(nil)
 }
@@ -369,6 +387,9 @@ type runner struct {
 	// fan is the Parallel or Map run this runner is a branch or iteration
 	// of; nil at the top level.
 	fan *fan
+	// inBound bounds the JSON size of the input of the state run's loop
+	// passes to step (the previous state's output); 0 when unknown.
+	inBound int
 }
 
 func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *runner {
@@ -381,6 +402,7 @@ func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *ru
 
 func (r *runner) run(input any) (any, *failure) {
 	s := r.m.start
+	r.inBound = 0
 	for {
 		if fl := r.enter(); fl != nil {
 			return nil, fl
@@ -437,7 +459,7 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 		out, next, fl = r.withRetry(f, r.mapAttempt)
 	}
 	if fl == nil {
-		fl = dataLimit(s, out)
+		r.inBound, fl = dataLimit(s, r.inBound, out)
 	}
 	if fl != nil {
 		fl = f.locate(fl)

@@ -14,13 +14,35 @@ import (
 // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html.
 const MaxPayloadBytes = 262144
 
-// dataLimit fails a state whose output exceeds MaxPayloadBytes.
-func dataLimit(s *state, out any) *failure {
-	if jsonSize(out, MaxPayloadBytes) <= MaxPayloadBytes {
-		return nil
+// dataLimit fails a state whose output exceeds MaxPayloadBytes. inBound
+// bounds the size of the state's input (0: unknown); it returns a bound on
+// the output's size for the next state's check. When a bound known without
+// walking the output is within the limit, the output is not walked; else
+// its exact size is measured.
+func dataLimit(s *state, inBound int, out any) (int, *failure) {
+	if b := sizeBound(s, inBound); b > 0 && b <= MaxPayloadBytes {
+		return b, nil
 	}
-	return &failure{name: ErrDataLimitExceeded, fatal: true,
+	if n := jsonSize(out, MaxPayloadBytes); n <= MaxPayloadBytes {
+		return n, nil
+	}
+	return 0, &failure{name: ErrDataLimitExceeded, fatal: true,
 		cause: "The state/task '" + s.name + "' returned a result with a size exceeding the maximum number of bytes service limit."}
+}
+
+// sizeBound bounds the JSON size of the output a state produced from an
+// input of at most inBound bytes, or is 0 when it cannot tell (see
+// passGrowth).
+func sizeBound(s *state, inBound int) int {
+	switch {
+	case s.kind != kindPass || s.outGrow == 0:
+		return 0
+	case !s.outOfInput:
+		return s.outGrow
+	case inBound == 0:
+		return 0
+	}
+	return inBound + s.outGrow
 }
 
 // jsonSize is the length of v marshaled as compact JSON, computed without

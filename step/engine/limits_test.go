@@ -40,3 +40,35 @@ func TestStateOutputOverTheLimitIsDataLimitExceeded(t *testing.T) {
 		}
 	}
 }
+
+// Pass states with a Result skip walking their output while a bound on its
+// size is within the limit; past it, the output is measured, so a chain
+// that grows its document still fails where it goes over, and one that
+// only replaces a field does not.
+func TestPassChainDataLimitUsesExactSizePastTheBound(t *testing.T) {
+	big := `"` + strings.Repeat("x", 100000) + `"`
+	chain := func(paths ...string) string {
+		var b strings.Builder
+		b.WriteString(`{"StartAt":"P0","States":{`)
+		for i, p := range paths {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			next := `"Next":"P` + string(rune('0'+i+1)) + `"`
+			if i == len(paths)-1 {
+				next = `"End":true`
+			}
+			b.WriteString(`"P` + string(rune('0'+i)) + `":{"Type":"Pass","Result":` + big + `,"ResultPath":"` + p + `",` + next + `}`)
+		}
+		b.WriteString(`}}`)
+		return b.String()
+	}
+	r := execute(t, chain("$.a", "$.a", "$.a", "$.a"), `{}`, Options{})
+	if r.Status != StatusSucceeded {
+		t.Fatalf("replacing a field: %s %s %s", r.Status, r.Error, r.Cause)
+	}
+	r = execute(t, chain("$.a", "$.b", "$.c"), `{}`, Options{})
+	if r.Status != StatusFailed || r.Error != ErrDataLimitExceeded || !strings.Contains(r.Cause, "'P2'") {
+		t.Fatalf("adding fields: %s %s %s, want %s in P2", r.Status, r.Error, r.Cause, ErrDataLimitExceeded)
+	}
+}

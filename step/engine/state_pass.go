@@ -1,5 +1,7 @@
 package engine
 
+import "math"
+
 // Pass, Succeed and Fail states.
 //
 // See https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html,
@@ -13,8 +15,33 @@ func (c *compiler) compilePass(o *object, s *state) []string {
 	if v, ok := o.m["Result"]; ok {
 		s.result, s.hasResult = v, true
 		allowed = append(allowed, "Result")
+		s.outGrow, s.outOfInput = passGrowth(s)
 	}
 	return allowed
+}
+
+// passGrowth bounds the output of a JSONPath Pass state with a Result (see
+// sizeBound), so that its data-limit check need not walk the output: the
+// output is the input (ResultPath null), the Result (ResultPath "$"), or
+// the input with the Result set at a path, which adds at most, per path
+// field, its quoted name, a colon, a comma and the braces of a new object
+// (12 bytes per byte of the path's text is more than that); a definite
+// OutputPath then selects a part of it, or null gives {}.
+func passGrowth(s *state) (int, bool) {
+	if op := s.outputPath.path; op != nil && (op.Root() != "$" || !op.IsDefinite()) {
+		return 0, false
+	}
+	rs := jsonSize(s.result, math.MaxInt)
+	switch rp := s.resultPath; {
+	case rp.discard:
+		return 2, true
+	case rp.path == nil:
+		return rs + 2, false
+	case rp.path.Root() != "$" || !rp.path.IsDefinite():
+		return 0, false
+	default:
+		return rs + 12*len(rp.path.String()) + 10, true
+	}
 }
 
 func (r *runner) runPass(f *frame) (any, *state, *failure) {

@@ -48,8 +48,12 @@ func (p *Path) setAt(i int, node, value any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]any, len(m)+1)
-		maps.Copy(out, m)
+		// maps.Clone copies the table as is, cheaper than reinserting
+		// every entry; a nil map has no table to clone.
+		out := maps.Clone(m)
+		if out == nil {
+			out = make(map[string]any, 1)
+		}
 		out[s.name] = v
 		return out, nil
 	}
