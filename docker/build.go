@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -299,16 +298,8 @@ func tagRefs(tags map[string]string) []string {
 // binary and the host's CA bundle, with fixed times and owners so that an
 // unchanged binary hits the engine's build cache.
 func buildContext(binary, name string, dockerfile []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, mode int64, size int64, r io.Reader) error {
-		hdr := &tar.Header{Name: name, Mode: mode, Size: size, ModTime: contextEpoch, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		_, err := io.Copy(tw, r)
-		return err
-	}
+	ct := newContextTar()
+	add := ct.add
 	if err := add("Dockerfile", 0o644, int64(len(dockerfile)), bytes.NewReader(dockerfile)); err != nil {
 		return nil, err
 	}
@@ -319,22 +310,7 @@ func buildContext(binary, name string, dockerfile []byte) ([]byte, error) {
 	if err := add("ca-certificates.crt", 0o644, int64(len(certs)), bytes.NewReader(certs)); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(binary)
-	if err != nil {
-		return nil, fmt.Errorf("reading the service binary: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := add(name, 0o755, fi.Size(), f); err != nil {
-		return nil, fmt.Errorf("writing the build context: %w", err)
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return ct.finish(binary, name)
 }
 
 func discard() logrus.FieldLogger {

@@ -1,10 +1,8 @@
 package docker
 
 import (
-	"archive/tar"
 	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,16 +19,8 @@ var skippedContextDirs = map[string]bool{".git": true, ".sparta": true}
 // out: the context is read from a developer's tree and must not follow
 // links outside it.
 func dirContext(dir, binary, name string, dockerfile []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, mode int64, size int64, r io.Reader) error {
-		hdr := &tar.Header{Name: name, Mode: mode, Size: size, ModTime: contextEpoch, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		_, err := io.Copy(tw, r)
-		return err
-	}
+	ct := newContextTar()
+	add := ct.add
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading the build context %s: %w", dir, err)
@@ -66,20 +56,5 @@ func dirContext(dir, binary, name string, dockerfile []byte) ([]byte, error) {
 	if err := add("Dockerfile", 0o644, int64(len(dockerfile)), bytes.NewReader(dockerfile)); err != nil {
 		return nil, err
 	}
-	bin, err := os.Open(binary)
-	if err != nil {
-		return nil, fmt.Errorf("reading the service binary: %w", err)
-	}
-	defer bin.Close()
-	fi, err := bin.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := add(name, 0o755, fi.Size(), bin); err != nil {
-		return nil, fmt.Errorf("writing the build context: %w", err)
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return ct.finish(binary, name)
 }
