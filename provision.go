@@ -267,7 +267,7 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 			Description:   svc.description,
 			Parameters:    f.params,
 			Tags:          f.tags,
-			ChangeSetName: fmt.Sprintf("sparta-%s-%d", res.BuildID, time.Now().Unix()),
+			ChangeSetName: changeSetName(res.BuildID, time.Now()),
 		}
 		if len(res.Template) > cfn.MaxTemplateBodyBytes {
 			url, err := store.PutTemplate(ctx, svc.name, res.Template)
@@ -582,4 +582,12 @@ func relPath(p string) string {
 		}
 	}
 	return p
+}
+
+// changeSetName names a provision's change set. It must be unique per stack
+// (CreateChangeSet refuses a name in use with AlreadyExistsException) and an
+// unchanged service provisions again in well under a second with the same
+// build ID, so the time is written to the nanosecond.
+func changeSetName(buildID string, now time.Time) string {
+	return fmt.Sprintf("sparta-%s-%d", buildID, now.UnixNano())
 }
