@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -334,5 +336,85 @@ func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string)
 			t.Fatalf("timed out after %s waiting for %s", timeout, what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSQSMappingStack deploys a queue, a role, a function and its mapping
+// with the local CloudFormation, as provision does, then deletes the stack
+// and with it the mapping.
+func TestSQSMappingStack(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(localtest.Config(e.c))
+	tmpl := fmt.Sprintf(`{
+  "Resources": {
+    "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 30}},
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {
+      "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]},
+      "Policies": [{"PolicyName": "queue", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}]}}]}},
+    "Consumer": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Runtime": "provided.al2023", "Handler": "consumer", "Architectures": [%q], "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+      "Code": {"S3Bucket": "artifacts", "S3Key": "sqsconsumer.zip"},
+      "Environment": {"Variables": {"SINK_ADDR": %q}}}},
+    "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+      "FunctionName": {"Ref": "Consumer"}, "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]}, "BatchSize": 10}}
+  },
+  "Outputs": {"Url": {"Value": {"Ref": "Queue"}}, "Mapping": {"Value": {"Ref": "Mapping"}}}
+}`, hostArchitecture(), e.sink.ln.Addr().String())
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("events"), TemplateBody: aws.String(tmpl),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam}}); err != nil {
+		t.Fatal(err)
+	}
+	outputs := waitStack(t, cf, "events", cftypes.StackStatusCreateComplete)
+	sent := e.send(t, outputs["Url"], "from a stack")
+	if l := e.sink.next(t, 10*time.Second); l.id != sent {
+		t.Fatalf("the function received %+v, want %s", l, sent)
+	}
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("events")}); err != nil {
+		t.Fatal(err)
+	}
+	waitStack(t, cf, "events", cftypes.StackStatusDeleteComplete)
+	_, err := e.lambda.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: aws.String(outputs["Mapping"])})
+	var nf *types.ResourceNotFoundException
+	if !errors.As(err, &nf) {
+		t.Errorf("GetEventSourceMapping after the stack's deletion = %v, want ResourceNotFoundException", err)
+	}
+}
+
+// waitStack waits for the stack to reach status and returns its outputs.
+func waitStack(t testing.TB, cf *cloudformation.Client, name string, status cftypes.StackStatus) map[string]string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, err := cf.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+		if err != nil && status == cftypes.StackStatusDeleteComplete {
+			return nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := out.Stacks[0]
+		if s.StackStatus == status {
+			outputs := map[string]string{}
+			for _, o := range s.Outputs {
+				outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+			}
+			return outputs
+		}
+		if strings.HasSuffix(string(s.StackStatus), "_FAILED") || strings.HasSuffix(string(s.StackStatus), "ROLLBACK_COMPLETE") {
+			events, _ := cf.DescribeStackEvents(context.Background(), &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
+			var reasons []string
+			for _, ev := range events.StackEvents {
+				if r := aws.ToString(ev.ResourceStatusReason); r != "" {
+					reasons = append(reasons, aws.ToString(ev.LogicalResourceId)+": "+r)
+				}
+			}
+			t.Fatalf("stack %s is %s: %s", name, s.StackStatus, strings.Join(reasons, "; "))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stack %s is %s after 60 s, want %s", name, s.StackStatus, status)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
