@@ -97,7 +97,7 @@ func TestHTTPSubscription(t *testing.T) {
 	n := nextPost(t, got)
 	var note struct {
 		Type, MessageId, TopicArn, Subject, Message, Timestamp, SignatureVersion, Signature, SigningCertURL, UnsubscribeURL string
-		MessageAttributes                                                                                                 map[string]struct{ Type, Value string }
+		MessageAttributes                                                                                                   map[string]struct{ Type, Value string }
 	}
 	if err := json.Unmarshal([]byte(n.body), &note); err != nil {
 		t.Fatal(err)
