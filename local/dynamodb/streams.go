@@ -49,7 +49,9 @@ type streams struct {
 	seq    int64
 }
 
-func (s *Service) streamsColl() *store.Collection { return s.env.Store.Collection("dynamodb", "streams") }
+func (s *Service) streamsColl() *store.Collection {
+	return s.env.Store.Collection("dynamodb", "streams")
+}
 
 // streamSpec returns the table's current stream settings: its view type
 // and label, or ok false when the table has no stream.

@@ -197,4 +197,3 @@ func streamARNOf(fields map[string]json.RawMessage) string {
 	}
 	return "*"
 }
-
