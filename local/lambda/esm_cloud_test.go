@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	dynamodbsdk "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -114,12 +116,14 @@ func newESMCloud(t testing.TB) *esmCloud {
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("artifacts")}); err != nil {
 		t.Fatal(err)
 	}
-	zip, err := os.ReadFile(filepath.Join(codeRoot, bucket, "sqsconsumer.zip"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String("sqsconsumer.zip"), Body: bytes.NewReader(zip)}); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"sqsconsumer.zip", "streamconsumer.zip"} {
+		zip, err := os.ReadFile(filepath.Join(codeRoot, bucket, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String(name), Body: bytes.NewReader(zip)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc, _ := c.Service("iam")
 	return &esmCloud{c: c, lambda: lambdasdk.NewFromConfig(cfg), sqs: sqssdk.NewFromConfig(cfg), iam: svc.(*iam.Service), sink: newSink(t)}
@@ -147,10 +151,16 @@ func (e *esmCloud) role(t testing.TB, name, resource string, actions ...string) 
 // function creates the sqsconsumer function under name with roleARN.
 func (e *esmCloud) function(t testing.TB, name, roleARN string, timeout int32) {
 	t.Helper()
+	e.functionFrom(t, "sqsconsumer.zip", name, roleARN, timeout)
+}
+
+// functionFrom creates a function from one of the uploaded zips.
+func (e *esmCloud) functionFrom(t testing.TB, zip, name, roleARN string, timeout int32) {
+	t.Helper()
 	if _, err := e.lambda.CreateFunction(context.Background(), &lambdasdk.CreateFunctionInput{
 		FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023, Role: aws.String(roleARN), Handler: aws.String(name),
 		Architectures: []types.Architecture{hostArchitecture()}, Timeout: aws.Int32(timeout),
-		Code:        &types.FunctionCode{S3Bucket: aws.String("artifacts"), S3Key: aws.String("sqsconsumer.zip")},
+		Code:        &types.FunctionCode{S3Bucket: aws.String("artifacts"), S3Key: aws.String(zip)},
 		Environment: &types.Environment{Variables: map[string]string{"SINK_ADDR": e.sink.ln.Addr().String()}},
 	}); err != nil {
 		t.Fatal(err)
@@ -417,4 +427,70 @@ func waitStack(t testing.TB, cf *cloudformation.Client, name string, status cfty
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestDynamoDBStreamMapping: a stream mapping reads from TRIM_HORIZON, in
+// order; a failing batch is bisected and retried, then skipped after
+// MaximumRetryAttempts, and the records after it are delivered. The role
+// must allow reading the stream.
+// See https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+func TestDynamoDBStreamMapping(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	ddb := dynamodbsdk.NewFromConfig(localtest.Config(e.c))
+	table, err := ddb.CreateTable(ctx, &dynamodbsdk.CreateTableInput{
+		TableName:            aws.String("Dragons"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewAndOldImages},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
+	put := func(id string, fail bool) {
+		t.Helper()
+		if _, err := ddb.PutItem(ctx, &dynamodbsdk.PutItemInput{TableName: aws.String("Dragons"), Item: map[string]ddbtypes.AttributeValue{
+			"id": &ddbtypes.AttributeValueMemberS{Value: id}, "fail": &ddbtypes.AttributeValueMemberBOOL{Value: fail}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a", false)
+
+	e.functionFrom(t, "streamconsumer.zip", "blind", e.role(t, "blind", aws.ToString(table.TableDescription.TableArn), "dynamodb:GetItem"), 3)
+	_, err = e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("blind"),
+		EventSourceArn: aws.String(streamARN), StartingPosition: types.EventSourcePositionTrimHorizon})
+	var inv *types.InvalidParameterValueException
+	if !errors.As(err, &inv) || !strings.Contains(inv.ErrorMessage(), "Cannot access stream") {
+		t.Fatalf("a mapping whose role cannot read the stream = %v, want AWS's refusal", err)
+	}
+
+	e.functionFrom(t, "streamconsumer.zip", "watcher", e.role(t, "watcher", streamARN, "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"), 3)
+	out, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("watcher"),
+		EventSourceArn: aws.String(streamARN), StartingPosition: types.EventSourcePositionTrimHorizon,
+		MaximumRetryAttempts: aws.Int32(1), BisectBatchOnFunctionError: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt32(out.BatchSize) != 100 || out.StartingPosition != types.EventSourcePositionTrimHorizon {
+		t.Errorf("CreateEventSourceMapping = BatchSize %d, StartingPosition %s; want DynamoDB's default 100, TRIM_HORIZON", aws.ToInt32(out.BatchSize), out.StartingPosition)
+	}
+	if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:a" {
+		t.Fatalf("the function received %+v, want INSERT:a (written before the mapping, read from TRIM_HORIZON)", l)
+	}
+	put("b", true)
+	for i := range 2 { // the first attempt and one retry
+		if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:b" {
+			t.Fatalf("attempt %d: the function received %+v, want INSERT:b", i+1, l)
+		}
+	}
+	put("c", false)
+	if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:c" {
+		t.Fatalf("after the failing batch was skipped the function received %+v, want INSERT:c", l)
+	}
+	waitFor(t, 5*time.Second, func() bool {
+		got, _ := e.lambda.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: out.UUID})
+		return got != nil && aws.ToString(got.LastProcessingResult) == "OK"
+	}, "LastProcessingResult OK")
 }
