@@ -109,7 +109,12 @@ type esmCloud struct {
 
 func newESMCloud(t testing.TB) *esmCloud {
 	t.Helper()
-	c := localtest.Start(t)
+	return newESMCloudOn(t, localtest.Start(t))
+}
+
+// newESMCloudOn is newESMCloud on a cloud the test started.
+func newESMCloudOn(t testing.TB, c *local.Cloud) *esmCloud {
+	t.Helper()
 	cfg := localtest.Config(c)
 	ctx := context.Background()
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -493,4 +498,32 @@ func TestDynamoDBStreamMapping(t *testing.T) {
 		got, _ := e.lambda.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: out.UUID})
 		return got != nil && aws.ToString(got.LastProcessingResult) == "OK"
 	}, "LastProcessingResult OK")
+}
+
+// TestMappingSurvivesRestart: a mapping is durable: after the local cloud
+// restarts over the same state directory, it polls again.
+func TestMappingSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	c, err := local.Start(context.Background(), local.Options{StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newESMCloudOn(t, c)
+	url, arn := e.queue(t, "durable", nil)
+	e.function(t, "durable", e.role(t, "durable", arn, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), 3)
+	if _, err := e.lambda.CreateEventSourceMapping(context.Background(), &lambdasdk.CreateEventSourceMappingInput{
+		FunctionName: aws.String("durable"), EventSourceArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c2 := localtest.Start(t, local.Options{StateDir: dir})
+	sent, err := sqssdk.NewFromConfig(localtest.Config(c2)).SendMessage(context.Background(), &sqssdk.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("after a restart")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := e.sink.next(t, 15*time.Second); l.id != aws.ToString(sent.MessageId) {
+		t.Fatalf("after a restart the function received %+v, want %s", l, aws.ToString(sent.MessageId))
+	}
 }
