@@ -39,6 +39,8 @@ type sink struct {
 type sinkLine struct {
 	id, body, receiveCount string
 	at                     time.Time
+	// batch numbers the function's reports: one per invocation.
+	batch int
 }
 
 func newSink(t testing.TB) *sink {
@@ -53,7 +55,7 @@ func newSink(t testing.TB) *sink {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for {
+		for batch := 1; ; batch++ {
 			c, err := ln.Accept()
 			if err != nil {
 				return
@@ -66,7 +68,7 @@ func newSink(t testing.TB) *sink {
 				for sc.Scan() {
 					f := strings.Split(sc.Text(), "\t")
 					if len(f) == 3 {
-						s.lines <- sinkLine{f[0], f[1], f[2], time.Now()}
+						s.lines <- sinkLine{f[0], f[1], f[2], time.Now(), batch}
 					}
 				}
 			}()
@@ -525,5 +527,45 @@ func TestMappingSurvivesRestart(t *testing.T) {
 	}
 	if l := e.sink.next(t, 15*time.Second); l.id != aws.ToString(sent.MessageId) {
 		t.Fatalf("after a restart the function received %+v, want %s", l, aws.ToString(sent.MessageId))
+	}
+}
+
+// TestSQSMappingBatchingWindow: with a batching window a poller gathers
+// messages until the batch is full or the window has passed, so 15
+// messages sent at once reach a mapping of batch size 20 and two pollers
+// in at most two invocations.
+// See https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+func TestSQSMappingBatchingWindow(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	url, arn := e.queue(t, "windowed", nil)
+	e.function(t, "gatherer", e.role(t, "gatherer", arn, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), 3)
+	_, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("gatherer"),
+		EventSourceArn: aws.String(arn), BatchSize: aws.Int32(20)})
+	var inv *types.InvalidParameterValueException
+	if !errors.As(err, &inv) || inv.ErrorMessage() != "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10" {
+		t.Fatalf("BatchSize 20 without a window = %v, want AWS's refusal", err)
+	}
+	if _, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("gatherer"),
+		EventSourceArn: aws.String(arn), BatchSize: aws.Int32(20), MaximumBatchingWindowInSeconds: aws.Int32(2),
+		ScalingConfig: &types.ScalingConfig{MaximumConcurrency: aws.Int32(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the pollers are waiting
+	for i := 0; i < 15; i += 10 {
+		var entries []sqstypes.SendMessageBatchRequestEntry
+		for j := i; j < min(i+10, 15); j++ {
+			entries = append(entries, sqstypes.SendMessageBatchRequestEntry{Id: aws.String(fmt.Sprint("e", j)), MessageBody: aws.String(fmt.Sprint("m", j))})
+		}
+		if _, err := e.sqs.SendMessageBatch(ctx, &sqssdk.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batches := map[int]int{}
+	for range 15 {
+		batches[e.sink.next(t, 15*time.Second).batch]++
+	}
+	if len(batches) > 2 {
+		t.Errorf("15 messages came in %d invocations %v, want at most 2 (batch size 20, a 2 s window, 2 pollers)", len(batches), batches)
 	}
 }
