@@ -1,7 +1,9 @@
 package dynamodb_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"net/http/httptest"
 	"fmt"
 	"strings"
 	"testing"
@@ -196,5 +198,28 @@ func TestStreamSurvivesRestart(t *testing.T) {
 	recs, err := c2.DynamoDB().StreamAfter(aws.ToString(created.TableDescription.LatestStreamArn), "", 10)
 	if err != nil || len(recs) != 1 {
 		t.Fatalf("after a restart the stream has %d records, %v", len(recs), err)
+	}
+}
+
+// TestStreamPermissions: the Streams API is authorized on the stream
+// (DescribeStream and GetShardIterator by StreamArn, GetRecords by the
+// stream its iterator reads); ListStreams has no resource.
+// See https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+func TestStreamPermissions(t *testing.T) {
+	c := localtest.Start(t)
+	const arn = "arn:aws:dynamodb:us-east-1:000000000000:table/T/stream/2026-01-01T00:00:00.000"
+	iter := base64.RawURLEncoding.EncodeToString([]byte(`{"a":"` + arn + `","p":""}`))
+	for _, tc := range []struct{ op, body, resource string }{
+		{"ListStreams", `{}`, "*"},
+		{"DescribeStream", `{"StreamArn":"` + arn + `"}`, arn},
+		{"GetShardIterator", `{"StreamArn":"` + arn + `","ShardId":"s","ShardIteratorType":"LATEST"}`, arn},
+		{"GetRecords", `{"ShardIterator":"` + iter + `"}`, arn},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+		r.Header.Set("X-Amz-Target", "DynamoDBStreams_20120810."+tc.op)
+		got, err := c.DynamoDB().Permissions(r)
+		if err != nil || len(got) != 1 || got[0].Action != "dynamodb:"+tc.op || got[0].Resource != tc.resource {
+			t.Errorf("Permissions(%s) = %v, %v, want dynamodb:%s on %s", tc.op, got, err, tc.op, tc.resource)
+		}
 	}
 }
