@@ -3,8 +3,8 @@ package dynamodb_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"net/http/httptest"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
