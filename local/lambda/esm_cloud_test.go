@@ -569,3 +569,51 @@ func TestSQSMappingBatchingWindow(t *testing.T) {
 		t.Errorf("15 messages came in %d invocations %v, want at most 2 (batch size 20, a 2 s window, 2 pollers)", len(batches), batches)
 	}
 }
+
+// TestStreamMappingStack deploys a table with a stream and TTL, a role
+// allowed its StreamArn, a function and a stream mapping with the local
+// CloudFormation: Fn::GetAtt StreamArn resolves and the mapping delivers.
+func TestStreamMappingStack(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(localtest.Config(e.c))
+	tmpl := fmt.Sprintf(`{
+  "Resources": {
+    "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
+      "BillingMode": "PAY_PER_REQUEST",
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "StreamSpecification": {"StreamViewType": "NEW_IMAGE"},
+      "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": true}}},
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {
+      "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]},
+      "Policies": [{"PolicyName": "stream", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], "Resource": {"Fn::GetAtt": ["Table", "StreamArn"]}}]}}]}},
+    "Watcher": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Runtime": "provided.al2023", "Handler": "watcher", "Architectures": [%q], "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+      "Code": {"S3Bucket": "artifacts", "S3Key": "streamconsumer.zip"},
+      "Environment": {"Variables": {"SINK_ADDR": %q}}}},
+    "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+      "FunctionName": {"Fn::GetAtt": ["Watcher", "Arn"]}, "EventSourceArn": {"Fn::GetAtt": ["Table", "StreamArn"]},
+      "StartingPosition": "LATEST", "BatchSize": 10}}
+  },
+  "Outputs": {"Table": {"Value": {"Ref": "Table"}}}
+}`, hostArchitecture(), e.sink.ln.Addr().String())
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("streams"), TemplateBody: aws.String(tmpl),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam}}); err != nil {
+		t.Fatal(err)
+	}
+	outputs := waitStack(t, cf, "streams", cftypes.StackStatusCreateComplete)
+	ddb := dynamodbsdk.NewFromConfig(localtest.Config(e.c))
+	if _, err := ddb.PutItem(ctx, &dynamodbsdk.PutItemInput{TableName: aws.String(outputs["Table"]),
+		Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:x" {
+		t.Fatalf("the function received %+v, want INSERT:x", l)
+	}
+	ttl, err := ddb.DescribeTimeToLive(ctx, &dynamodbsdk.DescribeTimeToLiveInput{TableName: aws.String(outputs["Table"])})
+	if err != nil || ttl.TimeToLiveDescription.TimeToLiveStatus != ddbtypes.TimeToLiveStatusEnabled {
+		t.Errorf("DescribeTimeToLive of the stack's table = %+v, %v", ttl, err)
+	}
+}
