@@ -181,6 +181,11 @@ func Start(ctx context.Context, opts Options) (*Cloud, error) {
 	c.router.keys, c.router.clock = c.env.Keys, opts.Clock
 	c.router.authorize = c.authorize
 	c.router.guard = newGuard(opts.AllowOrigins, opts.AllowHosts, ln.Addr())
+	for _, svc := range c.router.order {
+		if st, ok := svc.(core.Starter); ok {
+			st.Start()
+		}
+	}
 	c.srv = &http.Server{
 		Handler:           c.router,
 		ReadHeaderTimeout: 30 * time.Second,

@@ -49,6 +49,15 @@ type Closer interface {
 	Close() error
 }
 
+// Starter is implemented by services that run background work over other
+// services (Lambda's event source mappings poll SQS and DynamoDB): the
+// cloud calls Start once, after every service is built and reachable
+// through Env.Lookup, before it serves requests. Work that other services
+// answer must not begin in the factory, where Lookup is not ready.
+type Starter interface {
+	Start()
+}
+
 // Clock is the local cloud's time source; services read the time only
 // through it so that tests can drive timestamps, waits and timeouts.
 type Clock interface {

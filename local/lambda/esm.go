@@ -182,8 +182,8 @@ func errMappingNotFound() *core.Error {
 	return core.Errorf(http.StatusNotFound, CodeResourceNotFound, "The resource you requested does not exist.")
 }
 
-// loadMappings reads the stored mappings and starts the pollers of the
-// enabled ones.
+// loadMappings reads the stored mappings; [Service.Start] starts the
+// pollers of the enabled ones.
 func (s *Service) loadMappings() error {
 	s.esm.byID = map[string]*mapping{}
 	s.esm.coll = s.cfg.Store.Sub("event-source-mappings")
@@ -192,15 +192,21 @@ func (s *Service) loadMappings() error {
 		s.esm.byID[id] = m
 		return nil
 	})
-	if err != nil {
-		return err
-	}
+	return err
+}
+
+// Start resumes polling for the enabled mappings reloaded from the store.
+// The local cloud calls it once every service is reachable (core.Starter);
+// a Service used on its own calls it after New. Mappings created through
+// the API poll at once.
+func (s *Service) Start() {
+	s.esm.mu.Lock()
+	defer s.esm.mu.Unlock()
 	for _, m := range s.esm.byID {
-		if m.Config.State == esmEnabled {
+		if m.Config.State == esmEnabled && m.stop == nil {
 			s.startPoller(m)
 		}
 	}
-	return nil
 }
 
 // CreateEventSourceMapping creates a mapping and, when enabled, starts

@@ -137,6 +137,7 @@ type Service struct {
 var (
 	_ core.Service = (*Service)(nil)
 	_ core.Closer  = (*Service)(nil)
+	_ core.Starter = (*Service)(nil)
 )
 
 // New builds the Lambda service and reloads its functions from the store.
