@@ -203,6 +203,18 @@ func (s *Service) sendConfirmation(sub Subscription) {
 	s.goPost(sub, "SubscriptionConfirmation", b, e.MessageID)
 }
 
+// sendUnsubscribeConfirmation tells an http/https endpoint that it was
+// unsubscribed.
+// See https://docs.aws.amazon.com/sns/latest/dg/http-unsubscribe-confirmation-json.html
+func (s *Service) sendUnsubscribeConfirmation(sub Subscription) {
+	e := envelope{Type: "UnsubscribeConfirmation", MessageID: newID(), Token: sub.Token, TopicArn: sub.TopicARN,
+		Message:      fmt.Sprintf("You have chosen to deactivate subscription %s.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.", sub.ARN),
+		SubscribeURL: s.env.Endpoint + "/?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(sub.TopicARN) + "&Token=" + sub.Token,
+		Timestamp:    s.env.Clock.Now().UTC().Format(timestampLayout), SignatureVersion: "1", Signature: signature, SigningCertURL: s.signingCertURL()}
+	b, _ := json.Marshal(e)
+	s.goPost(sub, "UnsubscribeConfirmation", b, e.MessageID)
+}
+
 func newID() string { return newToken()[:32] }
 
 // goPost POSTs body to an http/https subscription on a goroutine, with

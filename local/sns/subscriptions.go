@@ -298,21 +298,30 @@ func (s *Service) ConfirmSubscription(topicARN, token string) (Subscription, err
 	return Subscription{}, errInvalid("Token")
 }
 
-// Unsubscribe removes a subscription; a missing one is not an error.
+// Unsubscribe removes a subscription; a missing one is not an error. A
+// confirmed http/https endpoint is sent an UnsubscribeConfirmation, as SNS
+// does (its SubscribeURL does not restore the subscription locally:
+// subscribe again).
 func (s *Service) Unsubscribe(arn string) error {
 	st, err := s.subs()
 	if err != nil {
 		return err
 	}
 	st.mu.Lock()
-	defer st.mu.Unlock()
-	if _, ok := st.byARN[arn]; !ok {
+	sub, ok := st.byARN[arn]
+	if !ok {
+		st.mu.Unlock()
 		return nil
 	}
 	if err := s.subsColl().Delete(subscriptionKey(arn)); err != nil {
+		st.mu.Unlock()
 		return err
 	}
 	delete(st.byARN, arn)
+	st.mu.Unlock()
+	if (sub.Protocol == protoHTTP || sub.Protocol == protoHTTPS) && !sub.Pending {
+		s.sendUnsubscribeConfirmation(sub)
+	}
 	return nil
 }
 

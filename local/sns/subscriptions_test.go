@@ -143,6 +143,13 @@ func TestHTTPSubscription(t *testing.T) {
 		t.Errorf("GetSubscriptionAttributes = %v, %v", attrs, err)
 	}
 
+	if _, err := cl.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: confirmed.SubscriptionArn}); err != nil {
+		t.Fatal(err)
+	}
+	if bye := nextPost(t, got); bye.header.Get("X-Amz-Sns-Message-Type") != "UnsubscribeConfirmation" || !strings.Contains(bye.body, `"Type":"UnsubscribeConfirmation"`) {
+		t.Errorf("after Unsubscribe the endpoint received %v %s", bye.header, bye.body)
+	}
+
 	// Not loopback: refused, the local cloud sends nothing off the machine.
 	_, err = cl.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("https"), Endpoint: aws.String("https://example.com/hook")})
 	wantCode(t, "Subscribe(https://example.com)", err, "InvalidParameter")
