@@ -40,7 +40,8 @@
 //     the SubscribeURL (the one request this service serves without a
 //     signature, as SNS does: the token is the proof). Then each message is POSTed as a
 //     Notification (or the bare message with RawMessageDelivery) with SNS's
-//     x-amz-sns-* headers, retried three times a second apart. https
+//     x-amz-sns-* headers, retried three times a second apart; Unsubscribe
+//     sends an UnsubscribeConfirmation. https
 //     certificates are not verified (a local endpoint's development
 //     certificate cannot be known). Messages are not signed: Signature is a
 //     placeholder, so subscribers must not verify it locally.
