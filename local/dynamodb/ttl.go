@@ -105,16 +105,22 @@ func (s *Service) startSweeper() {
 	s.sweeping.Add(1)
 	go func() {
 		defer s.sweeping.Done()
+		next := map[string]time.Time{} // the sweeper's own: when each table is due
 		for {
 			select {
 			case <-s.done:
 				return
 			case <-s.env.Clock.After(sweepInterval):
-				s.sweep()
+				s.sweep(next)
 			}
 		}
 	}()
 }
+
+// sweepItemsPerInterval is how many items a table may hold for each
+// sweepInterval between its sweeps: a table of 100,000 items is swept every
+// 40 seconds rather than every 2, so that TTL costs little CPU.
+const sweepItemsPerInterval = 5000
 
 // expired is an item the sweeper deletes: its key and TTL value.
 type expired struct {
@@ -128,15 +134,16 @@ type expired struct {
 // values more than five years old are ignored, as DynamoDB ignores them).
 // Each deletion is conditional on the attribute being unchanged, and its
 // stream record carries DynamoDB's service identity.
-func (s *Service) sweep() {
+func (s *Service) sweep(next map[string]time.Time) {
 	now := s.env.Clock.Now()
 	var found []expired
 	s.tablesMu.RLock()
 	for name, t := range s.tables {
 		attr := ttlOf(t)
-		if attr == "" {
+		if attr == "" || now.Before(next[name]) {
 			continue
 		}
+		scanned := 0
 		var start Item
 		for {
 			n := name
@@ -144,6 +151,7 @@ func (s *Service) sweep() {
 			if err != nil {
 				break
 			}
+			scanned += len(out.Items)
 			for _, it := range out.Items {
 				v := it[attr]
 				if v == nil || v.N == nil {
@@ -167,6 +175,7 @@ func (s *Service) sweep() {
 			}
 			start = out.LastEvaluatedKey
 		}
+		next[name] = now.Add(time.Duration(scanned/sweepItemsPerInterval) * sweepInterval)
 	}
 	s.tablesMu.RUnlock()
 	for _, e := range found {
