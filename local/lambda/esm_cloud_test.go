@@ -26,7 +26,9 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/sparta-go/sparta/local"
 	"github.com/sparta-go/sparta/local/iam"
+	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/localtest"
+	"github.com/sparta-go/sparta/local/resource"
 )
 
 // sink is a TCP listener that sqsconsumer reports its records to.
@@ -615,5 +617,49 @@ func TestStreamMappingStack(t *testing.T) {
 	ttl, err := ddb.DescribeTimeToLive(ctx, &dynamodbsdk.DescribeTimeToLiveInput{TableName: aws.String(outputs["Table"])})
 	if err != nil || ttl.TimeToLiveDescription.TimeToLiveStatus != ddbtypes.TimeToLiveStatusEnabled {
 		t.Errorf("DescribeTimeToLive of the stack's table = %+v, %v", ttl, err)
+	}
+}
+
+// TestMappingProviderUpdate: a stack update changes a mapping in place
+// (batch size, enabled state); a new source replaces it; unsupported
+// properties are refused by name.
+func TestMappingProviderUpdate(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	_, arn := e.queue(t, "updated", nil)
+	e.function(t, "updated", e.role(t, "updated", arn, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), 3)
+	svc, _ := e.c.Service("lambda")
+	p := svc.(*lambda.Service).Providers()["AWS::Lambda::EventSourceMapping"]
+	props := map[string]any{"FunctionName": "updated", "EventSourceArn": arn, "BatchSize": "4"}
+	req := resource.Request{StackName: "s", LogicalID: "M", Type: "AWS::Lambda::EventSourceMapping", Properties: props}
+	res, err := p.Create(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := map[string]any{"FunctionName": "updated", "EventSourceArn": arn, "BatchSize": float64(7), "Enabled": false}
+	if p.RequiresReplacement(props, next) {
+		t.Error("a batch size change requires replacement, want an update in place")
+	}
+	if !p.RequiresReplacement(props, map[string]any{"FunctionName": "updated", "EventSourceArn": arn + "x"}) {
+		t.Error("a new EventSourceArn does not require replacement")
+	}
+	req.OldProperties, req.Properties, req.PhysicalID = props, next, res.PhysicalID
+	if _, err := p.Update(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.lambda.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: aws.String(res.PhysicalID)})
+	if err != nil || aws.ToInt32(got.BatchSize) != 7 || aws.ToString(got.State) != "Disabled" {
+		t.Errorf("after the update GetEventSourceMapping = %+v, %v, want BatchSize 7, Disabled", got, err)
+	}
+	req.Properties = map[string]any{"FunctionName": "updated", "EventSourceArn": arn, "FilterCriteria": map[string]any{"Filters": []any{}}}
+	req.LogicalID = "Filtered"
+	if _, err := p.Create(ctx, req); err == nil || !strings.Contains(err.Error(), "FilterCriteria") {
+		t.Errorf("a mapping with FilterCriteria = %v, want a refusal naming it", err)
+	}
+	if err := p.Delete(ctx, resource.Request{PhysicalID: res.PhysicalID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Delete(ctx, resource.Request{PhysicalID: res.PhysicalID}); err != nil {
+		t.Errorf("deleting a deleted mapping = %v, want nothing (it is gone)", err)
 	}
 }
