@@ -251,6 +251,9 @@ func (s *Service) CreateEventSourceMapping(ctx context.Context, in CreateEventSo
 		if in.StartingPosition != "" || in.StartingPositionTimestamp != nil {
 			return EventSourceMappingConfiguration{}, errInvalid("StartingPosition is not valid for SQS event sources.")
 		}
+		if err := checkFIFO(c); err != nil {
+			return EventSourceMappingConfiguration{}, err
+		}
 	case sourceDynamoDBStream:
 		switch in.StartingPosition {
 		case "TRIM_HORIZON", "LATEST":
@@ -560,6 +563,11 @@ func (s *Service) UpdateEventSourceMapping(ctx context.Context, in UpdateEventSo
 		Scaling: in.ScalingConfig,
 	}); err != nil {
 		return EventSourceMappingConfiguration{}, err
+	}
+	if kind == sourceSQS {
+		if err := checkFIFO(c); err != nil {
+			return EventSourceMappingConfiguration{}, err
+		}
 	}
 	shown := esmUpdating
 	if in.Enabled != nil {

@@ -22,6 +22,7 @@ import (
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	snssdk "github.com/aws/aws-sdk-go-v2/service/sns"
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/sparta-go/sparta/local"
@@ -661,5 +662,51 @@ func TestMappingProviderUpdate(t *testing.T) {
 	}
 	if err := p.Delete(ctx, resource.Request{PhysicalID: res.PhysicalID}); err != nil {
 		t.Errorf("deleting a deleted mapping = %v, want nothing (it is gone)", err)
+	}
+}
+
+// TestFIFOTopicQueueFunction: a FIFO topic delivers to a FIFO queue (raw,
+// with the message group), and the queue's mapping hands the function the
+// group's messages in order. A FIFO queue's mapping takes at most 10
+// messages a batch and no batching window, as AWS says.
+func TestFIFOTopicQueueFunction(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	url, arn := e.queue(t, "orders.fifo", map[string]string{"FifoQueue": "true"})
+	topics := snssdk.NewFromConfig(localtest.Config(e.c))
+	topic, err := topics.CreateTopic(ctx, &snssdk.CreateTopicInput{Name: aws.String("orders.fifo"),
+		Attributes: map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}`,
+		arn, aws.ToString(topic.TopicArn))
+	if _, err := e.sqs.SetQueueAttributes(ctx, &sqssdk.SetQueueAttributesInput{QueueUrl: aws.String(url), Attributes: map[string]string{"Policy": policy}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := topics.Subscribe(ctx, &snssdk.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(arn),
+		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.function(t, "fulfil", e.role(t, "fulfil", arn, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), 3)
+	_, err = e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("fulfil"),
+		EventSourceArn: aws.String(arn), BatchSize: aws.Int32(20), MaximumBatchingWindowInSeconds: aws.Int32(1)})
+	var inv *types.InvalidParameterValueException
+	if !errors.As(err, &inv) {
+		t.Errorf("a FIFO mapping of batch size 20 = %v, want InvalidParameterValueException", err)
+	}
+	if _, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("fulfil"),
+		EventSourceArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := topics.Publish(ctx, &snssdk.PublishInput{TopicArn: topic.TopicArn, Message: aws.String(fmt.Sprint("order-", i)), MessageGroupId: aws.String("g")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		if l := e.sink.next(t, 10*time.Second); l.body != fmt.Sprint("order-", i) {
+			t.Fatalf("message %d: the function received %+v, want order-%d (FIFO order)", i, l, i)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -254,6 +255,22 @@ func (s *Service) checkVisibility(url string, timeout int) error {
 	vis, _ := strconv.Atoi(attrs["VisibilityTimeout"])
 	if vis < timeout {
 		return errInvalid("Queue visibility timeout: %d seconds is less than Function timeout: %d seconds", vis, timeout)
+	}
+	return nil
+}
+
+// checkFIFO holds a FIFO queue's limits: batches of at most 10 and no
+// batching window.
+// See https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+func checkFIFO(c EventSourceMappingConfiguration) error {
+	if !strings.HasSuffix(c.EventSourceArn, ".fifo") {
+		return nil
+	}
+	if c.BatchSize > 10 {
+		return errInvalid("BatchSize %d is too large for a FIFO queue: FIFO queues allow at most 10", c.BatchSize)
+	}
+	if c.MaximumBatchingWindowInSeconds > 0 {
+		return errInvalid("Batching window is not available for FIFO queues.")
 	}
 	return nil
 }
