@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -704,8 +705,15 @@ func TestFIFOTopicQueueFunction(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i := range 5 {
-		if l := e.sink.next(t, 10*time.Second); l.body != fmt.Sprint("order-", i) {
+	// The function's reports are ordered by invocation (the sink numbers
+	// connections as it accepts them; their lines may interleave).
+	var got []sinkLine
+	for range 5 {
+		got = append(got, e.sink.next(t, 10*time.Second))
+	}
+	slices.SortStableFunc(got, func(a, b sinkLine) int { return a.batch - b.batch })
+	for i, l := range got {
+		if l.body != fmt.Sprint("order-", i) {
 			t.Fatalf("message %d: the function received %+v, want order-%d (FIFO order)", i, l, i)
 		}
 	}
