@@ -216,6 +216,8 @@ func (s *Service) deliverQueueBatch(ctx context.Context, c EventSourceMappingCon
 				return
 			}
 			continue
+		case err != nil && ctx.Err() != nil:
+			return // the mapping stopped; the messages return after their visibility timeout
 		case err != nil:
 			log.Warnf("event source mapping: invoking %s: %v", c.FunctionArn, err)
 			s.sleepCtx(ctx, time.Second)

@@ -130,6 +130,8 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, st esmStored) {
 			}
 			backoff = min(2*backoff, 5*time.Second)
 			continue
+		case err != nil && ctx.Err() != nil:
+			return // the mapping stopped; the batch is read again from the checkpoint
 		case err != nil:
 			log.Warnf("event source mapping: invoking %s: %v", c.FunctionArn, err)
 			if !s.sleepCtx(ctx, time.Second) {
