@@ -128,4 +128,3 @@ func (sc *scheduler) fire(r Rule, at, now time.Time) {
 	raw := sc.s.scheduledEvent(r, at)
 	sc.s.dispatch(r, &delivery{event: decodeEvent(raw), raw: raw, ruleARN: r.Arn, ruleName: r.Name, ingested: now.Format(time.RFC3339Nano)})
 }
-
