@@ -62,6 +62,12 @@ func (sc *scheduler) loop() {
 		var timer <-chan time.Time
 		if !earliest.IsZero() {
 			timer = sc.clock.After(earliest.Sub(now))
+			// The clock may have moved between Now and After (a test's
+			// virtual clock, a slow plan): then After counts from the new
+			// time, so look again rather than sleep past the firing.
+			if !sc.clock.Now().Before(earliest) {
+				continue
+			}
 		}
 		select {
 		case <-timer:
