@@ -136,7 +136,9 @@ func ExampleStateMachine_WithSchedule() {
 	fmt.Println(rule.Type, rule.Properties.ScheduleExpression)
 	var role struct {
 		Properties struct {
-			Policies []struct{ PolicyDocument struct{ Statement []struct{ Action []string } } }
+			Policies []struct {
+				PolicyDocument struct{ Statement []struct{ Action []string } }
+			}
 		}
 	}
 	_ = json.Unmarshal(tmpl.Resources[step.StateMachineTriggerRoleLogicalID("NightlyReport")], &role)
