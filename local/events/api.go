@@ -11,21 +11,22 @@ import (
 // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html
 func (s *Service) operations() map[string]core.JSONOperation {
 	return map[string]core.JSONOperation{
-		"PutRule":           core.Op(s.opPutRule),
-		"DescribeRule":      core.Op(s.opDescribeRule),
-		"ListRules":         core.Op(s.opListRules),
-		"DeleteRule":        core.Op(s.opDeleteRule),
-		"EnableRule":        core.Op(s.opEnableRule),
-		"DisableRule":       core.Op(s.opDisableRule),
-		"PutTargets":        core.Op(s.opPutTargets),
-		"RemoveTargets":     core.Op(s.opRemoveTargets),
-		"ListTargetsByRule": core.Op(s.opListTargets),
-		"PutEvents":         core.Op(s.opPutEvents),
-		"TestEventPattern":  core.Op(s.opTestEventPattern),
-		"CreateEventBus":    core.Op(s.opCreateEventBus),
-		"DeleteEventBus":    core.Op(s.opDeleteEventBus),
-		"DescribeEventBus":  core.Op(s.opDescribeEventBus),
-		"ListEventBuses":    core.Op(s.opListEventBuses),
+		"PutRule":               core.Op(s.opPutRule),
+		"DescribeRule":          core.Op(s.opDescribeRule),
+		"ListRules":             core.Op(s.opListRules),
+		"DeleteRule":            core.Op(s.opDeleteRule),
+		"EnableRule":            core.Op(s.opEnableRule),
+		"DisableRule":           core.Op(s.opDisableRule),
+		"PutTargets":            core.Op(s.opPutTargets),
+		"RemoveTargets":         core.Op(s.opRemoveTargets),
+		"ListTargetsByRule":     core.Op(s.opListTargets),
+		"ListRuleNamesByTarget": core.Op(s.opListRuleNamesByTarget),
+		"PutEvents":             core.Op(s.opPutEvents),
+		"TestEventPattern":      core.Op(s.opTestEventPattern),
+		"CreateEventBus":        core.Op(s.opCreateEventBus),
+		"DeleteEventBus":        core.Op(s.opDeleteEventBus),
+		"DescribeEventBus":      core.Op(s.opDescribeEventBus),
+		"ListEventBuses":        core.Op(s.opListEventBuses),
 	}
 }
 
@@ -225,5 +226,26 @@ func (s *Service) opListEventBuses(_ context.Context, in listIn) (any, error) {
 	return struct {
 		EventBuses []busOut
 		NextToken  string `json:",omitempty"`
+	}{p, next}, nil
+}
+
+func (s *Service) opListRuleNamesByTarget(_ context.Context, in struct {
+	TargetArn, EventBusName, NextToken string
+	Limit                              int
+}) (any, error) {
+	if in.TargetArn == "" {
+		return nil, errValidation("1 validation error detected: Value null at 'targetArn' failed to satisfy constraint: Member must not be null")
+	}
+	names, err := s.RuleNamesByTarget(in.TargetArn, in.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	p, next, err := page(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		RuleNames []string
+		NextToken string `json:",omitempty"`
 	}{p, next}, nil
 }

@@ -76,6 +76,10 @@ func TestRulesAndTargets(t *testing.T) {
 	if err != nil || len(lt.Targets) != 2 || aws.ToString(lt.Targets[1].InputTransformer.InputTemplate) != `{"s": <s>}` {
 		t.Fatalf("ListTargetsByRule = %+v, %v", lt, err)
 	}
+	byTarget, err := eb.ListRuleNamesByTarget(ctx, &eventbridge.ListRuleNamesByTargetInput{TargetArn: aws.String(fn)})
+	if err != nil || len(byTarget.RuleNames) != 1 || byTarget.RuleNames[0] != "orders" {
+		t.Errorf("ListRuleNamesByTarget = %+v, %v", byTarget, err)
+	}
 	_, err = eb.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String("orders")})
 	apiError(t, "DeleteRule with targets", err, "ValidationException", "Rule can't be deleted since it has targets.")
 	if _, err := eb.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String("orders"), Ids: []string{"one", "two"}}); err != nil {

@@ -127,7 +127,7 @@ func (s *Service) route(bus string, raw []byte, ingested time.Time) {
 	s.mu.Lock()
 	var matched []Rule
 	for _, r := range s.rulesOfLocked(bus) {
-		if r.State == "ENABLED" && r.pattern != nil && r.pattern.MatchValue(event) {
+		if r.enabled() && r.pattern != nil && r.pattern.MatchValue(event) {
 			matched = append(matched, r.Rule)
 		}
 	}

@@ -34,9 +34,9 @@ func (s *Service) PutRule(in PutRuleInput) (string, error) {
 	switch in.State {
 	case "":
 		in.State = "ENABLED"
-	case "ENABLED", "DISABLED":
+	case "ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS":
 	default:
-		return "", errValidation("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]", in.State)
+		return "", errValidation("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", in.State)
 	}
 	bus := busNameOf(in.EventBusName)
 	if in.ScheduleExpression != "" && bus != DefaultBus {
@@ -229,4 +229,22 @@ func (s *Service) RemoveTargets(name, bus string, ids []string) ([]FailedEntry, 
 func (s *Service) Targets(name, bus string) ([]Target, error) {
 	r, err := s.DescribeRule(name, bus)
 	return r.Targets, err
+}
+
+// RuleNamesByTarget returns the names of the rules of a bus that have a
+// target with that ARN, sorted.
+func (s *Service) RuleNamesByTarget(targetARN, bus string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	bus = busNameOf(bus)
+	if _, ok := s.buses[bus]; !ok {
+		return nil, errBusNotFound(bus)
+	}
+	names := []string{}
+	for _, r := range s.rulesOfLocked(bus) {
+		if slices.ContainsFunc(r.Targets, func(t Target) bool { return t.Arn == targetARN }) {
+			names = append(names, r.Name)
+		}
+	}
+	return names, nil
 }

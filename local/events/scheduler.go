@@ -93,7 +93,7 @@ func (sc *scheduler) plan(now time.Time) ([]firing, time.Time) {
 	var earliest time.Time
 	seen := map[string]bool{}
 	for key, r := range s.rules {
-		if r.schedule == nil || r.State != "ENABLED" {
+		if r.schedule == nil || !r.enabled() {
 			continue
 		}
 		seen[key] = true

@@ -190,3 +190,8 @@ func (s *Service) rulesOfLocked(bus string) []*rule {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// enabled reports whether the rule matches and fires: ENABLED, or
+// ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (which on AWS also
+// receives read-only management events; the local cloud has none).
+func (r *rule) enabled() bool { return r.State != "DISABLED" }
