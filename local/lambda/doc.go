@@ -46,6 +46,8 @@
 // a per-sandbox TMPDIR rather than a private mount, Event invocations are
 // not retried on error and have no destinations or dead-letter queue,
 // layers, container images, SnapStart, provisioned concurrency, function
-// URLs and event source mappings are not supported, and resource policies
-// are kept (AddPermission, GetPolicy) but not enforced.
+// URLs and event source mappings are not supported. Resource policies are
+// kept (AddPermission, GetPolicy) and checked by the services that invoke
+// on their own behalf (API Gateway, EventBridge), not on Invoke calls,
+// which are held to the caller's IAM policies.
 package lambda
