@@ -86,7 +86,7 @@ func parseCron(expr, body string, bad func(string, ...any) error) (Schedule, err
 	return c, nil
 }
 
-// parseDayOfMonth reads L, L-n, LW, nW or a list.
+// parseDayOfMonth reads L, LW, nW or a list.
 func (c *Cron) parseDayOfMonth(s string, bad func(string, ...any) error) error {
 	switch {
 	case s == "L":
