@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sparta-go/sparta/local/events"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/localtest"
+	"github.com/sparta-go/sparta/local/sqs"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 )
 
@@ -89,5 +91,30 @@ func TestStepFunctionsPutEvents(t *testing.T) {
 	done, err = f.sfn.WaitExecution(t.Context(), exec.ARN)
 	if err != nil || done.Status != "FAILED" || done.Error != "EventBridge.AccessDeniedException" || !strings.Contains(done.Cause, "events:PutEvents") {
 		t.Errorf("Mute = %+v, %v", done, err)
+	}
+}
+
+// A rule delivers to an SQS queue target: the (transformed) input is the
+// message body.
+func TestQueueTarget(t *testing.T) {
+	c := localtest.Start(t)
+	url, err := c.SQS().CreateQueue("sightings", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb := c.Events()
+	if _, err := eb.PutRule(events.PutRuleInput{Name: "to-queue", EventPattern: `{"source":["dragons"]}`}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(t.Context(), "to-queue", "", []events.Target{{Id: "q", Arn: "arn:aws:sqs:us-east-1:000000000000:sightings", InputPath: "$.detail"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutEvents([]events.Entry{{Source: "dragons", DetailType: "Sighting", Detail: `{"kind":"dragon"}`}}); err != nil {
+		t.Fatal(err)
+	}
+	wait := 5 * time.Second
+	got, err := c.SQS().Receive(t.Context(), url, sqs.ReceiveInput{Wait: &wait})
+	if err != nil || len(got) != 1 || got[0].Body != `{"kind":"dragon"}` {
+		t.Fatalf("Receive = %+v, %v", got, err)
 	}
 }
