@@ -31,9 +31,13 @@ func TestTargetInput(t *testing.T) {
 			`{"m": "a dragon of 12, first red, at {\"x\":1}"}`},
 		{"escaping inside quotes", Target{InputTransformer: &InputTransformer{InputPathsMap: paths, InputTemplate: `"<quote>"`}}, `"a \"q\""`},
 		{"missing variable", Target{InputTransformer: &InputTransformer{InputPathsMap: paths, InputTemplate: `{"a": <missing>, "b": "<missing>"}`}}, `{"a": null, "b": ""}`},
-		{"bracket path", Target{InputTransformer: &InputTransformer{InputPathsMap: paths, InputTemplate: `<bracket>`}}, `"dragon"`},
+		{"bracket path", Target{InputTransformer: &InputTransformer{InputPathsMap: paths, InputTemplate: `[<bracket>]`}}, `["dragon"]`},
 		{"predefined variables", Target{InputTransformer: &InputTransformer{InputTemplate: `{"rule": "<aws.events.rule-name>", "arn": <aws.events.rule-arn>, "at": "<aws.events.event.ingestion-time>"}`}},
 			`{"rule": "r", "arn": "arn:aws:events:us-east-1:000000000000:rule/r", "at": "2026-12-07T16:00:01Z"}`},
+		{"text template", Target{InputTransformer: &InputTransformer{InputPathsMap: paths, InputTemplate: `<kind> is in state "<quote>" with <where>`}},
+			`dragon is in state "a "q"" with {"x":1}`},
+		{"event without detail", Target{InputTransformer: &InputTransformer{InputTemplate: `{"e": <aws.events.event>}`}},
+			`{"e": {"account":"000000000000","detail-type":"Sighting","id":"1","region":"us-east-1","resources":["arn:aws:s3:::b"],"source":"dragons","time":"2026-12-07T16:00:00Z","version":"0"}}`},
 		{"unknown placeholder stays", Target{InputTransformer: &InputTransformer{InputTemplate: `"<nope> <"`}}, `"<nope> <"`},
 	}
 	for _, tt := range tests {
