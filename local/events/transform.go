@@ -161,7 +161,8 @@ func (d *delivery) transform(t *InputTransformer) string {
 	// A template that is not JSON (neither an object, an array nor a
 	// string) is text: values go in as text, as in AWS's
 	// "<instance> is in state <status>".
-	text := !strings.ContainsAny(strings.TrimSpace(tpl)[:1], "{[\"")
+	trimmed := strings.TrimSpace(tpl)
+	text := trimmed == "" || !strings.ContainsAny(trimmed[:1], "{[\"")
 	inString := text
 	for i := 0; i < len(tpl); i++ {
 		c := tpl[i]
