@@ -60,7 +60,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			}
 			opts := []step.ExecuteOption{
 				step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
-				step.WithTaskHandler(ecsRunTaskSyncResource, offlineECSRunTask(svc, cmd.ErrOrStderr())),
+				step.WithTaskHandler(ecsRunTaskSyncResource, offlineECSRunTask(svc, cl.workDir, cmd.ErrOrStderr())),
 			}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())

@@ -9,10 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/sparta-go/sparta/decorators"
 	"github.com/sparta-go/sparta/docker"
+	"github.com/sparta-go/sparta/internal/build"
 	"github.com/sparta-go/sparta/internal/offlinetask"
 	"github.com/sparta-go/sparta/service"
 	"github.com/sparta-go/sparta/step"
@@ -22,17 +26,22 @@ import (
 const ecsRunTaskSyncResource = "arn:aws:states:::ecs:runTask.sync"
 
 // offlineECSRunTask serves ecs:runTask.sync offline: the task runs the
-// program's own binary with the container's command and environment (see
-// internal/offlinetask). The container is read from the service's
+// program's own binary, built as the image carries it (the Lambda build,
+// for this machine), with the container's command and environment (see
+// internal/offlinetask); Sparta programs register the task's command in
+// that build only. The container is read from the service's
 // decorators: the ECR image builder's Dockerfile (or the generated one and
 // its Command), then the Fargate cluster's command and environment; a
 // service that builds its image in a decorator of its own (Sparta's
 // docker.BuildDockerImage with "") is read from ./Dockerfile, which is what
 // that call builds. A container that cannot be known fails the state with
 // States.Runtime saying why, only when a task runs.
-func offlineECSRunTask(svc *serviceDefinition, w io.Writer) step.TaskHandler {
+func offlineECSRunTask(svc *serviceDefinition, workDir string, w io.Writer) step.TaskHandler {
+	var once sync.Once
+	var r *offlinetask.Runner
+	var err error
 	return func(ctx context.Context, input json.RawMessage) (json.RawMessage, error) {
-		r, err := offlineTaskRunner(svc, w)
+		once.Do(func() { r, err = offlineTaskRunner(ctx, svc, workDir, w) })
 		if err != nil {
 			return nil, step.NewTaskError("States.Runtime", "ecs:runTask offline: "+err.Error())
 		}
@@ -45,12 +54,8 @@ func offlineECSRunTask(svc *serviceDefinition, w io.Writer) step.TaskHandler {
 	}
 }
 
-func offlineTaskRunner(svc *serviceDefinition, w io.Writer) (*offlinetask.Runner, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("finding the program's binary: %w", err)
-	}
-	r := &offlinetask.Runner{Executable: exe, Output: w}
+func offlineTaskRunner(ctx context.Context, svc *serviceDefinition, workDir string, w io.Writer) (*offlinetask.Runner, error) {
+	r := &offlinetask.Runner{Output: w}
 	var image *decorators.ECRImageBuilder
 	var cluster *decorators.FargateCluster
 	for _, d := range svc.decorators() {
@@ -88,5 +93,20 @@ func offlineTaskRunner(svc *serviceDefinition, w io.Writer) (*offlinetask.Runner
 		r.Environment = cluster.Environment
 	}
 	r.Image = img
+	pkg, err := build.MainPackage(svc.callerFile)
+	if err != nil {
+		return nil, err
+	}
+	exe, err := filepath.Abs(filepath.Join(workDir, "offline", svc.name+"-task"))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+		return nil, err
+	}
+	if err := build.Compile(ctx, build.Options{Package: pkg, GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Tags: build.LambdaTags, Output: exe}); err != nil {
+		return nil, fmt.Errorf("building the image's binary for this machine: %w", err)
+	}
+	r.Executable = exe
 	return r, nil
 }
