@@ -132,7 +132,7 @@ func (x *exchange) proxyEvent() events.APIGatewayProxyRequest {
 		RequestID:         x.requestID,
 		ExtendedRequestID: x.requestID,
 		Protocol:          x.r.Proto,
-		Identity:          events.APIGatewayRequestIdentity{SourceIP: x.sourceIP(), UserAgent: x.r.UserAgent()},
+		Identity:          x.requestIdentity(),
 		ResourcePath:      x.res.Path,
 		Path:              "/" + x.stage.StageName + x.path,
 		HTTPMethod:        x.r.Method,
@@ -345,4 +345,17 @@ func logGroupName(arn string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSuffix(name, ":*"), true
+}
+
+// requestIdentity is requestContext.identity: the client, the API key it
+// was admitted with, and the IAM principal of a signed request.
+func (x *exchange) requestIdentity() events.APIGatewayRequestIdentity {
+	id := events.APIGatewayRequestIdentity{SourceIP: x.sourceIP(), UserAgent: x.r.UserAgent()}
+	if x.key != nil {
+		id.APIKey, id.APIKeyID = x.key.Value, x.key.ID
+	}
+	if p := x.caller; p != nil {
+		id.AccountID, id.AccessKey, id.Caller, id.User, id.UserArn = p.Account, p.AccessKeyID, p.UserID(), p.UserID(), p.ARN
+	}
+	return id
 }

@@ -25,6 +25,15 @@ type Service struct {
 	apis map[string]*restAPI
 	// compiled caches the routers of deployments, by API and deployment ID.
 	compiled map[string]*router
+	// keys and plans are the account's API keys and usage plans by ID;
+	// keyByValue finds a key by what clients send in x-api-key.
+	keys       map[string]*apiKey
+	keyByValue map[string]string
+	plans      map[string]*usagePlan
+	// limits counts the keys' use of their plans; authCache keeps Lambda
+	// authorizers' results.
+	limits    *limits
+	authCache authCache
 
 	// accessLogs carries access log lines to the goroutine that writes
 	// them, off the request's path, as AWS delivers them asynchronously.
@@ -48,11 +57,16 @@ var (
 func New(env *core.Env) (core.Service, error) {
 	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "apigateway"),
 		apis: map[string]*restAPI{}, compiled: map[string]*router{},
+		keys: map[string]*apiKey{}, keyByValue: map[string]string{}, plans: map[string]*usagePlan{},
+		limits: newLimits(), authCache: authCache{entries: map[string]*authResult{}},
 		accessLogs: make(chan accessLine, 4096), logsDone: make(chan struct{})}
 	err := store.ScanAs(s.coll(), "REST API", func(id string, a *restAPI) error {
 		s.apis[id] = a
 		return nil
 	})
+	if err == nil {
+		err = s.loadKeysAndPlans()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("apigateway: reloading state: %w", err)
 	}
