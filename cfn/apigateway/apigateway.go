@@ -505,10 +505,10 @@ func (e *emitter) authorizer(au *service.Authorizer) {
 	id := authorizerID(e.api, au)
 	fnID := cfn.FunctionLogicalID(au.Lambda().Name)
 	ga := &gapi.Authorizer{
-		RestApiId:     cfn.Ref(e.restID),
-		Name:          au.Name(),
-		Type:          au.Type(),
-		AuthorizerUri: cloudformation.String(cfn.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")),
+		RestApiId:                    cfn.Ref(e.restID),
+		Name:                         au.Name(),
+		Type:                         au.Type(),
+		AuthorizerUri:                cloudformation.String(cfn.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")),
 		AuthorizerResultTtlInSeconds: cloudformation.Int(au.ResultTTL()),
 	}
 	if au.IdentitySource != "" {
