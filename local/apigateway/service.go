@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -34,6 +35,9 @@ type Service struct {
 	// authorizers' results.
 	limits    *limits
 	authCache authCache
+	// policies holds parsed Lambda resource policies by their text.
+	policies    sync.Map
+	policyCount atomic.Int64
 
 	// accessLogs carries access log lines to the goroutine that writes
 	// them, off the request's path, as AWS delivers them asynchronously.
@@ -74,15 +78,57 @@ func New(env *core.Env) (core.Service, error) {
 	return s, nil
 }
 
-// writeAccessLogs appends access log lines to CloudWatch Logs in order.
+// accessLogBatch is how long the writer gathers access log lines before
+// it appends them, one call per stream: AWS delivers access logs with a
+// delay too, and one append per request would cost a store write on the
+// request's CPU budget.
+const accessLogBatch = 100 * time.Millisecond
+
+// writeAccessLogs appends access log lines to CloudWatch Logs in order,
+// in batches.
 func (s *Service) writeAccessLogs() {
 	defer close(s.logsDone)
-	for l := range s.accessLogs {
-		svc, _ := s.env.Lookup("logs")
-		if ls, ok := svc.(*logs.Service); ok {
-			if err := ls.Append(l.group, l.stream, logs.Event{Timestamp: l.at, Message: l.message}); err != nil {
-				s.log.WithError(err).Warn("writing an access log line")
+	for first := range s.accessLogs {
+		batch := []accessLine{first}
+		timer := time.NewTimer(accessLogBatch)
+	gather:
+		for len(batch) < 1000 {
+			select {
+			case l, ok := <-s.accessLogs:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, l)
+			case <-timer.C:
+				break gather
 			}
+		}
+		timer.Stop()
+		s.appendAccessLogs(batch)
+	}
+}
+
+// appendAccessLogs writes a batch, one Append per group and stream, each
+// stream's lines in their order.
+func (s *Service) appendAccessLogs(batch []accessLine) {
+	svc, _ := s.env.Lookup("logs")
+	ls, ok := svc.(*logs.Service)
+	if !ok {
+		return
+	}
+	type stream struct{ group, name string }
+	var order []stream
+	events := map[stream][]logs.Event{}
+	for _, l := range batch {
+		k := stream{l.group, l.stream}
+		if _, seen := events[k]; !seen {
+			order = append(order, k)
+		}
+		events[k] = append(events[k], logs.Event{Timestamp: l.at, Message: l.message})
+	}
+	for _, k := range order {
+		if err := ls.Append(k.group, k.name, events[k]...); err != nil {
+			s.log.WithError(err).Warn("writing access log lines")
 		}
 	}
 }
