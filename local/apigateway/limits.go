@@ -78,7 +78,7 @@ func (l *limits) take(p *usagePlan, keyID string, now time.Time) verdict {
 			u.period, u.used = start, 0
 		}
 		limit := q.Limit
-		if start.Equal(u.first) {
+		if start.Equal(u.first) && q.Offset > 0 {
 			limit -= q.Offset
 		}
 		if u.used >= limit {

@@ -93,6 +93,8 @@ func (p usagePlanProvider) put(req resource.Request, id string) (resource.Result
 		plan.Quota.Limit = limit
 		if n, _, err := resource.Int(q, "Offset"); err != nil {
 			return resource.Result{}, fmt.Errorf("UsagePlan %s: Quota: %w", req.LogicalID, err)
+		} else if n < 0 || n >= limit {
+			return resource.Result{}, fmt.Errorf("UsagePlan %s: Quota.Offset %d must be from 0 to the limit %d less one", req.LogicalID, n, limit)
 		} else {
 			plan.Quota.Offset = n
 		}
