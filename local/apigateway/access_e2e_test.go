@@ -27,6 +27,7 @@ var callerCredentials = []local.Credential{
 	{AccessKeyID: "caller", SecretAccessKey: "caller-secret", Principal: "arn:aws:iam::000000000000:role/ApiCaller"},
 	{AccessKeyID: "stranger", SecretAccessKey: "stranger-secret", Principal: "arn:aws:iam::000000000000:role/Stranger"},
 	{AccessKeyID: "bob", SecretAccessKey: "bob-secret", Principal: "arn:aws:iam::000000000000:user/bob"},
+	{AccessKeyID: "reader", SecretAccessKey: "reader-secret", Principal: "arn:aws:iam::000000000000:role/Reader"},
 }
 
 const (
@@ -82,11 +83,13 @@ func addCallerRoles(tpl *cloudformation.Template) {
 	statement := func(effect, resource string) map[string]any {
 		return map[string]any{"Effect": effect, "Action": "execute-api:Invoke", "Resource": resource}
 	}
+	readAPIs := map[string]any{"Effect": "Allow", "Action": "apigateway:GET", "Resource": "arn:aws:apigateway:*::/restapis/*"}
 	role := func(name string, statements ...any) *iam.Role {
 		return &iam.Role{RoleName: cloudformation.String(name), AssumeRolePolicyDocument: cfn.AssumeRolePolicy("ec2.amazonaws.com"),
 			Policies: []iam.Role_Policy{{PolicyName: "invoke", PolicyDocument: map[string]any{"Version": "2012-10-17", "Statement": statements}}}}
 	}
 	tpl.Resources["ApiCallerRole"] = role("ApiCaller", statement("Allow", "arn:aws:execute-api:*:*:*/*/GET/iam"))
+	tpl.Resources["ReaderRole"] = role("Reader", readAPIs)
 	tpl.Resources["StrangerRole"] = role("Stranger", statement("Allow", "arn:aws:execute-api:*:*:*"), statement("Deny", "arn:aws:execute-api:*:*:*/*/GET/iam"))
 }
 
@@ -339,4 +342,34 @@ func must200(t *testing.T, s *stack, path, user string) string {
 		t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
 	}
 	return body
+}
+
+// TestControlPlaneIsHeldToIAM: a role reads APIs with apigateway:GET on
+// the API's path, as AWS's IAM model for API Gateway names them.
+// See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-to-api.html
+func TestControlPlaneIsHeldToIAM(t *testing.T) {
+	s := deploy(t)
+	get := func(akid, secret, path string) int {
+		req, _ := http.NewRequest("GET", s.endpoint+path, nil)
+		localtest.SignAs(t, req, "apigateway", nil, akid, secret, time.Now())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// ApiCaller may only invoke /iam; it has no apigateway:GET.
+	if code := get("caller", "caller-secret", "/restapis/"+s.apiID); code != 403 {
+		t.Errorf("GetRestApi by a role without apigateway:GET: %d", code)
+	}
+	if code := get("test", "test", "/restapis/"+s.apiID); code != 200 {
+		t.Errorf("GetRestApi by the root: %d", code)
+	}
+	if code := get("reader", "reader-secret", "/restapis/"+s.apiID+"/resources"); code != 200 {
+		t.Errorf("GetResources by a role allowed apigateway:GET on /restapis/*: %d", code)
+	}
+	if code := get("reader", "reader-secret", "/apikeys"); code != 403 {
+		t.Errorf("GetApiKeys by a role allowed only /restapis/*: %d", code)
+	}
 }

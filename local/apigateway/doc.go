@@ -25,7 +25,8 @@
 // settings), and the account's ApiKey, UsagePlan (throttle, quota) and
 // UsagePlanKey.
 //
-// Read calls of the REST API, signed for "apigateway": GetRestApis,
+// Read calls of the REST API, signed for "apigateway" and held to IAM as
+// apigateway:VERB on arn:aws:apigateway:REGION::/PATH (authz.go): GetRestApis,
 // GetRestApi, GetResources, GetResource, GetMethod, GetIntegration,
 // GetStages, GetStage, GetDeployments, GetModels, GetRequestValidators,
 // GetApiKeys, GetApiKey, GetUsagePlans, GetUsagePlan, GetUsagePlanKeys,
