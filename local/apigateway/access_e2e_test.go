@@ -333,6 +333,19 @@ func TestAccessControlEndToEnd(t *testing.T) {
 			t.Errorf("cache: first %v, same identity %v, other tenant %v", au["invocation"], again, other)
 		}
 	})
+
+	// Deleting the stack removes the keys, the plans and their links.
+	t.Run("DeleteStack", func(t *testing.T) {
+		localtest.CLI(t, s.cloud, "cloudformation", "delete-stack", "--stack-name", "dragons")
+		localtest.CLI(t, s.cloud, "cloudformation", "wait", "stack-delete-complete", "--stack-name", "dragons")
+		for _, args := range [][]string{{"get-api-keys"}, {"get-usage-plans"}, {"get-rest-apis"}} {
+			out := localtest.CLI(t, s.cloud, append([]string{"apigateway"}, args...)...)
+			var list struct{ Items []any }
+			if err := json.Unmarshal([]byte(out), &list); err != nil || len(list.Items) != 0 {
+				t.Errorf("%s after delete-stack: %v %s", args[0], err, out)
+			}
+		}
+	})
 }
 
 func must200(t *testing.T, s *stack, path, user string) string {
