@@ -249,7 +249,9 @@ func TestMissingInterpreter(t *testing.T) {
 	if _, err := exec.LookPath("node"); err == nil {
 		// nodejs99.x needs node 97 or later, which no machine has yet.
 		out = func() *lambdasdk.InvokeOutput {
-			f := newFixture(t, func(c *lambda.Config) { c.Now = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) } })
+			f := newFixture(t, func(c *lambda.Config) {
+				c.Now = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+			})
 			f.createInline(t, "js", "nodejs99.x", "exports.handler = async () => 1;")
 			return f.invoke(t, "js", `{}`)
 		}()
