@@ -195,6 +195,13 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 		// the old ones back.
 		return o.failLocked(cur, StatusUpdateFailed, err.Error())
 	}
+	if res.PhysicalID != "" && res.PhysicalID != cur.PhysicalID && isCustomType(cur.Type) {
+		// A custom resource answered an Update with a new physical ID: a
+		// replacement, whose old resource gets a Delete in the cleanup.
+		old := cur.clone()
+		old.Properties = oldProps
+		o.st.Cleanup = append(o.st.Cleanup, old)
+	}
 	if res.PhysicalID != "" {
 		cur.PhysicalID = res.PhysicalID
 	}
