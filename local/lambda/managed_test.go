@@ -1,10 +1,13 @@
 package lambda_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -303,4 +306,83 @@ func TestRuntimeDeprecation(t *testing.T) {
 		FunctionName: aws.String("old"), Runtime: types.RuntimePython313}); err != nil {
 		t.Errorf("moving a blocked function to python3.13 = %v, want it allowed", err)
 	}
+}
+
+// TestManagedFromS3 runs Python and Node.js code from a zip in S3 (not
+// inline): the same path as inline code, any module name, an ES module.
+func TestManagedFromS3(t *testing.T) {
+	for _, tt := range []struct {
+		interpreter, runtime, handler string
+		files                         map[string]string
+		want                          string
+	}{
+		{"python3", "python3.12", "app/main.run", map[string]string{
+			"app/__init__.py": "", "app/main.py": "from app import util\ndef run(event, context):\n    return util.double(event['n'])\n",
+			"app/util.py": "def double(n):\n    return n * 2\n"}, "42"},
+		{"node", "nodejs22.x", "lib/app.handler", map[string]string{
+			"lib/app.mjs": "import { double } from './util.mjs';\nexport const handler = async (event) => double(event.n);\n",
+			"lib/util.mjs": "export const double = (n) => n * 2;\n"}, "42"},
+	} {
+		t.Run(tt.runtime, func(t *testing.T) {
+			needInterpreter(t, tt.interpreter)
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for name, body := range tt.files {
+				w, _ := zw.Create(name)
+				_, _ = w.Write([]byte(body))
+			}
+			_ = zw.Close()
+			key := "managed-" + tt.runtime
+			if err := os.WriteFile(filepath.Join(codeRoot, bucket, key+".zip"), buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f := newFixture(t)
+			f.create(t, "fn", key, func(in *lambdasdk.CreateFunctionInput) {
+				in.Runtime, in.Handler = types.Runtime(tt.runtime), aws.String(tt.handler)
+			})
+			out := f.invoke(t, "fn", `{"n": 21}`)
+			if out.FunctionError != nil || strings.TrimSpace(string(out.Payload)) != tt.want {
+				t.Errorf("Invoke = %s %s, want %s\n%s", aws.ToString(out.FunctionError), out.Payload, tt.want, tailOf(out))
+			}
+		})
+	}
+}
+
+// TestManagedTimeout: a Python function past its timeout is killed with
+// whatever it started, as a Go bootstrap is, and reports Sandbox.Timedout.
+func TestManagedTimeout(t *testing.T) {
+	needInterpreter(t, "python3")
+	f := newFixture(t)
+	f.createInline(t, "slow", "python3.13", "import subprocess, time\ndef handler(e, c):\n    subprocess.Popen(['sleep', '299.123'])\n    time.sleep(60)\n",
+		func(in *lambdasdk.CreateFunctionInput) { in.Timeout = aws.Int32(1) })
+	start := time.Now()
+	out := f.invoke(t, "slow", `{}`)
+	if !strings.Contains(string(out.Payload), `"errorType":"Sandbox.Timedout"`) || time.Since(start) > 20*time.Second {
+		t.Errorf("Invoke = %s after %s, want Sandbox.Timedout after about 1 s", out.Payload, time.Since(start))
+	}
+	// The sleep it started went with it (the sandbox's process group).
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := processesWith("299.123")
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("processes left after the timeout: %v", left)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// processesWith lists the PIDs whose command line contains arg.
+func processesWith(arg string) []string {
+	entries, _ := os.ReadDir("/proc")
+	var out []string
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmdline, []byte(arg)) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }

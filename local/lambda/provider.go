@@ -235,7 +235,11 @@ func (p functionProvider) Update(ctx context.Context, req resource.Request) (res
 	if err := unsupportedPackage(in.PackageType, in.Code.ImageURI, in.Layers); err != nil {
 		return resource.Result{}, err
 	}
-	if resource.ReplaceOnChange(req.OldProperties, req.Properties, "Code", "Architectures") {
+	codeChanged := resource.ReplaceOnChange(req.OldProperties, req.Properties, "Code", "Architectures")
+	if len(in.Code.ZipFile) > 0 && propString(req.OldProperties, "Runtime") != in.Runtime {
+		codeChanged = true // inline code is index.py or index.js by runtime
+	}
+	if codeChanged {
 		if _, err := p.s.UpdateFunctionCode(ctx, UpdateFunctionCodeInput{FunctionName: name,
 			S3Bucket: in.Code.S3Bucket, S3Key: in.Code.S3Key, ZipFile: in.Code.ZipFile, Architectures: in.Architectures}); err != nil {
 			return resource.Result{}, err

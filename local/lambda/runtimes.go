@@ -56,18 +56,27 @@ type managedRuntime struct {
 // parseManaged recognizes python3.Y and nodejsN.x.
 func parseManaged(runtime string) (managedRuntime, bool) {
 	if rest, ok := strings.CutPrefix(runtime, "python3."); ok {
-		if n, err := strconv.Atoi(rest); err == nil && n >= 0 {
+		if n, ok := number(rest); ok {
 			return managedRuntime{id: runtime, language: langPython, version: n}, true
 		}
 	}
 	if rest, ok := strings.CutPrefix(runtime, "nodejs"); ok {
 		if major, ok := strings.CutSuffix(rest, ".x"); ok {
-			if n, err := strconv.Atoi(major); err == nil && n > 0 {
+			if n, ok := number(major); ok && n > 0 {
 				return managedRuntime{id: runtime, language: langNode, version: n}, true
 			}
 		}
 	}
 	return managedRuntime{}, false
+}
+
+// number reads 1 to 3 decimal digits.
+func number(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 3 || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
 }
 
 // minHost is the oldest host version the rule accepts.
