@@ -320,7 +320,7 @@ func TestManagedFromS3(t *testing.T) {
 			"app/__init__.py": "", "app/main.py": "from app import util\ndef run(event, context):\n    return util.double(event['n'])\n",
 			"app/util.py": "def double(n):\n    return n * 2\n"}, "42"},
 		{"node", "nodejs22.x", "lib/app.handler", map[string]string{
-			"lib/app.mjs": "import { double } from './util.mjs';\nexport const handler = async (event) => double(event.n);\n",
+			"lib/app.mjs":  "import { double } from './util.mjs';\nexport const handler = async (event) => double(event.n);\n",
 			"lib/util.mjs": "export const double = (n) => n * 2;\n"}, "42"},
 	} {
 		t.Run(tt.runtime, func(t *testing.T) {
