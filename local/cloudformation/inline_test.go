@@ -11,6 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfnsdk "github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/sparta-go/sparta/local"
 	"github.com/sparta-go/sparta/local/cloudformation"
 	"github.com/sparta-go/sparta/local/localtest"
@@ -18,8 +23,10 @@ import (
 
 // These tests deploy templates as third parties write them — Lambda
 // functions with inline Code.ZipFile, and a custom resource backed by one
-// — with the AWS CLI against a local cloud, and check that they behave as
-// on AWS. The languages run on this machine's python3 and node.
+// — against a local cloud, and check that they behave as on AWS. The
+// languages run on this machine's python3 and node. They drive the cloud
+// with the AWS CLI (as CI does); where the CLI is not installed they say
+// so and use the SDK, so that the behaviour is still checked.
 
 // needInterpreter skips a test when the host lacks a language's
 // interpreter (CI installs python3 and nodejs).
@@ -30,27 +37,95 @@ func needInterpreter(t *testing.T, name string) {
 	}
 }
 
-// deploy writes template and creates stack from it with `aws
-// cloudformation create-stack` (or updates it with update-stack when
-// update is set), waits for the operation to end, and returns the stack's
+// client drives a cloud with the AWS CLI, or the SDK without it.
+type client struct {
+	c   *local.Cloud
+	cli bool
+	cfg aws.Config
+}
+
+func newClient(t *testing.T, c *local.Cloud) *client {
+	t.Helper()
+	_, err := os.Stat(localtest.CLIPath)
+	if err != nil {
+		t.Logf("the AWS CLI is not installed at %s (apt-get install -y awscli): driving the cloud with the SDK instead", localtest.CLIPath)
+	}
+	return &client{c: c, cli: err == nil, cfg: localtest.Config(c)}
+}
+
+// stackRequest creates (or updates) stack from the template file with
+// the parameters (KEY=VALUE).
+func (k *client) stackRequest(t *testing.T, update bool, stack, path string, params ...string) {
+	t.Helper()
+	if k.cli {
+		verb := "create-stack"
+		if update {
+			verb = "update-stack"
+		}
+		args := []string{"cloudformation", verb, "--stack-name", stack, "--template-body", "file://" + path, "--capabilities", "CAPABILITY_IAM"}
+		for _, p := range params {
+			key, value, _ := strings.Cut(p, "=")
+			args = append(args, "--parameters", "ParameterKey="+key+",ParameterValue="+value)
+		}
+		localtest.CLI(t, k.c, args...)
+		return
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []cfntypes.Parameter
+	for _, p := range params {
+		key, value, _ := strings.Cut(p, "=")
+		ps = append(ps, cfntypes.Parameter{ParameterKey: aws.String(key), ParameterValue: aws.String(value)})
+	}
+	c := cfnsdk.NewFromConfig(k.cfg)
+	caps := []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}
+	if update {
+		_, err = c.UpdateStack(context.Background(), &cfnsdk.UpdateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(body)), Parameters: ps, Capabilities: caps})
+	} else {
+		_, err = c.CreateStack(context.Background(), &cfnsdk.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(body)), Parameters: ps, Capabilities: caps})
+	}
+	if err != nil {
+		t.Fatalf("stack %s: %v", stack, err)
+	}
+}
+
+// deploy writes template and creates stack from it (or updates it when it
+// exists), waits for the operation to end, and returns the stack's
 // outputs. It waits through the service rather than the CLI's waiter,
 // which polls every 30 seconds.
-func deploy(t *testing.T, c *local.Cloud, stack, template string, args ...string) map[string]string {
+func (k *client) deploy(t *testing.T, stack, template string, params ...string) map[string]string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "template.yaml")
 	if err := os.WriteFile(path, []byte(template), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	verb, want := "create-stack", "CREATE_COMPLETE"
-	if _, err := localtest.RunCLI(t, c, "cloudformation", "describe-stacks", "--stack-name", stack); err == nil {
-		verb, want = "update-stack", "UPDATE_COMPLETE"
+	svc, _ := k.c.Service("cloudformation")
+	st, found := svc.(*cloudformation.Service).Stack(stack)
+	update := found && st.Status != "DELETE_COMPLETE"
+	want := "CREATE_COMPLETE"
+	if update {
+		want = "UPDATE_COMPLETE"
 	}
-	localtest.CLI(t, c, append([]string{"cloudformation", verb, "--stack-name", stack, "--template-body", "file://" + path, "--capabilities", "CAPABILITY_IAM"}, args...)...)
-	if st := waitStable(t, c, stack); st.Status != want {
-		events, _ := localtest.RunCLI(t, c, "cloudformation", "describe-stack-events", "--stack-name", stack)
-		t.Fatalf("aws cloudformation %s %s: %s %s\n%s", verb, stack, st.Status, st.StatusReason, events)
+	k.stackRequest(t, update, stack, path, params...)
+	if st := waitStable(t, k.c, stack); st.Status != want {
+		t.Fatalf("stack %s: %s %s\n%s", stack, st.Status, st.StatusReason, k.events(t, stack))
 	}
-	return stackOutputs(t, c, stack)
+	return k.outputs(t, stack)
+}
+
+// deleteStack deletes the stack and waits for it to be gone.
+func (k *client) deleteStack(t *testing.T, stack string) {
+	t.Helper()
+	if k.cli {
+		localtest.CLI(t, k.c, "cloudformation", "delete-stack", "--stack-name", stack)
+	} else if _, err := cfnsdk.NewFromConfig(k.cfg).DeleteStack(context.Background(), &cfnsdk.DeleteStackInput{StackName: aws.String(stack)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitStable(t, k.c, stack); st.Status != "DELETE_COMPLETE" {
+		t.Errorf("deleting stack %s = %s %s", stack, st.Status, st.StatusReason)
+	}
 }
 
 // waitStable waits for the stack's operation to end.
@@ -66,34 +141,71 @@ func waitStable(t *testing.T, c *local.Cloud, stack string) cloudformation.Stack
 	return st
 }
 
-func stackOutputs(t *testing.T, c *local.Cloud, stack string) map[string]string {
+// stackEvent is one event of describe-stack-events.
+type stackEvent struct{ LogicalResourceId, ResourceStatus, ResourceStatusReason string }
+
+func (k *client) events(t *testing.T, stack string) []stackEvent {
 	t.Helper()
-	var described struct {
-		Stacks []struct {
-			StackStatus string
-			Outputs     []struct{ OutputKey, OutputValue string }
-		}
+	var out []stackEvent
+	if k.cli {
+		var events struct{ StackEvents []stackEvent }
+		_ = json.Unmarshal([]byte(localtest.CLI(t, k.c, "cloudformation", "describe-stack-events", "--stack-name", stack)), &events)
+		return events.StackEvents
 	}
-	if err := json.Unmarshal([]byte(localtest.CLI(t, c, "cloudformation", "describe-stacks", "--stack-name", stack)), &described); err != nil || len(described.Stacks) != 1 {
-		t.Fatalf("describe-stacks %s: %v", stack, err)
+	res, err := cfnsdk.NewFromConfig(k.cfg).DescribeStackEvents(context.Background(), &cfnsdk.DescribeStackEventsInput{StackName: aws.String(stack)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, o := range described.Stacks[0].Outputs {
-		out[o.OutputKey] = o.OutputValue
+	for _, e := range res.StackEvents {
+		out = append(out, stackEvent{aws.ToString(e.LogicalResourceId), string(e.ResourceStatus), aws.ToString(e.ResourceStatusReason)})
 	}
 	return out
 }
 
-// invoke runs `aws lambda invoke` and returns the payload.
-func invoke(t *testing.T, c *local.Cloud, function, payload string) string {
+func (k *client) outputs(t *testing.T, stack string) map[string]string {
 	t.Helper()
+	out := map[string]string{}
+	if k.cli {
+		var described struct {
+			Stacks []struct {
+				Outputs []struct{ OutputKey, OutputValue string }
+			}
+		}
+		if err := json.Unmarshal([]byte(localtest.CLI(t, k.c, "cloudformation", "describe-stacks", "--stack-name", stack)), &described); err != nil || len(described.Stacks) != 1 {
+			t.Fatalf("describe-stacks %s: %v", stack, err)
+		}
+		for _, o := range described.Stacks[0].Outputs {
+			out[o.OutputKey] = o.OutputValue
+		}
+		return out
+	}
+	res, err := cfnsdk.NewFromConfig(k.cfg).DescribeStacks(context.Background(), &cfnsdk.DescribeStacksInput{StackName: aws.String(stack)})
+	if err != nil || len(res.Stacks) != 1 {
+		t.Fatalf("DescribeStacks %s: %v", stack, err)
+	}
+	for _, o := range res.Stacks[0].Outputs {
+		out[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	return out
+}
+
+// invoke invokes the function and returns its payload.
+func (k *client) invoke(t *testing.T, function, payload string) string {
+	t.Helper()
+	if !k.cli {
+		res, err := lambdasdk.NewFromConfig(k.cfg).Invoke(context.Background(), &lambdasdk.InvokeInput{FunctionName: aws.String(function), Payload: []byte(payload)})
+		if err != nil || res.FunctionError != nil {
+			t.Fatalf("Invoke %s = %v %s", function, err, res.Payload)
+		}
+		return string(res.Payload)
+	}
 	file := filepath.Join(t.TempDir(), "out.json")
 	in := filepath.Join(t.TempDir(), "in.json")
 	if err := os.WriteFile(in, []byte(payload), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// fileb:// passes the payload's bytes as they are with AWS CLI v1 and v2.
-	printed := localtest.CLI(t, c, "lambda", "invoke", "--function-name", function, "--payload", "fileb://"+in, file)
+	printed := localtest.CLI(t, k.c, "lambda", "invoke", "--function-name", function, "--payload", "fileb://"+in, file)
 	if strings.Contains(printed, "FunctionError") {
 		b, _ := os.ReadFile(file)
 		t.Fatalf("aws lambda invoke %s printed %s; payload %s", function, printed, b)
@@ -106,15 +218,26 @@ func invoke(t *testing.T, c *local.Cloud, function, payload string) string {
 }
 
 // functionLog is everything the function logged, from CloudWatch Logs.
-func functionLog(t *testing.T, c *local.Cloud, function string) string {
+func (k *client) functionLog(t *testing.T, function string) string {
 	t.Helper()
-	var events struct{ Events []struct{ Message string } }
-	if err := json.Unmarshal([]byte(localtest.CLI(t, c, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/"+function)), &events); err != nil {
+	var b strings.Builder
+	group := "/aws/lambda/" + function
+	if k.cli {
+		var events struct{ Events []struct{ Message string } }
+		if err := json.Unmarshal([]byte(localtest.CLI(t, k.c, "logs", "filter-log-events", "--log-group-name", group)), &events); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events.Events {
+			b.WriteString(e.Message)
+		}
+		return b.String()
+	}
+	res, err := cloudwatchlogs.NewFromConfig(k.cfg).FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(group)})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	for _, e := range events.Events {
-		b.WriteString(e.Message)
+	for _, e := range res.Events {
+		b.WriteString(aws.ToString(e.Message))
 	}
 	return b.String()
 }
@@ -136,8 +259,8 @@ const roleYAML = `
 // See https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html
 func TestInlinePythonFunction(t *testing.T) {
 	needInterpreter(t, "python3")
-	c := localtest.Start(t)
-	out := deploy(t, c, "inline-python", `
+	k := newClient(t, localtest.Start(t))
+	out := k.deploy(t, "inline-python", `
 Resources:`+roleYAML+`
   Adder:
     Type: AWS::Lambda::Function
@@ -154,23 +277,20 @@ Outputs:
   Name:
     Value: !Ref Adder
 `)
-	if got := invoke(t, c, out["Name"], `{"a": 2, "b": 40}`); got != `{"sum": 42}` {
+	if got := k.invoke(t, out["Name"], `{"a": 2, "b": 40}`); got != `{"sum": 42}` {
 		t.Errorf("aws lambda invoke = %s, want {\"sum\": 42}", got)
 	}
-	if log := functionLog(t, c, out["Name"]); !strings.Contains(log, "adding 2 40 for "+out["Name"]) {
+	if log := k.functionLog(t, out["Name"]); !strings.Contains(log, "adding 2 40 for "+out["Name"]) {
 		t.Errorf("the function's log lacks its print:\n%s", log)
 	}
-	localtest.CLI(t, c, "cloudformation", "delete-stack", "--stack-name", "inline-python")
-	if st := waitStable(t, c, "inline-python"); st.Status != "DELETE_COMPLETE" {
-		t.Errorf("delete-stack = %s %s", st.Status, st.StatusReason)
-	}
+	k.deleteStack(t, "inline-python")
 }
 
 // TestInlineNodeFunction: the same with inline Node.js (nodejs22.x).
 func TestInlineNodeFunction(t *testing.T) {
 	needInterpreter(t, "node")
-	c := localtest.Start(t)
-	out := deploy(t, c, "inline-node", `
+	k := newClient(t, localtest.Start(t))
+	out := k.deploy(t, "inline-node", `
 Resources:`+roleYAML+`
   Adder:
     Type: AWS::Lambda::Function
@@ -188,10 +308,10 @@ Outputs:
   Name:
     Value: !Ref Adder
 `)
-	if got := invoke(t, c, out["Name"], `{"a": 2, "b": 40}`); got != `{"sum":42}` {
+	if got := k.invoke(t, out["Name"], `{"a": 2, "b": 40}`); got != `{"sum":42}` {
 		t.Errorf("aws lambda invoke = %s, want {\"sum\":42}", got)
 	}
-	if log := functionLog(t, c, out["Name"]); !strings.Contains(log, "INFO\tadding 2 40 for "+out["Name"]) {
+	if log := k.functionLog(t, out["Name"]); !strings.Contains(log, "INFO\tadding 2 40 for "+out["Name"]) {
 		t.Errorf("the function's log lacks its console.log:\n%s", log)
 	}
 }
@@ -256,8 +376,8 @@ Outputs:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html
 func TestInlinePythonCustomResource(t *testing.T) {
 	needInterpreter(t, "python3")
-	c := localtest.Start(t)
-	out := deploy(t, c, "custom", customResourceYAML)
+	k := newClient(t, localtest.Start(t))
+	out := k.deploy(t, "custom", customResourceYAML)
 	want := map[string]string{"Greeting": "hello world", "Doubled": "42", "CountType": "str", "Id": "greeter-world"}
 	for k, v := range want {
 		if out[k] != v {
@@ -265,7 +385,7 @@ func TestInlinePythonCustomResource(t *testing.T) {
 		}
 	}
 	fn := out["FunctionName"]
-	log := functionLog(t, c, fn)
+	log := k.functionLog(t, fn)
 	if !strings.Contains(log, "REQUEST Create - Custom::Greeter Greeter") {
 		t.Errorf("the function's log lacks the Create request:\n%s", log)
 	}
@@ -275,21 +395,18 @@ func TestInlinePythonCustomResource(t *testing.T) {
 	}
 
 	// A new name makes a new physical ID: CloudFormation deletes the old.
-	if out := deploy(t, c, "custom", customResourceYAML, "--parameters", "ParameterKey=Name,ParameterValue=moon"); out["Greeting"] != "hello moon" || out["Id"] != "greeter-moon" {
+	if out := k.deploy(t, "custom", customResourceYAML, "Name=moon"); out["Greeting"] != "hello moon" || out["Id"] != "greeter-moon" {
 		t.Errorf("outputs after the update = %v", out)
 	}
-	log = functionLog(t, c, fn)
+	log = k.functionLog(t, fn)
 	for _, line := range []string{"REQUEST Update greeter-world Custom::Greeter", "REQUEST Delete greeter-world Custom::Greeter"} {
 		if !strings.Contains(log, line) {
 			t.Errorf("the function's log lacks %q:\n%s", line, log)
 		}
 	}
 
-	localtest.CLI(t, c, "cloudformation", "delete-stack", "--stack-name", "custom")
-	if st := waitStable(t, c, "custom"); st.Status != "DELETE_COMPLETE" {
-		t.Errorf("delete-stack = %s %s", st.Status, st.StatusReason)
-	}
-	if log := functionLog(t, c, fn); !strings.Contains(log, "REQUEST Delete greeter-moon Custom::Greeter") {
+	k.deleteStack(t, "custom")
+	if log := k.functionLog(t, fn); !strings.Contains(log, "REQUEST Delete greeter-moon Custom::Greeter") {
 		t.Errorf("deleting the stack sent no Delete for greeter-moon:\n%s", log)
 	}
 
@@ -301,7 +418,7 @@ func TestInlinePythonCustomResource(t *testing.T) {
 		{http.MethodPut, "/cloudformation-custom-resource-response/not-a-token", http.StatusForbidden},
 		{http.MethodGet, "/cloudformation-custom-resource-response/not-a-token", http.StatusMethodNotAllowed},
 	} {
-		req, _ := http.NewRequest(tt.method, c.Endpoint()+tt.path, strings.NewReader(`{"Status":"SUCCESS"}`))
+		req, _ := http.NewRequest(tt.method, k.c.Endpoint()+tt.path, strings.NewReader(`{"Status":"SUCCESS"}`))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -318,7 +435,7 @@ func TestInlinePythonCustomResource(t *testing.T) {
 // ServiceTimeout runs out, with AWS's message.
 func TestCustomResourceFailures(t *testing.T) {
 	needInterpreter(t, "python3")
-	c := localtest.Start(t)
+	k := newClient(t, localtest.Start(t))
 	for _, tt := range []struct{ stack, props, want string }{
 		{"refused", "Fail: \"true\"", "Received response status [FAILED] from custom resource. Message returned: the greeter refuses world"},
 		{"silent", "Silent: \"true\"\n      ServiceTimeout: 2", "CloudFormation did not receive a response from your Custom Resource."},
@@ -328,16 +445,12 @@ func TestCustomResourceFailures(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "template.yaml")
 			_ = os.WriteFile(path, []byte(template), 0o644)
 			start := time.Now()
-			localtest.CLI(t, c, "cloudformation", "create-stack", "--stack-name", tt.stack, "--template-body", "file://"+path, "--capabilities", "CAPABILITY_IAM")
-			if st := waitStable(t, c, tt.stack); st.Status != "ROLLBACK_COMPLETE" {
+			k.stackRequest(t, false, tt.stack, path)
+			if st := waitStable(t, k.c, tt.stack); st.Status != "ROLLBACK_COMPLETE" {
 				t.Fatalf("stack %s = %s; want the custom resource to fail it and the stack to roll back", tt.stack, st.Status)
 			}
-			var events struct {
-				StackEvents []struct{ LogicalResourceId, ResourceStatus, ResourceStatusReason string }
-			}
-			_ = json.Unmarshal([]byte(localtest.CLI(t, c, "cloudformation", "describe-stack-events", "--stack-name", tt.stack)), &events)
 			var reason string
-			for _, e := range events.StackEvents {
+			for _, e := range k.events(t, tt.stack) {
 				if e.LogicalResourceId == "Greeter" && e.ResourceStatus == "CREATE_FAILED" {
 					reason = e.ResourceStatusReason
 				}
