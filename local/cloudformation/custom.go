@@ -330,7 +330,11 @@ func customResult(requestType string, req resource.Request, d delivery, requestI
 	}
 	r := d.resp
 	if r.Status == "FAILED" {
-		return resource.Result{}, fmt.Errorf("Received response status [FAILED] from custom resource. Message returned: %s (RequestId: %s)", r.Reason, requestID)
+		err := fmt.Errorf("Received response status [FAILED] from custom resource. Message returned: %s (RequestId: %s)", r.Reason, requestID)
+		if requestType == "Create" && r.PhysicalResourceID != "" {
+			return resource.Result{}, &failedCreate{err: err, physicalID: r.PhysicalResourceID}
+		}
+		return resource.Result{}, err
 	}
 	phys := r.PhysicalResourceID
 	if phys == "" {
@@ -345,6 +349,17 @@ func customResult(requestType string, req resource.Request, d delivery, requestI
 	}
 	return resource.Result{PhysicalID: phys, Attributes: attrs}, nil
 }
+
+// failedCreate is a Create that failed with a physical ID: CloudFormation
+// keeps the ID, so that the rollback sends the function a Delete for what
+// it may have made.
+type failedCreate struct {
+	err        error
+	physicalID string
+}
+
+func (e *failedCreate) Error() string { return e.err.Error() }
+func (e *failedCreate) Unwrap() error { return e.err }
 
 // checkServiceToken refuses what is not a Lambda function of this cloud.
 func (s *Service) checkServiceToken(token string) error {

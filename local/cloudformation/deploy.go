@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -249,6 +250,10 @@ func (o *op) create(ctx context.Context, prov resource.Provider, r *state, props
 			s.resourceEventLocked(o.st, r, failed, cancelled)
 			_ = s.saveLocked(o.st)
 			return false
+		}
+		var partial *failedCreate
+		if errors.As(err, &partial) {
+			r.PhysicalID = partial.physicalID // the rollback deletes it
 		}
 		return o.failLocked(r, failed, err.Error())
 	}

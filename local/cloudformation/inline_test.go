@@ -142,7 +142,9 @@ func waitStable(t *testing.T, c *local.Cloud, stack string) cloudformation.Stack
 }
 
 // stackEvent is one event of describe-stack-events.
-type stackEvent struct{ LogicalResourceId, ResourceStatus, ResourceStatusReason string }
+type stackEvent struct {
+	LogicalResourceId, PhysicalResourceId, ResourceStatus, ResourceStatusReason string
+}
 
 func (k *client) events(t *testing.T, stack string) []stackEvent {
 	t.Helper()
@@ -157,7 +159,7 @@ func (k *client) events(t *testing.T, stack string) []stackEvent {
 		t.Fatal(err)
 	}
 	for _, e := range res.StackEvents {
-		out = append(out, stackEvent{aws.ToString(e.LogicalResourceId), string(e.ResourceStatus), aws.ToString(e.ResourceStatusReason)})
+		out = append(out, stackEvent{aws.ToString(e.LogicalResourceId), aws.ToString(e.PhysicalResourceId), string(e.ResourceStatus), aws.ToString(e.ResourceStatusReason)})
 	}
 	return out
 }
@@ -449,14 +451,22 @@ func TestCustomResourceFailures(t *testing.T) {
 			if st := waitStable(t, k.c, tt.stack); st.Status != "ROLLBACK_COMPLETE" {
 				t.Fatalf("stack %s = %s; want the custom resource to fail it and the stack to roll back", tt.stack, st.Status)
 			}
-			var reason string
+			var reason, function string
 			for _, e := range k.events(t, tt.stack) {
 				if e.LogicalResourceId == "Greeter" && e.ResourceStatus == "CREATE_FAILED" {
 					reason = e.ResourceStatusReason
 				}
+				if e.LogicalResourceId == "GreeterFunction" && e.PhysicalResourceId != "" {
+					function = e.PhysicalResourceId
+				}
 			}
 			if !strings.Contains(reason, tt.want) {
 				t.Errorf("Greeter CREATE_FAILED reason = %q, want %q", reason, tt.want)
+			}
+			// A FAILED Create names a physical ID (cfn-response's default,
+			// the log stream): the rollback sends it a Delete, as AWS does.
+			if log := k.functionLog(t, function); tt.stack == "refused" && !strings.Contains(log, "REQUEST Delete 20") {
+				t.Errorf("the rollback sent no Delete to the function:\n%s", log)
 			}
 			t.Logf("%s failed after %s (loaded machine)", tt.stack, time.Since(start).Round(time.Millisecond))
 		})
