@@ -345,6 +345,9 @@ Resources:` + roleYAML + `
                   return
               if props.get("Silent") == "true":
                   return
+              if props.get("Big") == "true":
+                  cfnresponse.send(event, context, cfnresponse.SUCCESS, {"X": "a" * 5000})
+                  return
               data = {"Greeting": "hello " + props["Name"], "Doubled": str(int(props["Count"]) * 2), "CountType": type(props["Count"]).__name__}
               cfnresponse.send(event, context, cfnresponse.SUCCESS, data, "greeter-" + props["Name"])
               cfnresponse.send(event, context, cfnresponse.SUCCESS, data, "greeter-" + props["Name"])
@@ -438,12 +441,15 @@ func TestInlinePythonCustomResource(t *testing.T) {
 func TestCustomResourceFailures(t *testing.T) {
 	needInterpreter(t, "python3")
 	k := newClient(t, localtest.Start(t))
-	for _, tt := range []struct{ stack, props, want string }{
-		{"refused", "Fail: \"true\"", "Received response status [FAILED] from custom resource. Message returned: the greeter refuses world"},
-		{"silent", "Silent: \"true\"\n      ServiceTimeout: 2", "CloudFormation did not receive a response from your Custom Resource."},
+	sns := "ServiceToken: arn:aws:sns:us-east-1:000000000000:provisioner"
+	for _, tt := range []struct{ stack, from, to, want string }{
+		{"refused", "Count: 21", "Count: 21\n      Fail: \"true\"", "Received response status [FAILED] from custom resource. Message returned: the greeter refuses world"},
+		{"silent", "Count: 21", "Count: 21\n      Silent: \"true\"\n      ServiceTimeout: 2", "CloudFormation did not receive a response from your Custom Resource."},
+		{"toolong", "Count: 21", "Count: 21\n      Big: \"true\"", "Response object is too long."},
+		{"sns", "ServiceToken: !GetAtt GreeterFunction.Arn", sns, "is an SNS topic: the local cloud runs custom resources backed by Lambda functions only"},
 	} {
 		t.Run(tt.stack, func(t *testing.T) {
-			template := strings.Replace(customResourceYAML, "      Count: 21\n", "      Count: 21\n      "+tt.props+"\n", 1)
+			template := strings.Replace(customResourceYAML, tt.from, tt.to, 1)
 			path := filepath.Join(t.TempDir(), "template.yaml")
 			_ = os.WriteFile(path, []byte(template), 0o644)
 			start := time.Now()
@@ -465,10 +471,13 @@ func TestCustomResourceFailures(t *testing.T) {
 			}
 			// A FAILED Create names a physical ID (cfn-response's default,
 			// the log stream): the rollback sends it a Delete, as AWS does.
-			if log := k.functionLog(t, function); tt.stack == "refused" && !strings.Contains(log, "REQUEST Delete 20") {
+			t.Logf("%s failed after %s (loaded machine)", tt.stack, time.Since(start).Round(time.Millisecond))
+			if tt.stack != "refused" {
+				return
+			}
+			if log := k.functionLog(t, function); !strings.Contains(log, "REQUEST Delete 20") {
 				t.Errorf("the rollback sent no Delete to the function:\n%s", log)
 			}
-			t.Logf("%s failed after %s (loaded machine)", tt.stack, time.Since(start).Round(time.Millisecond))
 		})
 	}
 }

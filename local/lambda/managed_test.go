@@ -7,6 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -385,4 +388,49 @@ func processesWith(arg string) []string {
 		}
 	}
 	return out
+}
+
+// TestCfnResponseModules: the cfn-response modules of inline code PUT the
+// response object AWS's modules send to the event's ResponseURL, and the
+// Node.js one ends the invocation (context.done).
+// See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html
+func TestCfnResponseModules(t *testing.T) {
+	for _, tt := range []struct{ interpreter, runtime, source string }{
+		{"python3", "python3.13", "import cfnresponse\ndef handler(event, context):\n    cfnresponse.send(event, context, cfnresponse.SUCCESS, {'A': '1'}, 'phys-1', noEcho=True)\n"},
+		{"node", "nodejs22.x", "const response = require('cfn-response');\nexports.handler = function (event, context) {\n  response.send(event, context, response.SUCCESS, { A: '1' }, 'phys-1', true);\n};\n"},
+	} {
+		t.Run(tt.runtime, func(t *testing.T) {
+			needInterpreter(t, tt.interpreter)
+			got := make(chan map[string]any, 1)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var doc map[string]any
+				body, _ := io.ReadAll(r.Body)
+				if r.Method != http.MethodPut || json.Unmarshal(body, &doc) != nil {
+					t.Errorf("the module sent %s %s", r.Method, body)
+				}
+				got <- doc
+			}))
+			defer srv.Close()
+			f := newFixture(t)
+			f.createInline(t, "cr", tt.runtime, tt.source)
+			event, _ := json.Marshal(map[string]any{"RequestType": "Create", "ResponseURL": srv.URL + "/response?token=x",
+				"StackId": "arn:aws:cloudformation:us-east-1:000000000000:stack/s/1", "RequestId": "req-1", "LogicalResourceId": "Res",
+				"ResourceType": "Custom::X", "ResourceProperties": map[string]any{}})
+			out := f.invoke(t, "cr", string(event))
+			if out.FunctionError != nil || strings.TrimSpace(string(out.Payload)) != "null" {
+				t.Errorf("Invoke = %s %s, want null\n%s", aws.ToString(out.FunctionError), out.Payload, tailOf(out))
+			}
+			select {
+			case doc := <-got:
+				reason, _ := doc["Reason"].(string)
+				if doc["Status"] != "SUCCESS" || doc["PhysicalResourceId"] != "phys-1" || doc["StackId"] != "arn:aws:cloudformation:us-east-1:000000000000:stack/s/1" ||
+					doc["RequestId"] != "req-1" || doc["LogicalResourceId"] != "Res" || doc["NoEcho"] != true ||
+					!strings.HasPrefix(reason, "See the details in CloudWatch Log Stream: ") || doc["Data"].(map[string]any)["A"] != "1" {
+					t.Errorf("response object = %v", doc)
+				}
+			default:
+				t.Error("the module sent no response object before the invocation ended")
+			}
+		})
+	}
 }
