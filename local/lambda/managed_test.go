@@ -25,7 +25,7 @@ import (
 
 // needInterpreter skips a test when the host has no interpreter for a
 // managed runtime's language (CI installs python3 and nodejs).
-func needInterpreter(t *testing.T, name string) {
+func needInterpreter(t testing.TB, name string) {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
 		t.Skipf("%s is not on PATH, so the local Lambda cannot run this language here (install it to run this test): %v", name, err)
@@ -34,7 +34,7 @@ func needInterpreter(t *testing.T, name string) {
 
 // createInline creates a function from inline source, as CloudFormation's
 // Code.ZipFile does.
-func (f *fixture) createInline(t *testing.T, name, runtime, source string, tweak ...func(*lambdasdk.CreateFunctionInput)) {
+func (f *fixture) createInline(t testing.TB, name, runtime, source string, tweak ...func(*lambdasdk.CreateFunctionInput)) {
 	t.Helper()
 	zip, err := lambda.InlineZip(runtime, source)
 	if err != nil {

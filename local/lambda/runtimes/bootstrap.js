@@ -30,9 +30,10 @@ const util = require('util');
 const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const PREFIX = '/2018-06-01/runtime/';
 const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
-// No keep-alive: an idle socket must not keep the event loop busy, which
-// decides when a callback handler's result is sent.
-const agent = new http.Agent({ keepAlive: false });
+// One kept-alive connection to the Runtime API. The agent unrefs idle
+// sockets, so it does not keep the event loop busy, which decides when a
+// callback handler's result is sent.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 let requestId = undefined;
 let current = null; // the invocation in flight: { id, finish }

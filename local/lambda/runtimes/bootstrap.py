@@ -42,14 +42,25 @@ class Fault(Exception):
         self.trace = trace or []
 
 
+_conn = None
+
+
 def request(method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection(API, timeout=None)
-    try:
-        conn.request(method, PREFIX + path, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        return resp.status, resp.headers, resp.read()
-    finally:
-        conn.close()
+    # One kept-alive connection to the Runtime API, opened again if the
+    # server closed it.
+    global _conn
+    for attempt in (1, 2):
+        if _conn is None:
+            _conn = http.client.HTTPConnection(API, timeout=None)
+        try:
+            _conn.request(method, PREFIX + path, body=body, headers=headers or {})
+            resp = _conn.getresponse()
+            return resp.status, resp.headers, resp.read()
+        except (http.client.HTTPException, ConnectionError):
+            _conn.close()
+            _conn = None
+            if attempt == 2:
+                raise
 
 
 def make_error(message, error_type, trace, request_id=None):
