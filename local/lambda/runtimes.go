@@ -228,11 +228,7 @@ func (s *Service) runtimeDir() (string, error) {
 			return
 		}
 		for _, name := range []string{"bootstrap.py", "bootstrap.js"} {
-			b, err := runtimeFiles.ReadFile("runtimes/" + name)
-			if err == nil {
-				err = os.WriteFile(filepath.Join(dir, name), b, 0o644)
-			}
-			if err != nil {
+			if err := writeAtomic(dir, name); err != nil {
 				s.rtErr = fmt.Errorf("writing the %s runtime client: %w", name, err)
 				return
 			}
@@ -240,6 +236,34 @@ func (s *Service) runtimeDir() (string, error) {
 		s.rtDir = dir
 	})
 	return s.rtDir, s.rtErr
+}
+
+// writeAtomic writes an embedded runtime file under dir through a
+// temporary file renamed into place: a sandbox of another service on the
+// same WorkDir never reads it half written.
+func writeAtomic(dir, name string) error {
+	b, err := runtimeFiles.ReadFile("runtimes/" + name)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+name+"-")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, name))
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+	}
+	return err
 }
 
 // command is how a sandbox's process starts.
