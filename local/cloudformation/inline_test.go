@@ -481,3 +481,46 @@ func TestCustomResourceFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestInlineNodeCustomResource: the same with Node.js and its
+// cfn-response module, which ends the invocation with context.done().
+func TestInlineNodeCustomResource(t *testing.T) {
+	needInterpreter(t, "node")
+	k := newClient(t, localtest.Start(t))
+	out := k.deploy(t, "node-custom", `
+Resources:`+roleYAML+`
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code:
+        ZipFile: |
+          var response = require('cfn-response');
+          exports.handler = function (event, context) {
+            console.log('REQUEST', event.RequestType, event.PhysicalResourceId || '-');
+            var n = Number(event.ResourceProperties.N);
+            response.send(event, context, response.SUCCESS, { Square: String(n * n) }, 'square-' + n);
+          };
+  Square:
+    Type: AWS::CloudFormation::CustomResource
+    Properties:
+      ServiceToken: !GetAtt Fn.Arn
+      N: 12
+Outputs:
+  Square:
+    Value: !GetAtt Square.Square
+  Id:
+    Value: !Ref Square
+  FunctionName:
+    Value: !Ref Fn
+`)
+	if out["Square"] != "144" || out["Id"] != "square-12" {
+		t.Errorf("outputs = %v, want Square 144 and Id square-12", out)
+	}
+	k.deleteStack(t, "node-custom")
+	if log := k.functionLog(t, out["FunctionName"]); !strings.Contains(log, "REQUEST Delete square-12") {
+		t.Errorf("deleting the stack sent no Delete:\n%s", log)
+	}
+}
