@@ -95,7 +95,7 @@ func TestStepFunctionsPutEvents(t *testing.T) {
 }
 
 // A rule delivers to an SQS queue target: the (transformed) input is the
-// message body.
+// message body. Targets that cannot be delivered to fail alone.
 func TestQueueTarget(t *testing.T) {
 	c := localtest.Start(t)
 	url, err := c.SQS().CreateQueue("sightings", nil, nil)
@@ -106,11 +106,19 @@ func TestQueueTarget(t *testing.T) {
 	if _, err := eb.PutRule(events.PutRuleInput{Name: "to-queue", EventPattern: `{"source":["dragons"]}`}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := eb.PutTargets(t.Context(), "to-queue", "", []events.Target{{Id: "q", Arn: "arn:aws:sqs:us-east-1:000000000000:sightings", InputPath: "$.detail"}}); err != nil {
+	if _, err := eb.PutTargets(t.Context(), "to-queue", "", []events.Target{{Id: "q", Arn: "arn:aws:sqs:us-east-1:000000000000:sightings", InputPath: "$.detail"},
+		{Id: "stream", Arn: "arn:aws:kinesis:us-east-1:000000000000:stream/s"}, {Id: "gone", Arn: "arn:aws:sqs:us-east-1:000000000000:nope"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := eb.PutEvents([]events.Entry{{Source: "dragons", DetailType: "Sighting", Detail: `{"kind":"dragon"}`}}); err != nil {
 		t.Fatal(err)
+	}
+	// A target the local cloud does not deliver to, and a queue that does
+	// not exist, fail on their own: counted, logged, nothing else stops.
+	ruleARN := "arn:aws:events:us-east-1:000000000000:rule/to-queue"
+	waitFor(t, "the three deliveries", func() bool { return eb.Metrics(ruleARN).Invocations == 3 })
+	if m := eb.Metrics(ruleARN); m.FailedInvocations != 2 {
+		t.Errorf("Metrics(to-queue) = %+v, want the kinesis and missing-queue deliveries failed", m)
 	}
 	wait := 5 * time.Second
 	got, err := c.SQS().Receive(t.Context(), url, sqs.ReceiveInput{Wait: &wait})
