@@ -35,23 +35,31 @@
 // apply, so the local cloud may deny what AWS allows but never allows what
 // AWS would deny because of it.
 //
-// Managed policy ARNs are resolved for a few AWS managed policies whose
-// meaning is stable (AdministratorAccess, service-role/AWSLambdaRole,
-// AmazonSNSFullAccess, AWSLambda_FullAccess, AWSStepFunctionsFullAccess,
-// ...); other managed policies grant nothing locally and are logged once
-// when a role names them.
+// Managed policies: an AWS managed policy ARN (arn:aws:iam::aws:policy/...)
+// resolves to the document AWS publishes, from a dated snapshot of every
+// attachable AWS managed policy embedded in the package
+// (managed_policies.json.gz, made by internal/managedgen from
+// https://github.com/zoph-io/MAMIP; see [ManagedSnapshot]); a customer
+// managed policy (AWS::IAM::ManagedPolicy, CreatePolicy) resolves to its
+// document. A role naming an ARN that is neither fails, as on AWS, with
+// "Policy ARN does not exist or is not attachable.". IAM users and groups
+// are not modelled: a managed policy attaches to roles only.
 //
 // # Storage
 //
 // Roles and policies live in the [store.Collection] given to [New]
-// (roles under "roles", AWS::IAM::Policy documents under "policies"), held
+// (roles under "roles", AWS::IAM::Policy documents under "policies",
+// customer managed policies under "managed"), held
 // in memory and written through on every change.
 //
 // # API
 //
 // Besides the Go API, [Service.ServeHTTP] serves a subset of the IAM query
 // API for the AWS CLI and SDKs: GetRole, ListRoles, CreateRole, DeleteRole,
-// PutRolePolicy, GetRolePolicy, ListRolePolicies and DeleteRolePolicy.
+// PutRolePolicy, GetRolePolicy, ListRolePolicies, DeleteRolePolicy,
+// CreatePolicy, GetPolicy, GetPolicyVersion (v1, the default version),
+// DeletePolicy, AttachRolePolicy, DetachRolePolicy,
+// ListAttachedRolePolicies, and SimulatePrincipalPolicy for roles.
 // [Service.Providers] returns the CloudFormation providers of
-// AWS::IAM::Role and AWS::IAM::Policy.
+// AWS::IAM::Role, AWS::IAM::Policy and AWS::IAM::ManagedPolicy.
 package iam

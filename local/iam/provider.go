@@ -12,12 +12,13 @@ import (
 	"github.com/sparta-go/sparta/local/resource"
 )
 
-// Providers returns the CloudFormation providers of AWS::IAM::Role and
-// AWS::IAM::Policy.
+// Providers returns the CloudFormation providers of AWS::IAM::Role,
+// AWS::IAM::Policy and AWS::IAM::ManagedPolicy.
 func (s *Service) Providers() map[string]resource.Provider {
 	return map[string]resource.Provider{
-		"AWS::IAM::Role":   roleProvider{s},
-		"AWS::IAM::Policy": policyProvider{s},
+		"AWS::IAM::Role":          roleProvider{s},
+		"AWS::IAM::Policy":        policyProvider{s},
+		"AWS::IAM::ManagedPolicy": managedPolicyProvider{s},
 	}
 }
 

@@ -26,6 +26,15 @@ func (s *Service) initQuery() {
 			"GetRolePolicy":    s.apiGetRolePolicy,
 			"ListRolePolicies": s.apiListRolePolicies,
 			"DeleteRolePolicy": s.apiDeleteRolePolicy,
+
+			"GetPolicy":                s.apiGetPolicy,
+			"GetPolicyVersion":         s.apiGetPolicyVersion,
+			"CreatePolicy":             s.apiCreatePolicy,
+			"DeletePolicy":             s.apiDeletePolicy,
+			"AttachRolePolicy":         s.apiAttachRolePolicy,
+			"DetachRolePolicy":         s.apiDetachRolePolicy,
+			"ListAttachedRolePolicies": s.apiListAttachedRolePolicies,
+			"SimulatePrincipalPolicy":  s.apiSimulatePrincipalPolicy,
 		},
 	}
 }

@@ -24,8 +24,7 @@ type Config struct {
 	Store *store.Collection
 	// AccountID goes into role ARNs ("000000000000").
 	AccountID string
-	// Log receives a warning when a role names a managed policy the local
-	// cloud cannot resolve; nil discards.
+	// Log receives the service's diagnostics; nil discards.
 	Log logrus.FieldLogger
 }
 
@@ -84,10 +83,13 @@ type Service struct {
 	log      logrus.FieldLogger
 	query    core.QueryService
 
+	// managedStore holds customer managed policies by policy ID.
+	managedStore *store.Collection
+
 	mu       sync.RWMutex
 	byName   map[string]*roleEntry
 	attached map[string]*attachedEntry
-	warned   map[string]bool
+	managed  map[string]*managedEntry // customer managed policies by ARN
 }
 
 // roleEntry is a role with its documents parsed once.
@@ -121,11 +123,12 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{
 		cfg: cfg, log: log,
-		roles:    cfg.Store.Sub("roles"),
-		policies: cfg.Store.Sub("policies"),
-		byName:   map[string]*roleEntry{},
-		attached: map[string]*attachedEntry{},
-		warned:   map[string]bool{},
+		roles:        cfg.Store.Sub("roles"),
+		policies:     cfg.Store.Sub("policies"),
+		managedStore: cfg.Store.Sub("managed"),
+		byName:       map[string]*roleEntry{},
+		attached:     map[string]*attachedEntry{},
+		managed:      map[string]*managedEntry{},
 	}
 	err := store.ScanAs(s.roles, "iam: role", func(key string, r Role) error {
 		e, err := newRoleEntry(r)
@@ -144,6 +147,17 @@ func New(cfg Config) (*Service, error) {
 			return fmt.Errorf("iam: policy %s: %w", key, err)
 		}
 		s.attached[p.ID] = &attachedEntry{AttachedPolicy: p, doc: doc}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = store.ScanAs(s.managedStore, "iam: managed policy", func(key string, m ManagedPolicy) error {
+		doc, err := ParsePolicy(m.Document)
+		if err != nil {
+			return fmt.Errorf("iam: managed policy %s: %w", key, err)
+		}
+		s.managed[m.Arn] = &managedEntry{ManagedPolicy: m, doc: doc}
 		return nil
 	})
 	if err != nil {
@@ -181,8 +195,10 @@ var (
 )
 
 // CreateRole stores a new role. It fails with EntityAlreadyExists when the
-// name is taken and MalformedPolicyDocument when a document is not a
-// policy.
+// name is taken, MalformedPolicyDocument when a document is not a policy,
+// and NoSuchEntity ("Policy ARN does not exist or is not attachable.")
+// when a managed policy ARN names neither an AWS managed policy nor a
+// customer managed policy of the account.
 func (s *Service) CreateRole(in RoleInput) (Role, error) {
 	if in.Path == "" {
 		in.Path = "/"
@@ -218,11 +234,13 @@ func (s *Service) CreateRole(in RoleInput) (Role, error) {
 	if _, dup := s.byName[r.RoleName]; dup {
 		return Role{}, core.Errorf(http.StatusConflict, "EntityAlreadyExists", "Role with name %s already exists.", r.RoleName)
 	}
+	if err := s.checkAttachableLocked(r.ManagedPolicyArns); err != nil {
+		return Role{}, err
+	}
 	if err := s.roles.Put(r.RoleName, r); err != nil {
 		return Role{}, err
 	}
 	s.byName[r.RoleName] = e
-	s.warnManaged(r)
 	return r, nil
 }
 
@@ -250,11 +268,13 @@ func (s *Service) UpdateRole(in RoleInput) (Role, error) {
 	if err != nil {
 		return Role{}, asMalformed(err)
 	}
+	if err := s.checkAttachableLocked(r.ManagedPolicyArns); err != nil {
+		return Role{}, err
+	}
 	if err := s.roles.Put(r.RoleName, r); err != nil {
 		return Role{}, err
 	}
 	s.byName[r.RoleName] = e
-	s.warnManaged(r)
 	return r, nil
 }
 
