@@ -119,6 +119,9 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 	}
 	def := o.tpl.Resources[id]
 	props, perr := o.eval.Properties(id)
+	if perr == nil {
+		props, perr = resolveDynamic(s.cfg.Parameters, id, props)
+	}
 	var meta any
 	if perr == nil && def.Metadata != nil {
 		meta, perr = o.eval.Resolve(def.Metadata, "Resources."+id+".Metadata")

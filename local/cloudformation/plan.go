@@ -263,6 +263,12 @@ func (s *Service) planLocked(st *stackDoc, stackName string, in *deployInput) ([
 		if errors.As(perr, &missing) {
 			return nil, false, nil, validationErr(perr)
 		}
+		if perr == nil {
+			var err error
+			if props, err = resolveDynamic(s.cfg.Parameters, id, props); err != nil {
+				return nil, false, nil, err
+			}
+		}
 		cur := probe.Resources[id]
 		if cur == nil || cur.Status == StatusDeleteComplete {
 			refs.unknown[id] = true

@@ -57,7 +57,7 @@ func checkType(name, typ string) error {
 	case typ == "AWS::SSM::Parameter::Name":
 		return nil
 	case strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<"):
-		return fmt.Errorf("Template format error: parameter %s: type %s is not supported by the local cloud (it has no SSM Parameter Store); declare it as String and pass the value", name, typ)
+		return fmt.Errorf("Template format error: parameter %s: type %s is not supported by the local cloud; declare it as String and pass the value, or use a {{resolve:ssm:NAME}} dynamic reference", name, typ)
 	case ec2Types[typ]:
 		return nil
 	case strings.HasPrefix(typ, "List<") && strings.HasSuffix(typ, ">") && ec2Types[typ[5:len(typ)-1]]:
