@@ -23,7 +23,9 @@ func TestDynamicReferencesWithTheCLI(t *testing.T) {
 	localtest.CLI(t, c, "cloudformation", "create-stack", "--stack-name", "dyn", "--template-body", "file://testdata/dynamic/dynamic.yaml")
 	localtest.CLI(t, c, "cloudformation", "wait", "stack-create-complete", "--stack-name", "dyn")
 	var desc struct {
-		Stacks []struct{ Outputs []struct{ OutputKey, OutputValue string } }
+		Stacks []struct {
+			Outputs []struct{ OutputKey, OutputValue string }
+		}
 	}
 	if err := json.Unmarshal([]byte(localtest.CLI(t, c, "cloudformation", "describe-stacks", "--stack-name", "dyn")), &desc); err != nil {
 		t.Fatal(err)

@@ -124,7 +124,7 @@ func TestParameterStoreIsHeldToIAM(t *testing.T) {
 	svc, _ := c.Service("iam")
 	if _, err := svc.(*iam.Service).CreateRole(iam.RoleInput{RoleName: "reader",
 		AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
-		Policies: map[string]any{"read": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-1:000000000000:parameter/app/*"}]}`},
+		Policies:                 map[string]any{"read": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-1:000000000000:parameter/app/*"}]}`},
 	}); err != nil {
 		t.Fatal(err)
 	}
