@@ -4,6 +4,7 @@ package sparta
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -17,7 +18,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 		Short: "The embedded local cloud: an AWS-compatible endpoint on 127.0.0.1",
 	}
 	var port int
-	var stateDir, addr, credFile string
+	var stateDir, addr, credFile, requestLog string
 	var creds, origins, hosts []string
 	var expose bool
 	var concurrency int
@@ -57,6 +58,17 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 				}
 				opts.Credentials = append(opts.Credentials, fromFile...)
 			}
+			if requestLog == "" {
+				requestLog = os.Getenv(RequestLogEnv)
+			}
+			if requestLog != "" {
+				f, err := os.OpenFile(requestLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+				if err != nil {
+					return fmt.Errorf("--request-log: %w", err)
+				}
+				defer f.Close()
+				opts.RequestLog = f
+			}
 			return local.Serve(cmd.Context(), opts)
 		},
 	}
@@ -69,6 +81,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 	serve.Flags().StringArrayVar(&hosts, "allow-host", nil, "a Host name the cloud answers to besides loopback, localhost and *.localhost (.domain for a whole domain); repeatable")
 	serve.Flags().IntVar(&concurrency, "lambda-concurrency", 0, "the account's Lambda concurrency limit (default 1000, AWS's); lower it on a machine short of memory")
 	serve.Flags().StringVar(&stateDir, "state-dir", "", "directory of the durable state (default <work-dir>/local)")
+	serve.Flags().StringVar(&requestLog, "request-log", "", "append one JSON line per request served (service, operation, status) to this file (default $"+RequestLogEnv+")")
 	cmd.AddCommand(serve)
 	return cmd
 }

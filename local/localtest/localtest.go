@@ -112,6 +112,13 @@ func CLI(t testing.TB, c *local.Cloud, args ...string) string {
 // failing, for commands expected to fail.
 func RunCLI(t testing.TB, c *local.Cloud, args ...string) (string, error) {
 	t.Helper()
+	return RunCLIEnv(t, c, nil, args...)
+}
+
+// RunCLIEnv is RunCLI with extra environment variables (KEY=VALUE), which
+// override the defaults: other credentials, HTTP_PROXY, AWS_* settings.
+func RunCLIEnv(t testing.TB, c *local.Cloud, env []string, args ...string) (string, error) {
+	t.Helper()
 	cli := CLIBinary()
 	if _, err := os.Stat(cli); err != nil {
 		t.Skipf("the AWS CLI is not installed at %s (apt-get install -y awscli, or set SPARTA_AWS_CLI): %v", cli, err)
@@ -128,6 +135,7 @@ func RunCLI(t testing.TB, c *local.Cloud, args ...string) (string, error) {
 		"AWS_PAGER=",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return string(out) + string(ee.Stderr), err

@@ -2,8 +2,6 @@ package ssm_test
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -102,16 +100,7 @@ func TestParameterStoreWithTheCLI(t *testing.T) {
 // cliAs runs the AWS CLI against c signed with another key.
 func cliAs(t *testing.T, c *local.Cloud, key, secret string, args ...string) (string, error) {
 	t.Helper()
-	cli := localtest.CLIBinary()
-	if _, err := os.Stat(cli); err != nil {
-		t.Skipf("the AWS CLI is not installed at %s (apt-get install -y awscli, or set SPARTA_AWS_CLI): %v", cli, err)
-	}
-	home := t.TempDir()
-	cmd := exec.Command(cli, append([]string{"--endpoint-url", c.Endpoint(), "--region", c.Region(), "--output", "json"}, args...)...)
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret,
-		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials", "AWS_EC2_METADATA_DISABLED=true"}
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return localtest.RunCLIEnv(t, c, []string{"AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret}, args...)
 }
 
 // TestParameterStoreIsHeldToIAM: a role may read the parameters its policy
