@@ -207,8 +207,7 @@ func TestCustomerManagedPolicyWithTheCLI(t *testing.T) {
 	if err := os.WriteFile(file, []byte(wider), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	localtest.CLI(t, c, "cloudformation", "update-stack", "--stack-name", "alerts", "--template-body", "file://"+file, "--capabilities", "CAPABILITY_NAMED_IAM")
-	localtest.CLI(t, c, "cloudformation", "wait", "stack-update-complete", "--stack-name", "alerts")
+	localtest.CLI(t, c, "cloudformation", "deploy", "--stack-name", "alerts", "--template-file", file, "--capabilities", "CAPABILITY_NAMED_IAM")
 	if err := publish(app, outputs["OtherArn"]); err != nil {
 		t.Errorf("after the update, app publishes to other = %v, want allowed", err)
 	}
