@@ -222,3 +222,70 @@ func TestCustomerManagedPolicyWithTheCLI(t *testing.T) {
 		t.Errorf("get-policy after delete-stack = %v %s, want NoSuchEntity", err, out)
 	}
 }
+
+// TestManagedPoliciesSurviveARestart: customer managed policies, their
+// attachments both ways and a role's AWS managed policies are kept in the
+// store; a policy still named by a role cannot be deleted.
+func TestManagedPoliciesSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	s := newService(t, st)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	for _, name := range []string{"a", "b"} {
+		if _, err := s.CreateRole(iam.RoleInput{RoleName: name, AssumeRolePolicyDocument: trust}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := s.CreatePolicy(iam.ManagedPolicyInput{PolicyName: "read", Path: "/app/", Roles: []string{"b"},
+		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Arn != "arn:aws:iam::000000000000:policy/app/read" {
+		t.Errorf("Arn = %q", m.Arn)
+	}
+	if _, err := s.CreatePolicy(iam.ManagedPolicyInput{PolicyName: "read", Document: `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`}); err == nil ||
+		!strings.Contains(err.Error(), "A policy called read already exists. Duplicate names are not allowed.") {
+		t.Errorf("CreatePolicy(duplicate name) = %v, want EntityAlreadyExists", err)
+	}
+	for _, arn := range []string{m.Arn, "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"} {
+		if err := s.AttachRolePolicy("a", arn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AttachRolePolicy("a", "arn:aws:iam::aws:policy/NoSuchPolicy"); err == nil ||
+		err.Error() != "NoSuchEntity: Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable." {
+		t.Errorf("AttachRolePolicy(unknown) = %v, want AWS's NoSuchEntity", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	st = openStore(t, dir)
+	defer st.Close()
+	s = newService(t, st)
+	for _, tc := range []struct {
+		role, action string
+		allowed      bool
+	}{
+		{"a", "s3:GetObject", true}, {"a", "xray:PutTraceSegments", true}, {"a", "s3:PutObject", false},
+		{"b", "s3:GetObject", true}, {"b", "xray:PutTraceSegments", false},
+	} {
+		err := s.Authorize(iam.RoleARN(account, "/", tc.role), "", iam.Request{Action: tc.action, Resource: "arn:aws:s3:::bucket/key"})
+		if (err == nil) != tc.allowed {
+			t.Errorf("after a restart, %s may %s = %v, want allowed %v", tc.role, tc.action, err, tc.allowed)
+		}
+	}
+	if err := s.DeletePolicy(m.Arn); err == nil || !strings.Contains(err.Error(), "DeleteConflict") {
+		t.Errorf("DeletePolicy while role a names it = %v, want DeleteConflict", err)
+	}
+	if err := s.DetachRolePolicy("a", m.Arn); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeletePolicy(m.Arn); err != nil {
+		t.Errorf("DeletePolicy after the detach = %v", err)
+	}
+	if err := s.Authorize(iam.RoleARN(account, "/", "b"), "", iam.Request{Action: "s3:GetObject", Resource: "*"}); err == nil {
+		t.Error("role b still may s3:GetObject after its managed policy was deleted")
+	}
+}
