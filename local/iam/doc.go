@@ -41,15 +41,20 @@
 // (managed_policies.json.gz, made by internal/managedgen from
 // https://github.com/zoph-io/MAMIP; see [ManagedSnapshot]); a customer
 // managed policy (AWS::IAM::ManagedPolicy, CreatePolicy) resolves to its
-// document. A role naming an ARN that is neither fails, as on AWS, with
-// "Policy ARN does not exist or is not attachable.". IAM users and groups
-// are not modelled: a managed policy attaches to roles only.
+// document. A role, user or group naming an ARN that is neither fails, as
+// on AWS, with "Policy ARN does not exist or is not attachable.".
+//
+// Users and groups (AWS::IAM::User, AWS::IAM::Group) carry inline and
+// managed policies as roles do; a user's groups' policies are the user's
+// too, and [Service.AuthorizeUser] evaluates them for a key the local
+// cloud is configured with as that user.
 //
 // # Storage
 //
 // Roles and policies live in the [store.Collection] given to [New]
 // (roles under "roles", AWS::IAM::Policy documents under "policies",
-// customer managed policies under "managed"), held
+// customer managed policies under "managed", users and groups under
+// "users" and "groups"), held
 // in memory and written through on every change.
 //
 // # API
@@ -61,5 +66,6 @@
 // DeletePolicy, AttachRolePolicy, DetachRolePolicy,
 // ListAttachedRolePolicies, and SimulatePrincipalPolicy for roles.
 // [Service.Providers] returns the CloudFormation providers of
-// AWS::IAM::Role, AWS::IAM::Policy and AWS::IAM::ManagedPolicy.
+// AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
+// AWS::IAM::User and AWS::IAM::Group.
 package iam

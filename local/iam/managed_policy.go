@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sparta-go/sparta/local/core"
+	"github.com/sparta-go/sparta/local/store"
 )
 
 // ManagedPolicy is a customer managed policy (CreatePolicy,
@@ -26,9 +27,11 @@ type ManagedPolicy struct {
 	Document   string
 	CreateDate time.Time
 	UpdateDate time.Time
-	// Roles are the roles the policy attaches itself to (the Roles
-	// property of AWS::IAM::ManagedPolicy), by name.
-	Roles []string `json:",omitempty"`
+	// Roles, Users and Groups are those the policy attaches itself to (the
+	// properties of AWS::IAM::ManagedPolicy), by name.
+	Roles  []string `json:",omitempty"`
+	Users  []string `json:",omitempty"`
+	Groups []string `json:",omitempty"`
 }
 
 // ManagedPolicyInput creates or updates a customer managed policy.
@@ -39,8 +42,9 @@ type ManagedPolicyInput struct {
 	Description string
 	// Document is the policy in any form ParsePolicy takes.
 	Document any
-	// Roles attach the policy to these roles (which must exist).
-	Roles []string
+	// Roles, Users and Groups attach the policy to these (which must
+	// exist).
+	Roles, Users, Groups []string
 }
 
 type managedEntry struct {
@@ -85,7 +89,8 @@ func (s *Service) CreatePolicy(in ManagedPolicyInput) (ManagedPolicy, error) {
 		PolicyName: in.PolicyName, Path: in.Path, Description: in.Description,
 		Arn:      PolicyARN(s.cfg.AccountID, in.Path, in.PolicyName),
 		PolicyID: "ANPA" + randomID(17), Document: raw,
-		CreateDate: now, UpdateDate: now, Roles: slices.Clone(in.Roles),
+		CreateDate: now, UpdateDate: now,
+		Roles: slices.Clone(in.Roles), Users: slices.Clone(in.Users), Groups: slices.Clone(in.Groups),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,7 +100,7 @@ func (s *Service) CreatePolicy(in ManagedPolicyInput) (ManagedPolicy, error) {
 				"A policy called %s already exists. Duplicate names are not allowed.", m.PolicyName)
 		}
 	}
-	if err := s.rolesExistLocked(m.Roles); err != nil {
+	if err := s.attachableToLocked(m.Roles, m.Users, m.Groups); err != nil {
 		return ManagedPolicy{}, err
 	}
 	if err := s.managedStore.Put(m.PolicyID, m); err != nil {
@@ -105,11 +110,11 @@ func (s *Service) CreatePolicy(in ManagedPolicyInput) (ManagedPolicy, error) {
 	return m, nil
 }
 
-// UpdatePolicy replaces a customer managed policy's document and the roles
-// it attaches itself to; name, path and description cannot change
-// (CloudFormation replaces the policy instead).
-func (s *Service) UpdatePolicy(arn string, document any, roles []string) (ManagedPolicy, error) {
-	doc, raw, err := parseDocument(document)
+// UpdatePolicy replaces a customer managed policy's document and the
+// roles, users and groups it attaches itself to, from in; name, path and
+// description cannot change (CloudFormation replaces the policy instead).
+func (s *Service) UpdatePolicy(arn string, in ManagedPolicyInput) (ManagedPolicy, error) {
+	doc, raw, err := parseDocument(in.Document)
 	if err != nil {
 		return ManagedPolicy{}, err
 	}
@@ -119,11 +124,11 @@ func (s *Service) UpdatePolicy(arn string, document any, roles []string) (Manage
 	if !ok {
 		return ManagedPolicy{}, noSuchPolicy(arn)
 	}
-	if err := s.rolesExistLocked(roles); err != nil {
+	if err := s.attachableToLocked(in.Roles, in.Users, in.Groups); err != nil {
 		return ManagedPolicy{}, err
 	}
 	m := e.ManagedPolicy
-	m.Document, m.Roles = raw, slices.Clone(roles)
+	m.Document, m.Roles, m.Users, m.Groups = raw, slices.Clone(in.Roles), slices.Clone(in.Users), slices.Clone(in.Groups)
 	m.UpdateDate = time.Now().UTC().Truncate(time.Second)
 	if err := s.managedStore.Put(m.PolicyID, m); err != nil {
 		return ManagedPolicy{}, err
@@ -133,8 +138,8 @@ func (s *Service) UpdatePolicy(arn string, document any, roles []string) (Manage
 }
 
 // DeletePolicy deletes a customer managed policy, detaching it from the
-// roles its own Roles list names. A role that still lists it in
-// ManagedPolicyArns is a DeleteConflict, as on AWS.
+// roles, users and groups its own lists name. A role, user or group that
+// still lists it in ManagedPolicyArns is a DeleteConflict, as on AWS.
 func (s *Service) DeletePolicy(arn string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,10 +147,8 @@ func (s *Service) DeletePolicy(arn string) error {
 	if !ok {
 		return noSuchPolicy(arn)
 	}
-	for _, r := range s.byName {
-		if slices.Contains(r.ManagedPolicyArns, arn) {
-			return core.Errorf(http.StatusConflict, "DeleteConflict", "Cannot delete a policy attached to entities.")
-		}
+	if s.attachmentCountLocked(arn, false) > 0 {
+		return core.Errorf(http.StatusConflict, "DeleteConflict", "Cannot delete a policy attached to entities.")
 	}
 	if err := s.managedStore.Delete(e.PolicyID); err != nil {
 		return err
@@ -165,15 +168,22 @@ func (s *Service) GetPolicy(arn string) (ManagedPolicy, error) {
 	return e.ManagedPolicy, nil
 }
 
-// attachmentCountLocked counts the roles a managed policy is attached to,
-// through their ManagedPolicyArns or its own Roles.
-func (s *Service) attachmentCountLocked(arn string) int {
+// attachmentCountLocked counts the roles, users and groups a managed
+// policy is attached to through their ManagedPolicyArns, and, with own,
+// through its own Roles, Users and Groups.
+func (s *Service) attachmentCountLocked(arn string, own bool) int {
+	e := s.managed[arn]
 	n := 0
 	for name, r := range s.byName {
-		if slices.Contains(r.ManagedPolicyArns, arn) {
+		if slices.Contains(r.ManagedPolicyArns, arn) || own && e != nil && slices.Contains(e.Roles, name) {
 			n++
-		} else if e := s.managed[arn]; e != nil && slices.Contains(e.Roles, name) {
-			n++
+		}
+	}
+	for _, k := range []principalKind{userKind, groupKind} {
+		for name, p := range s.kindMaps(k) {
+			if slices.Contains(p.ManagedPolicyArns, arn) || own && e != nil && slices.Contains(e.namesOf(k), name) {
+				n++
+			}
 		}
 	}
 	return n
@@ -267,13 +277,32 @@ func (s *Service) checkAttachableLocked(arns []string) error {
 	return nil
 }
 
-func (s *Service) rolesExistLocked(roles []string) error {
+// attachableToLocked checks that every role, user and group exists. The
+// caller holds s.mu.
+func (s *Service) attachableToLocked(roles, users, groups []string) error {
 	for _, r := range roles {
 		if _, ok := s.byName[r]; !ok {
 			return noSuchRole(r)
 		}
 	}
+	for _, u := range users {
+		if _, ok := s.users[u]; !ok {
+			return noSuchPrincipal(userKind, u)
+		}
+	}
+	for _, g := range groups {
+		if _, ok := s.groups[g]; !ok {
+			return noSuchPrincipal(groupKind, g)
+		}
+	}
 	return nil
+}
+
+func (s *Service) principalStore(k principalKind) *store.Collection {
+	if k == userKind {
+		return s.userStore
+	}
+	return s.groupStore
 }
 
 // parseDocument parses a policy and returns it with its JSON text (a

@@ -289,3 +289,65 @@ func TestManagedPoliciesSurviveARestart(t *testing.T) {
 		t.Error("role b still may s3:GetObject after its managed policy was deleted")
 	}
 }
+
+// TestUsersAndGroupsWithTheCLI deploys an IAM user in a group with managed
+// policies attached every way (the user's and the group's
+// ManagedPolicyArns, an AWS managed policy, a ManagedPolicy's Users and
+// Groups, an AWS::IAM::Policy's Users), then calls SNS with a key
+// configured as the user: it may do exactly what those policies grant.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestUsersAndGroupsWithTheCLI(t *testing.T) {
+	c := localtest.Start(t, local.Options{Credentials: []local.Credential{
+		{AccessKeyID: "DEVKEY", SecretAccessKey: "dev-secret", Principal: "arn:aws:iam::000000000000:user/dev"},
+	}})
+	outputs, err := deploy(t, c, "people", "users-groups.yaml")
+	if err != nil {
+		t.Fatalf("deploying users-groups.yaml: %v", err)
+	}
+	if outputs["DevArn"] != "arn:aws:iam::000000000000:user/dev" {
+		t.Errorf("Dev.Arn = %q", outputs["DevArn"])
+	}
+	ctx := context.Background()
+	cfg := localtest.Config(c)
+	cfg.Credentials = credentials.NewStaticCredentialsProvider("DEVKEY", "dev-secret", "")
+	dev := sns.NewFromConfig(cfg)
+	publish := func(topic string) error {
+		_, err := dev.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("hi")})
+		return err
+	}
+	create := func(name string) error {
+		_, err := dev.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+		return err
+	}
+	for _, tc := range []struct {
+		name    string
+		call    func() error
+		allowed bool
+	}{
+		{"publish A (ManagedPolicy Users)", func() error { return publish(outputs["A"]) }, true},
+		{"publish B (ManagedPolicy Groups)", func() error { return publish(outputs["B"]) }, true},
+		{"publish C (AWS::IAM::Policy Users)", func() error { return publish(outputs["C"]) }, true},
+		{"publish D", func() error { return publish(outputs["D"]) }, false},
+		{"get D's attributes (AmazonSNSReadOnlyAccess)", func() error {
+			_, err := dev.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(outputs["D"])})
+			return err
+		}, true},
+		{"create made-by-group (the group's ManagedPolicyArns)", func() error { return create("made-by-group") }, true},
+		{"create another", func() error { return create("another") }, false},
+	} {
+		err := tc.call()
+		if tc.allowed && err != nil {
+			t.Errorf("%s = %v, want allowed", tc.name, err)
+		}
+		var api smithy.APIError
+		if !tc.allowed && (!errors.As(err, &api) || api.ErrorCode() != "AccessDenied" ||
+			!strings.Contains(api.ErrorMessage(), "User: arn:aws:iam::000000000000:user/dev is not authorized to perform: sns:")) {
+			t.Errorf("%s = %v, want AccessDenied for the user", tc.name, err)
+		}
+	}
+	localtest.CLI(t, c, "cloudformation", "delete-stack", "--stack-name", "people")
+	localtest.CLI(t, c, "cloudformation", "wait", "stack-delete-complete", "--stack-name", "people")
+	if err := publish(outputs["A"]); err == nil {
+		t.Error("after delete-stack, the user still may publish")
+	}
+}

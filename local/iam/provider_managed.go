@@ -10,12 +10,11 @@ import (
 )
 
 // managedPolicyProvider implements AWS::IAM::ManagedPolicy: a customer
-// managed policy, attached to the roles its Roles property lists and to
-// every role that names its ARN in ManagedPolicyArns. Ref is its ARN;
-// GetAtt PolicyArn, PolicyId, AttachmentCount, DefaultVersionId,
-// IsAttachable, CreateDate, UpdateDate and PermissionsBoundaryUsageCount.
-// Users and Groups are refused: the local cloud has no IAM users or groups
-// to attach a policy to.
+// managed policy, attached to the roles, users and groups its Roles, Users
+// and Groups properties list and to every one that names its ARN in
+// ManagedPolicyArns. Ref is its ARN; GetAtt PolicyArn, PolicyId,
+// AttachmentCount, DefaultVersionId, IsAttachable, CreateDate, UpdateDate
+// and PermissionsBoundaryUsageCount.
 // See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html
 type managedPolicyProvider struct{ s *Service }
 
@@ -41,7 +40,7 @@ func (p managedPolicyProvider) Update(_ context.Context, req resource.Request) (
 	if err != nil {
 		return resource.Result{}, err
 	}
-	m, err := p.s.UpdatePolicy(req.PhysicalID, in.Document, in.Roles)
+	m, err := p.s.UpdatePolicy(req.PhysicalID, in)
 	if err != nil {
 		return resource.Result{}, err
 	}
@@ -66,7 +65,7 @@ func (managedPolicyProvider) RequiresReplacement(old, new map[string]any) bool {
 
 func (p managedPolicyProvider) result(m ManagedPolicy) resource.Result {
 	p.s.mu.RLock()
-	n := p.s.attachmentCountLocked(m.Arn)
+	n := p.s.attachmentCountLocked(m.Arn, true)
 	p.s.mu.RUnlock()
 	return resource.Result{
 		PhysicalID: m.Arn,
@@ -97,14 +96,11 @@ func managedPolicyInput(props map[string]any) (ManagedPolicyInput, error) {
 	if in.Roles, err = strs(props, "Roles"); err != nil {
 		return in, err
 	}
-	for _, k := range []string{"Users", "Groups"} {
-		list, err := strs(props, k)
-		if err != nil {
-			return in, err
-		}
-		if len(list) > 0 {
-			return in, validation("%s: the local cloud has no IAM users or groups to attach the policy to; attach it to roles (its Roles property, or a role's ManagedPolicyArns)", k)
-		}
+	if in.Users, err = strs(props, "Users"); err != nil {
+		return in, err
+	}
+	if in.Groups, err = strs(props, "Groups"); err != nil {
+		return in, err
 	}
 	return in, nil
 }

@@ -39,7 +39,7 @@ func (s *Service) policyView(arn string) (xmlPolicy, string, error) {
 			path, name = "/"+name[:i+1], name[i+1:]
 		}
 		s.mu.RLock()
-		n := s.attachmentCountLocked(arn)
+		n := s.attachmentCountLocked(arn, true)
 		s.mu.RUnlock()
 		return xmlPolicy{PolicyName: name, Arn: arn, Path: path, DefaultVersionID: "v1", AttachmentCount: n, IsAttachable: true}, doc, nil
 	}
@@ -48,7 +48,7 @@ func (s *Service) policyView(arn string) (xmlPolicy, string, error) {
 		return xmlPolicy{}, "", err
 	}
 	s.mu.RLock()
-	n := s.attachmentCountLocked(arn)
+	n := s.attachmentCountLocked(arn, true)
 	s.mu.RUnlock()
 	return xmlPolicy{
 		PolicyName: m.PolicyName, PolicyID: m.PolicyID, Arn: m.Arn, Path: m.Path, DefaultVersionID: "v1",

@@ -67,12 +67,15 @@ type RoleInput struct {
 }
 
 // AttachedPolicy is an AWS::IAM::Policy: an inline policy document that
-// CloudFormation puts on roles (with PutRolePolicy) under its PolicyName.
+// CloudFormation puts on roles, users and groups (with PutRolePolicy,
+// PutUserPolicy, PutGroupPolicy) under its PolicyName.
 type AttachedPolicy struct {
 	ID         string
 	PolicyName string
 	Document   string
 	Roles      []string
+	Users      []string `json:",omitempty"`
+	Groups     []string `json:",omitempty"`
 }
 
 // Service is the local IAM. Build it with [New].
@@ -85,11 +88,15 @@ type Service struct {
 
 	// managedStore holds customer managed policies by policy ID.
 	managedStore *store.Collection
+	// userStore and groupStore hold IAM users and groups by name.
+	userStore, groupStore *store.Collection
 
 	mu       sync.RWMutex
 	byName   map[string]*roleEntry
 	attached map[string]*attachedEntry
 	managed  map[string]*managedEntry // customer managed policies by ARN
+	users    map[string]*principalEntry
+	groups   map[string]*principalEntry
 }
 
 // roleEntry is a role with its documents parsed once.
@@ -126,9 +133,13 @@ func New(cfg Config) (*Service, error) {
 		roles:        cfg.Store.Sub("roles"),
 		policies:     cfg.Store.Sub("policies"),
 		managedStore: cfg.Store.Sub("managed"),
+		userStore:    cfg.Store.Sub("users"),
+		groupStore:   cfg.Store.Sub("groups"),
 		byName:       map[string]*roleEntry{},
 		attached:     map[string]*attachedEntry{},
 		managed:      map[string]*managedEntry{},
+		users:        map[string]*principalEntry{},
+		groups:       map[string]*principalEntry{},
 	}
 	err := store.ScanAs(s.roles, "iam: role", func(key string, r Role) error {
 		e, err := newRoleEntry(r)
@@ -162,6 +173,23 @@ func New(cfg Config) (*Service, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, k := range []principalKind{userKind, groupKind} {
+		err = store.ScanAs(s.principalStore(k), "iam: "+k.word, func(key string, p Principal) error {
+			e := &principalEntry{Principal: p, inline: map[string]*Policy{}}
+			for name, doc := range p.Policies {
+				parsed, err := ParsePolicy(doc)
+				if err != nil {
+					return fmt.Errorf("iam: %s %s: policy %s: %w", k.word, key, name, err)
+				}
+				e.inline[name] = parsed
+			}
+			s.kindMaps(k)[p.Name] = e
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	s.initQuery()
 	return s, nil
@@ -406,8 +434,8 @@ func (s *Service) DeleteRolePolicy(roleName, policyName string) error {
 }
 
 // PutAttachedPolicy stores an AWS::IAM::Policy under its ID: a document
-// that applies to each of roles as an inline policy would. Every role must
-// exist.
+// that applies to each of its roles, users and groups as an inline policy
+// would. Every one of them must exist.
 func (s *Service) PutAttachedPolicy(p AttachedPolicy) error {
 	doc, err := ParsePolicy(p.Document)
 	if err != nil {
@@ -415,10 +443,8 @@ func (s *Service) PutAttachedPolicy(p AttachedPolicy) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range p.Roles {
-		if _, ok := s.byName[r]; !ok {
-			return noSuchRole(r)
-		}
+	if err := s.attachableToLocked(p.Roles, p.Users, p.Groups); err != nil {
+		return err
 	}
 	if err := s.policies.Put(p.ID, p); err != nil {
 		return err
