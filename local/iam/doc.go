@@ -1,16 +1,18 @@
 // Package iam owns the local cloud's IAM: roles (trust policy, inline
 // policies, managed policy ARNs, and the AWS::IAM::Policy documents attached
-// to them) and the policy evaluator other services call before acting on a
-// role's behalf, so that a missing permission fails locally the way it
-// fails on AWS.
+// to them), users and groups, customer managed policies, the AWS managed
+// policies as AWS publishes them, and the policy evaluator the router and
+// other services call, so that a missing permission fails locally the way
+// it fails on AWS.
 //
 // # Where IAM is enforced
 //
-// Callers of the local cloud are not authorized: any credentials work. IAM
-// is enforced where a service assumes a role: Step Functions checks that a
-// machine's role trusts states.amazonaws.com when the machine is created,
-// and that it allows lambda:InvokeFunction or sns:Publish before each task.
-// [Service.Authorize] and [Service.CheckTrust] are that API; their errors
+// The router holds every signed request but the account root's to IAM
+// (local/authorize.go): a role session through [Service.Authorize], a key
+// configured as an IAM user through [Service.AuthorizeUser]. Services that
+// act for a role check it too: Step Functions checks that a machine's role
+// trusts states.amazonaws.com when the machine is created
+// ([Service.CheckTrust]), and that it allows each task's call. The errors
 // carry AWS's wording ("User: arn:aws:sts::...:assumed-role/... is not
 // authorized to perform: ...").
 //
