@@ -30,6 +30,10 @@ type op struct {
 // newOpLocked prepares an operation of st toward tpl with params.
 func (s *Service) newOpLocked(st *stackDoc, tpl *template.Template, params map[string]string) (*op, error) {
 	o := &op{s: s, st: st, tpl: tpl, imports: map[string]bool{}}
+	params, err := ssmParameters(s.cfg.Parameters, tpl, params)
+	if err != nil {
+		return nil, err
+	}
 	eval, err := tpl.Evaluator(s.envLocked(st, params, stackRefs{st}, o.imports))
 	if err != nil {
 		return nil, err

@@ -21,7 +21,10 @@
 // missing parameter fails it with AWS's ValidationError ("Parameters:
 // [ssm:NAME] cannot be found."). ssm-secure and secretsmanager references
 // are refused naming the resource and property (no KMS, no Secrets
-// Manager locally).
+// Manager locally). Template parameters of type
+// AWS::SSM::Parameter::Value<T> stand for the value of the parameter they
+// name, or fail with AWS's "Unable to fetch parameters [NAME] from
+// parameter store for this account."
 //
 // Types without a provider fail their resource with "resource type X is
 // not supported by the local cloud". Types that have no local meaning (the

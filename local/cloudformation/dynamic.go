@@ -2,12 +2,14 @@ package cloudformation
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/sparta-go/sparta/local/cloudformation/template"
 	"github.com/sparta-go/sparta/local/core"
 )
 
@@ -115,4 +117,41 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// ssmParameters returns the values the template's parameters stand for:
+// a parameter of type AWS::SSM::Parameter::Value<T> is given a Systems
+// Manager parameter's name and stands for its current value, which is read
+// when the operation is planned and when it runs. The names themselves stay
+// the stack's parameter values, as DescribeStacks shows them on AWS. A name
+// the Parameter Store does not have is AWS's ValidationError.
+// See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types
+func ssmParameters(ps ParameterStore, tpl *template.Template, params map[string]string) (map[string]string, error) {
+	var out map[string]string
+	var missing []string
+	for _, name := range tpl.SortedParameters() {
+		if tpl.Parameters[name].SSMValueType() == "" {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(params)
+		}
+		var v string
+		ok := false
+		if ps != nil {
+			v, ok = ps.Parameter(params[name], 0)
+		}
+		if !ok {
+			missing = append(missing, params[name])
+			continue
+		}
+		out[name] = v
+	}
+	if len(missing) > 0 {
+		return nil, validationError("Unable to fetch parameters [%s] from parameter store for this account.", strings.Join(missing, ","))
+	}
+	if out == nil {
+		return params, nil
+	}
+	return out, nil
 }

@@ -69,3 +69,42 @@ func TestDynamicReferencesWithTheCLI(t *testing.T) {
 		t.Errorf("get-parameter /app/copy after delete-stack = %v %s, want ParameterNotFound", err, res)
 	}
 }
+
+// TestSSMParameterTypesWithTheCLI: a parameter of type
+// AWS::SSM::Parameter::Value<T> is given a Parameter Store name and stands
+// for its value (a list for List<String>); DescribeStacks keeps the name;
+// a name the store does not have fails with AWS's ValidationError.
+// See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types
+func TestSSMParameterTypesWithTheCLI(t *testing.T) {
+	c := localtest.Start(t)
+	localtest.CLI(t, c, "ssm", "put-parameter", "--name", "/app/topic-name", "--type", "String", "--value", "from-ssm")
+	localtest.CLI(t, c, "ssm", "put-parameter", "--name", "/app/regions", "--type", "StringList", "--value", "eu-west-1,us-east-1")
+	localtest.CLI(t, c, "cloudformation", "create-stack", "--stack-name", "typed", "--template-body", "file://testdata/dynamic/ssm-parameters.yaml")
+	localtest.CLI(t, c, "cloudformation", "wait", "stack-create-complete", "--stack-name", "typed")
+	var desc struct {
+		Stacks []struct {
+			Outputs    []struct{ OutputKey, OutputValue string }
+			Parameters []struct{ ParameterKey, ParameterValue string }
+		}
+	}
+	if err := json.Unmarshal([]byte(localtest.CLI(t, c, "cloudformation", "describe-stacks", "--stack-name", "typed")), &desc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, o := range desc.Stacks[0].Outputs {
+		out[o.OutputKey] = o.OutputValue
+	}
+	if out["TopicArn"] != "arn:aws:sns:us-east-1:000000000000:from-ssm" || out["FirstRegion"] != "eu-west-1" {
+		t.Errorf("outputs = %v, want the topic named from SSM and the first region of the list", out)
+	}
+	for _, p := range desc.Stacks[0].Parameters {
+		if p.ParameterKey == "TopicName" && p.ParameterValue != "/app/topic-name" {
+			t.Errorf("ParameterValue of TopicName = %q, want the parameter's name", p.ParameterValue)
+		}
+	}
+	res, err := localtest.RunCLI(t, c, "cloudformation", "create-stack", "--stack-name", "typo", "--template-body", "file://testdata/dynamic/ssm-parameters.yaml",
+		"--parameters", "ParameterKey=TopicName,ParameterValue=/app/nope")
+	if err == nil || !strings.Contains(res, "(ValidationError)") || !strings.Contains(res, "Unable to fetch parameters [/app/nope] from parameter store for this account.") {
+		t.Errorf("create-stack with a missing SSM parameter = %v %s, want AWS's ValidationError", err, res)
+	}
+}

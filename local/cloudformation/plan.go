@@ -241,7 +241,11 @@ func (s *Service) planLocked(st *stackDoc, stackName string, in *deployInput) ([
 	}
 	refs := planRefs{st: st, unknown: map[string]bool{}}
 	imports := map[string]bool{}
-	eval, err := in.tpl.Evaluator(s.envLocked(probe, in.params, refs, imports))
+	params, err := ssmParameters(s.cfg.Parameters, in.tpl, in.params)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	eval, err := in.tpl.Evaluator(s.envLocked(probe, params, refs, imports))
 	if err != nil {
 		return nil, false, nil, validationErr(err)
 	}
