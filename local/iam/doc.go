@@ -66,7 +66,9 @@
 // PutRolePolicy, GetRolePolicy, ListRolePolicies, DeleteRolePolicy,
 // CreatePolicy, GetPolicy, GetPolicyVersion (v1, the default version),
 // DeletePolicy, AttachRolePolicy, DetachRolePolicy,
-// ListAttachedRolePolicies, and SimulatePrincipalPolicy for roles.
+// ListAttachedRolePolicies, GetUser, ListGroupsForUser,
+// ListAttachedUserPolicies, ListAttachedGroupPolicies, and
+// SimulatePrincipalPolicy for roles, users and groups.
 // [Service.Providers] returns the CloudFormation providers of
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
 // AWS::IAM::User and AWS::IAM::Group.

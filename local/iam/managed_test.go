@@ -345,6 +345,20 @@ func TestUsersAndGroupsWithTheCLI(t *testing.T) {
 			t.Errorf("%s = %v, want AccessDenied for the user", tc.name, err)
 		}
 	}
+	// The CLI sees the same: attachments, groups, and the simulator.
+	attached := localtest.CLI(t, c, "iam", "list-attached-user-policies", "--user-name", "dev")
+	for _, want := range []string{"arn:aws:iam::aws:policy/AmazonSNSReadOnlyAccess", ":policy/people-PublishA-"} {
+		if !strings.Contains(attached, want) {
+			t.Errorf("list-attached-user-policies = %s, want %s", attached, want)
+		}
+	}
+	if groups := localtest.CLI(t, c, "iam", "list-groups-for-user", "--user-name", "dev"); !strings.Contains(groups, `"GroupName": "people-Writers-`) {
+		t.Errorf("list-groups-for-user = %s, want the Writers group", groups)
+	}
+	got := simulate(t, c, outputs["DevArn"], "sns:Publish", "sns:ListTopics", "sns:DeleteTopic")
+	if got["sns:ListTopics"] != "allowed" || got["sns:DeleteTopic"] != "implicitDeny" {
+		t.Errorf("simulate-principal-policy for the user = %v", got)
+	}
 	localtest.CLI(t, c, "cloudformation", "delete-stack", "--stack-name", "people")
 	localtest.CLI(t, c, "cloudformation", "wait", "stack-delete-complete", "--stack-name", "people")
 	if err := publish(outputs["A"]); err == nil {

@@ -35,6 +35,11 @@ func (s *Service) initQuery() {
 			"DetachRolePolicy":         s.apiDetachRolePolicy,
 			"ListAttachedRolePolicies": s.apiListAttachedRolePolicies,
 			"SimulatePrincipalPolicy":  s.apiSimulatePrincipalPolicy,
+
+			"GetUser":                   s.apiGetUser,
+			"ListGroupsForUser":         s.apiListGroupsForUser,
+			"ListAttachedUserPolicies":  s.apiListAttachedPrincipalPolicies(userKind, "UserName"),
+			"ListAttachedGroupPolicies": s.apiListAttachedPrincipalPolicies(groupKind, "GroupName"),
 		},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -166,8 +168,8 @@ func (s *Service) apiListAttachedRolePolicies(_ context.Context, params url.Valu
 }
 
 // apiSimulatePrincipalPolicy evaluates actions on resources ("*" when none
-// is given) against a role's identity policies, as Authorize does; the
-// PolicySourceArn must be a role of the local cloud.
+// is given) against the identity policies of a role, a user (its groups'
+// included) or a group, as the router's authorization does.
 // See https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html
 func (s *Service) apiSimulatePrincipalPolicy(_ context.Context, params url.Values) (any, error) {
 	source, err := required(params, "PolicySourceArn")
@@ -182,13 +184,9 @@ func (s *Service) apiSimulatePrincipalPolicy(_ context.Context, params url.Value
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
-	name, ok := RoleNameFromARN(source)
-	if !ok {
-		return nil, core.Errorf(http.StatusBadRequest, "InvalidInput", "PolicySourceArn %s is not a role ARN: the local cloud simulates the policies of roles only", source)
-	}
-	policies, found := s.identityPolicies(name)
-	if !found {
-		return nil, noSuchRole(name)
+	policies, err := s.sourcePolicies(source)
+	if err != nil {
+		return nil, err
 	}
 	type result struct {
 		EvalActionName   string
@@ -212,4 +210,121 @@ func (s *Service) apiSimulatePrincipalPolicy(_ context.Context, params url.Value
 		}
 	}
 	return out, nil
+}
+
+// sourcePolicies returns the identity policies of the role, user or group
+// arn names.
+func (s *Service) sourcePolicies(arn string) ([]*Policy, error) {
+	if name, ok := RoleNameFromARN(arn); ok {
+		policies, found := s.identityPolicies(name)
+		if !found {
+			return nil, noSuchRole(name)
+		}
+		return policies, nil
+	}
+	name := arn[strings.LastIndex(arn, "/")+1:]
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	switch {
+	case strings.HasPrefix(arn, "arn:aws:iam::"+s.cfg.AccountID+":user/"):
+		u, ok := s.users[name]
+		if !ok {
+			return nil, noSuchPrincipal(userKind, name)
+		}
+		policies := s.principalPoliciesLocked(userKind, u)
+		for _, g := range u.Groups {
+			if ge, ok := s.groups[g]; ok {
+				policies = append(policies, s.principalPoliciesLocked(groupKind, ge)...)
+			}
+		}
+		return policies, nil
+	case strings.HasPrefix(arn, "arn:aws:iam::"+s.cfg.AccountID+":group/"):
+		g, ok := s.groups[name]
+		if !ok {
+			return nil, noSuchPrincipal(groupKind, name)
+		}
+		return s.principalPoliciesLocked(groupKind, g), nil
+	}
+	return nil, core.Errorf(http.StatusBadRequest, "InvalidInput", "PolicySourceArn %s is not the ARN of a role, user or group of account %s", arn, s.cfg.AccountID)
+}
+
+func (s *Service) apiGetUser(_ context.Context, params url.Values) (any, error) {
+	name, err := required(params, "UserName")
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.GetUser(name)
+	if err != nil {
+		return nil, err
+	}
+	type user struct {
+		Path, UserName string
+		UserID         string `xml:"UserId"`
+		Arn            string
+		CreateDate     string
+	}
+	return struct{ User user }{user{u.Path, u.Name, u.ID, u.Arn, u.CreateDate.Format(time.RFC3339)}}, nil
+}
+
+func (s *Service) apiListGroupsForUser(_ context.Context, params url.Values) (any, error) {
+	name, err := required(params, "UserName")
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.GetUser(name)
+	if err != nil {
+		return nil, err
+	}
+	type group struct {
+		Path, GroupName string
+		GroupID         string `xml:"GroupId"`
+		Arn             string
+		CreateDate      string
+	}
+	out := struct {
+		Groups      []group `xml:"Groups>member"`
+		IsTruncated bool
+	}{Groups: []group{}}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, g := range u.Groups {
+		if e, ok := s.groups[g]; ok {
+			out.Groups = append(out.Groups, group{e.Path, e.Name, e.ID, e.Arn, e.CreateDate.Format(time.RFC3339)})
+		}
+	}
+	return out, nil
+}
+
+// apiListAttachedPrincipalPolicies serves ListAttachedUserPolicies and
+// ListAttachedGroupPolicies: the principal's ManagedPolicyArns and the
+// customer managed policies whose Users or Groups name it.
+func (s *Service) apiListAttachedPrincipalPolicies(k principalKind, param string) core.QueryAction {
+	return func(_ context.Context, params url.Values) (any, error) {
+		name, err := required(params, param)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		e, ok := s.kindMaps(k)[name]
+		if !ok {
+			return nil, noSuchPrincipal(k, name)
+		}
+		arns := slices.Clone(e.ManagedPolicyArns)
+		for arn, m := range s.managed {
+			if slices.Contains(m.namesOf(k), name) && !slices.Contains(arns, arn) {
+				arns = append(arns, arn)
+			}
+		}
+		sort.Strings(arns)
+		type attached struct{ PolicyName, PolicyArn string }
+		out := struct {
+			AttachedPolicies []attached `xml:"AttachedPolicies>member"`
+			IsTruncated      bool
+		}{AttachedPolicies: []attached{}}
+		for _, arn := range arns {
+			out.AttachedPolicies = append(out.AttachedPolicies, attached{arn[strings.LastIndex(arn, "/")+1:], arn})
+		}
+		return out, nil
+	}
 }
