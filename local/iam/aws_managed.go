@@ -34,21 +34,33 @@ type awsManagedSet struct {
 	parsed map[string]*Policy
 }
 
+// awsManaged decodes the snapshot on first use: a cloud whose roles name
+// no AWS managed policy never pays for it.
 var awsManaged = sync.OnceValue(func() *awsManagedSet {
-	zr, err := gzip.NewReader(bytes.NewReader(managedSnapshot))
+	s, err := decodeSnapshot(managedSnapshot)
 	if err != nil {
 		panic(fmt.Sprintf("iam: the embedded managed policy snapshot: %v", err)) // a broken build; caught by every test
 	}
+	return s
+})
+
+// decodeSnapshot reads a gzipped snapshot; the documents stay raw until a
+// policy is asked for.
+func decodeSnapshot(gz []byte) (*awsManagedSet, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
 	raw, err := io.ReadAll(zr)
 	if err != nil {
-		panic(fmt.Sprintf("iam: the embedded managed policy snapshot: %v", err))
+		return nil, err
 	}
 	s := &awsManagedSet{parsed: map[string]*Policy{}}
 	if err := json.Unmarshal(raw, s); err != nil {
-		panic(fmt.Sprintf("iam: the embedded managed policy snapshot: %v", err))
+		return nil, err
 	}
-	return s
-})
+	return s, nil
+}
 
 // ManagedSnapshot describes the embedded AWS managed policies: where they
 // come from, the source's commit and its date, and how many there are.
