@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/cfn/eventsource"
 	"github.com/sparta-go/sparta/internal/build"
 	"github.com/sparta-go/sparta/internal/cli"
 	"github.com/sparta-go/sparta/service"
@@ -377,7 +378,10 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 			copied.Options = &opts
 			l = &copied
 		}
-		cfn.AddFunction(template, svc.name, l, in.artifacts[a])
+		res := cfn.AddFunction(template, svc.name, l, in.artifacts[a])
+		if err := eventsource.Add(template, svc.name, l, res); err != nil {
+			return nil, err
+		}
 	}
 	sc := &service.ServiceContext{
 		Service:   svc.name,

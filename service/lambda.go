@@ -19,6 +19,11 @@ type LambdaAWSInfo struct {
 	// Options tunes the function. NewAWSLambda fills it with Sparta's
 	// defaults; nil means every AWS default.
 	Options *LambdaFunctionOptions
+	// Permissions are the push event sources that invoke the function: S3
+	// notifications, SNS subscriptions, EventBridge/CloudWatch Events rules.
+	Permissions []LambdaPermissionExporter
+	// EventSourceMappings are the queues and streams Lambda polls for it.
+	EventSourceMappings []*EventSourceMapping
 
 	shape HandlerShape
 }
@@ -85,6 +90,20 @@ func (l *LambdaAWSInfo) Validate() error {
 	if l.Options != nil {
 		for _, err := range l.Options.validate() {
 			errs = append(errs, fmt.Errorf("function %q: options: %w", l.Name, err))
+		}
+	}
+	for i, p := range l.Permissions {
+		if p == nil {
+			errs = append(errs, fmt.Errorf("function %q: Permissions[%d] is nil", l.Name, i))
+			continue
+		}
+		if err := p.Validate(l.Name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, m := range l.EventSourceMappings {
+		if err := m.Validate(l.Name); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

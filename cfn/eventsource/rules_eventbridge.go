@@ -1,0 +1,17 @@
+//go:build !lambdabinary
+
+package eventsource
+
+import (
+	"fmt"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/service"
+)
+
+// addEventBridge is being built on its own branch; until it lands the kind is refused
+// before anything is deployed.
+func addEventBridge(t *cloudformation.Template, serviceName string, fn *service.LambdaAWSInfo, res cfn.FunctionResources, i int, p service.EventBridgePermission) error {
+	return fmt.Errorf("function %q: Permissions[%d]: EventBridgePermission cannot be deployed yet", fn.Name, i)
+}
