@@ -225,13 +225,24 @@ type executionARNInput struct {
 	ExecutionARN string `json:"executionArn"`
 }
 
-// apiDescribeExecution refuses the executions of EXPRESS machines, as AWS
-// does (their record lives in CloudWatch Logs there), except the child
-// executions of a Distributed Map run.
+// refuseExpress is AWS's answer to DescribeExecution and
+// GetExecutionHistory for an execution of an EXPRESS machine (whose record
+// lives in CloudWatch Logs there), but for the child executions of a
+// Distributed Map run.
 // See https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+// and https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+func (s *Service) refuseExpress(arn string) error {
+	if ref, ok := s.parseExecutionARN(arn); ok && ref.express && s.mapRunChild(arn) == nil {
+		return apiError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'")
+	}
+	return nil
+}
+
+// apiDescribeExecution refuses the executions of EXPRESS machines, as AWS
+// does (see refuseExpress).
 func (s *Service) apiDescribeExecution(_ context.Context, in executionARNInput) (any, error) {
-	if ref, ok := s.parseExecutionARN(in.ExecutionARN); ok && ref.express && s.mapRunChild(in.ExecutionARN) == nil {
-		return nil, apiError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'")
+	if err := s.refuseExpress(in.ExecutionARN); err != nil {
+		return nil, err
 	}
 	e, err := s.DescribeExecution(in.ExecutionARN)
 	if err != nil {
@@ -304,6 +315,9 @@ func (s *Service) apiGetExecutionHistory(_ context.Context, in struct {
 	ReverseOrder         bool   `json:"reverseOrder,omitempty"`
 	IncludeExecutionData *bool  `json:"includeExecutionData,omitempty"`
 }) (any, error) {
+	if err := s.refuseExpress(in.ExecutionARN); err != nil {
+		return nil, err
+	}
 	events, err := s.History(in.ExecutionARN)
 	if err != nil {
 		return nil, err

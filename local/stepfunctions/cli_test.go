@@ -79,6 +79,11 @@ func TestStartSyncExecutionWithTheCLI(t *testing.T) {
 		t.Errorf("describe-execution of an Express execution = %v %s, want InvalidArn", err, out)
 	}
 
+	out, err = localtest.RunCLI(t, c, "stepfunctions", "get-execution-history", "--execution-arn", res.ExecutionArn)
+	if err == nil || !strings.Contains(out, "(InvalidArn)") {
+		t.Errorf("get-execution-history of an Express execution = %v %s, want InvalidArn", err, out)
+	}
+
 	// A Standard machine's execution describes with the same details.
 	std := createMachineCLI(t, c, "standard", "STANDARD")
 	var started struct{ ExecutionArn string }

@@ -26,10 +26,11 @@
 // AWS_DISABLE_HOST_PREFIX_INJECTION=true since March 2025) or, with any
 // CLI, through HTTP_PROXY set to the cloud's endpoint.
 //
-// DescribeExecution refuses the executions of EXPRESS machines (InvalidArn
-// "Resource type not valid in this context: express") but for a
-// Distributed Map's children, as AWS does; it and StartSyncExecution
-// answer inputDetails and outputDetails {"included": true}.
+// DescribeExecution and GetExecutionHistory refuse the executions of
+// EXPRESS machines (InvalidArn "Resource type not valid in this context:
+// express") but for a Distributed Map's children, as AWS does.
+// DescribeExecution and StartSyncExecution answer inputDetails and
+// outputDetails {"included": true}.
 //
 // # Tasks
 //
