@@ -365,3 +365,47 @@ func TestUsersAndGroupsWithTheCLI(t *testing.T) {
 		t.Error("after delete-stack, the user still may publish")
 	}
 }
+
+// TestManagedPolicyInputs: the name limit (128 characters) at and past it,
+// and attachments to roles, users and groups that do not exist, each
+// named in IAM's words.
+// See https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html
+func TestManagedPolicyInputs(t *testing.T) {
+	s := newService(t, openStore(t, t.TempDir()))
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	for _, tc := range []struct {
+		name    string
+		in      iam.ManagedPolicyInput
+		wantErr string
+	}{
+		{"name of 128 characters", iam.ManagedPolicyInput{PolicyName: strings.Repeat("p", 128), Document: doc}, ""},
+		{"name of 129 characters", iam.ManagedPolicyInput{PolicyName: strings.Repeat("q", 129), Document: doc}, "1 to 128 characters"},
+		{"path without a trailing slash", iam.ManagedPolicyInput{PolicyName: "a", Path: "/x", Document: doc}, "must begin and end with /"},
+		{"not a policy", iam.ManagedPolicyInput{PolicyName: "b", Document: `{"Statement":[{"Effect":"Maybe","Action":"s3:*"}]}`}, "MalformedPolicyDocument"},
+		{"missing role", iam.ManagedPolicyInput{PolicyName: "c", Document: doc, Roles: []string{"nobody"}}, "The role with name nobody cannot be found."},
+		{"missing user", iam.ManagedPolicyInput{PolicyName: "d", Document: doc, Users: []string{"nobody"}}, "The user with name nobody cannot be found."},
+		{"missing group", iam.ManagedPolicyInput{PolicyName: "e", Document: doc, Groups: []string{"nobody"}}, "The group with name nobody cannot be found."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.CreatePolicy(tc.in)
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("CreatePolicy(%.30q) = %v, want %q", tc.in.PolicyName, err, tc.wantErr)
+			}
+		})
+	}
+	// A group with a member cannot be deleted; a user with an unknown
+	// managed ARN is refused as a role is.
+	if _, err := s.CreateGroup(iam.PrincipalInput{Name: "g"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(iam.PrincipalInput{Name: "u", Groups: []string{"g"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteGroup("g"); err == nil || !strings.Contains(err.Error(), "DeleteConflict") {
+		t.Errorf("DeleteGroup with a member = %v, want DeleteConflict", err)
+	}
+	if _, err := s.CreateUser(iam.PrincipalInput{Name: "v", ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/Nope"}}); err == nil ||
+		!strings.Contains(err.Error(), "Policy arn:aws:iam::aws:policy/Nope does not exist or is not attachable.") {
+		t.Errorf("CreateUser with an unknown managed ARN = %v, want AWS's refusal", err)
+	}
+}
