@@ -15,8 +15,9 @@ import (
 // principal's identity policies, as AWS evaluates a call (an explicit Deny
 // wins, else an Allow is needed). A role session (a Lambda sandbox, an ECS
 // task, an AssumeRole session, a key configured as a role) is its role's
-// policies; an IAM user has none locally, so a key configured as a user is
-// denied everything but what needs no permission.
+// policies; a key configured as an IAM user is that user's policies and
+// its groups' (AWS::IAM::User and AWS::IAM::Group), none when the local
+// IAM has no such user.
 func (c *Cloud) authorize(r *http.Request, svc core.Service, p core.Principal) error {
 	if p.IsRoot() {
 		return nil
@@ -40,13 +41,15 @@ func (c *Cloud) authorize(r *http.Request, svc core.Service, p core.Principal) e
 
 // allowed evaluates one permission for p.
 func (c *Cloud) allowed(p core.Principal, perm core.Permission) error {
-	if p.RoleARN == "" {
-		return &iam.AccessDeniedError{Principal: p.ARN, Action: perm.Action, Resource: perm.Resource, Decision: iam.ImplicitDeny}
-	}
 	s, _ := c.router.lookup("iam")
 	svc, ok := s.(*iam.Service)
-	if !ok {
+	switch {
+	case !ok && (p.RoleARN != "" || p.UserName != ""):
 		return errors.New("the local cloud runs no IAM service to authorize " + p.ARN)
+	case p.UserName != "":
+		return svc.AuthorizeUser(p.UserName, iam.Request{Action: perm.Action, Resource: perm.Resource})
+	case p.RoleARN == "":
+		return &iam.AccessDeniedError{Principal: p.ARN, Action: perm.Action, Resource: perm.Resource, Decision: iam.ImplicitDeny}
 	}
 	session := p.ARN[strings.LastIndex(p.ARN, "/")+1:]
 	return svc.Authorize(p.RoleARN, session, iam.Request{Action: perm.Action, Resource: perm.Resource})

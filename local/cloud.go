@@ -319,6 +319,8 @@ func Serve(ctx context.Context, opts Options) error {
 		core.DefaultAccessKeyID, core.DefaultSecretAccessKey, c.endpoint, c.endpoint)
 	log.Infof("Credentials: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s (the account root; every request must be signed)",
 		core.DefaultAccessKeyID, core.DefaultSecretAccessKey)
+	log.Infof("Operations with an SDK host prefix (aws stepfunctions start-sync-execution calls sync-HOST, which does not resolve): "+
+		"export AWS_DISABLE_HOST_PREFIX_INJECTION=true (AWS CLI and SDKs since March 2025), or run that command with HTTP_PROXY=%s (any CLI)", c.endpoint)
 	log.Infof("Browser origins allowed: %s", describeOrigins(c.opts.AllowOrigins))
 	if c.opts.ExposeToNetwork && !isLoopbackAddr(c.opts.Addr) {
 		log.Warnf("The local cloud listens on %s, beyond loopback: anyone who can reach it and has credentials can run code on this machine as %s",

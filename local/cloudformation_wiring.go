@@ -23,7 +23,11 @@ type providerOwner interface {
 // services they drive.
 func (c *Cloud) withCloudFormation(services []core.Service) ([]core.Service, error) {
 	registry := resource.Registry{}
+	var params cloudformation.ParameterStore
 	for _, s := range services {
+		if ps, ok := s.(cloudformation.ParameterStore); ok {
+			params = ps
+		}
 		if s.Name() == "cloudformation" {
 			return services, nil // a test supplied its own
 		}
@@ -34,15 +38,16 @@ func (c *Cloud) withCloudFormation(services []core.Service) ([]core.Service, err
 		}
 	}
 	cf, err := cloudformation.New(cloudformation.Config{
-		Store:     c.store.Collection("cloudformation"),
-		Region:    c.env.Region,
-		AccountID: c.env.AccountID,
-		Providers: registry,
-		Templates: cloudformation.S3Templates{Env: c.env},
-		Log:       c.env.Log,
-		Clock:     c.env.Clock.Now,
-		Functions: lambdaFunctions{c.env},
-		Endpoint:  c.env.Endpoint,
+		Store:      c.store.Collection("cloudformation"),
+		Region:     c.env.Region,
+		AccountID:  c.env.AccountID,
+		Providers:  registry,
+		Templates:  cloudformation.S3Templates{Env: c.env},
+		Parameters: params,
+		Log:        c.env.Log,
+		Clock:      c.env.Clock.Now,
+		Functions:  lambdaFunctions{c.env},
+		Endpoint:   c.env.Endpoint,
 
 		CustomResourceTimeout: c.opts.CustomResourceTimeout,
 	})

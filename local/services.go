@@ -13,6 +13,7 @@ import (
 	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
 	"github.com/sparta-go/sparta/local/sqs"
+	"github.com/sparta-go/sparta/local/ssm"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 	"github.com/sparta-go/sparta/local/sts"
 )
@@ -28,6 +29,7 @@ func builtinServices(opts Options) []core.Factory {
 		sns.New,
 		dynamodb.New,
 		sqs.New,
+		ssm.New,
 		iam.Factory,
 		lambda.FactoryWith(opts.LambdaConcurrency),
 		stepfunctions.Factory,

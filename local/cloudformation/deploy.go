@@ -31,6 +31,10 @@ type op struct {
 // newOpLocked prepares an operation of st toward tpl with params.
 func (s *Service) newOpLocked(st *stackDoc, tpl *template.Template, params map[string]string) (*op, error) {
 	o := &op{s: s, st: st, tpl: tpl, imports: map[string]bool{}}
+	params, err := ssmParameters(s.cfg.Parameters, tpl, params)
+	if err != nil {
+		return nil, err
+	}
 	eval, err := tpl.Evaluator(s.envLocked(st, params, stackRefs{st}, o.imports))
 	if err != nil {
 		return nil, err
@@ -120,6 +124,9 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 	}
 	def := o.tpl.Resources[id]
 	props, perr := o.eval.Properties(id)
+	if perr == nil {
+		props, perr = resolveDynamic(s.cfg.Parameters, id, props)
+	}
 	var meta any
 	if perr == nil && def.Metadata != nil {
 		meta, perr = o.eval.Resolve(def.Metadata, "Resources."+id+".Metadata")

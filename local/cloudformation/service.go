@@ -41,6 +41,9 @@ type Config struct {
 	Log logrus.FieldLogger
 	// Clock is the time source of timestamps; nil means time.Now.
 	Clock func() time.Time
+	// Parameters resolves {{resolve:ssm:...}} dynamic references (the
+	// local Parameter Store); nil refuses them, naming the resource.
+	Parameters ParameterStore
 	// Concurrency bounds the resources created, updated or deleted at once
 	// in one stack operation; zero means 8.
 	Concurrency int

@@ -26,6 +26,20 @@ func (s *Service) initQuery() {
 			"GetRolePolicy":    s.apiGetRolePolicy,
 			"ListRolePolicies": s.apiListRolePolicies,
 			"DeleteRolePolicy": s.apiDeleteRolePolicy,
+
+			"GetPolicy":                s.apiGetPolicy,
+			"GetPolicyVersion":         s.apiGetPolicyVersion,
+			"CreatePolicy":             s.apiCreatePolicy,
+			"DeletePolicy":             s.apiDeletePolicy,
+			"AttachRolePolicy":         s.apiAttachRolePolicy,
+			"DetachRolePolicy":         s.apiDetachRolePolicy,
+			"ListAttachedRolePolicies": s.apiListAttachedRolePolicies,
+			"SimulatePrincipalPolicy":  s.apiSimulatePrincipalPolicy,
+
+			"GetUser":                   s.apiGetUser,
+			"ListGroupsForUser":         s.apiListGroupsForUser,
+			"ListAttachedUserPolicies":  s.apiListAttachedPrincipalPolicies(userKind, "UserName"),
+			"ListAttachedGroupPolicies": s.apiListAttachedPrincipalPolicies(groupKind, "GroupName"),
 		},
 	}
 }

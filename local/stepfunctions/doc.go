@@ -17,10 +17,20 @@
 // naming it. The same operations are Go methods. [Service.Providers]
 // returns the CloudFormation provider of AWS::StepFunctions::StateMachine.
 //
-// Clients must not put StartSyncExecution's "sync-" host prefix in front
-// of a loopback endpoint: with aws-sdk-go-v2, add a middleware that calls
-// smithyhttp.DisableEndpointHostPrefix (see the tests); the AWS CLI needs
-// no change when given --endpoint-url.
+// StartSyncExecution's endpoint carries the host prefix "sync-": SDKs and
+// the AWS CLI call sync-HOST even with an endpoint URL, and
+// sync-127.0.0.1 does not resolve. The cloud answers for its names behind
+// the prefix (local/guard.go), so a client reaches it with the prefix
+// disabled (aws-sdk-go-v2: a middleware calling
+// smithyhttp.DisableEndpointHostPrefix, see the tests; the AWS CLI:
+// AWS_DISABLE_HOST_PREFIX_INJECTION=true since March 2025) or, with any
+// CLI, through HTTP_PROXY set to the cloud's endpoint.
+//
+// DescribeExecution and GetExecutionHistory refuse the executions of
+// EXPRESS machines (InvalidArn "Resource type not valid in this context:
+// express") but for a Distributed Map's children, as AWS does.
+// DescribeExecution and StartSyncExecution answer inputDetails and
+// outputDetails {"included": true}.
 //
 // # Tasks
 //
