@@ -177,7 +177,11 @@ func printExecution(w io.Writer, machine string, exec *step.Execution) error {
 	fmt.Fprintf(w, "State machine: %s\n", machine)
 	fmt.Fprintf(w, "Status:        %s\n", exec.Status)
 	fmt.Fprintf(w, "Duration:      %s (%d transitions)\n", exec.StopDate.Sub(exec.StartDate).Round(time.Millisecond), exec.Transitions)
-	fmt.Fprintf(w, "Path:          %s\n", strings.Join(exec.Path, " -> "))
+	if len(exec.Path) > 0 {
+		fmt.Fprintf(w, "Path:          %s\n", strings.Join(exec.Path, " -> "))
+	} else if exec.Transitions == 0 {
+		fmt.Fprintf(w, "Path:          (not recorded: AWS keeps no history of Express executions)\n")
+	}
 	if exec.Status == step.StatusSucceeded {
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, exec.Output, "", "  ") != nil {

@@ -90,6 +90,12 @@ func TestSparta15Lifecycle(t *testing.T) {
 	if err != nil || !strings.Contains(out, path) || !strings.Contains(out, "Status:        SUCCEEDED") {
 		t.Fatalf("execute --local: %v\n%s", err, out)
 	}
+	// AWS keeps no history of Express executions and refuses
+	// DescribeExecution for them: execute runs them synchronously.
+	out, err = localCLI(t, pkg, work, "execute", "--state-machine", "Sparta15Express")
+	if err != nil || !strings.Contains(out, "Status:        SUCCEEDED") || !strings.Contains(out, `"greeting": "express"`) || !strings.Contains(out, "no history of Express executions") {
+		t.Fatalf("execute --local of the Express machine: %v\n%s", err, out)
+	}
 	if out, err := localCLI(t, pkg, work, "delete"); err != nil {
 		t.Fatalf("delete --local: %v\n%s", err, out)
 	}
