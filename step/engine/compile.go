@@ -136,7 +136,17 @@ func Compile(definition []byte) (*Program, error) {
 	if err != nil {
 		return nil, &CompileError{Reason: fmt.Sprintf("the definition is not JSON: %v", err)}
 	}
-	top, ok := raw.(map[string]any)
+	return CompileValue(raw)
+}
+
+// CompileValue is Compile of a definition already decoded into the value
+// model (map[string]any, []any, string, json.Number, bool, nil), as
+// encoding/json with UseNumber gives it: step.FromJSON decodes a definition
+// once, for its typed states and for the engine. The program keeps references to
+// parts of definition (a Pass state's Result, template constants), which
+// must not change afterwards.
+func CompileValue(definition any) (*Program, error) {
+	top, ok := definition.(map[string]any)
 	if !ok {
 		return nil, &CompileError{Reason: "the definition must be a JSON object with StartAt and States"}
 	}
