@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sparta-go/sparta/step/internal/jsonvalue"
 )
 
 // FromJSON reads an ASL definition, in JSONPath or JSONata, into typed
@@ -21,9 +23,16 @@ import (
 //
 // See https://states-language.net/spec.html.
 func FromJSON(data []byte) (*StateMachine, error) {
-	var w wireMachine
-	if err := decodeStrict(data, &w); err != nil {
+	// One decode serves both the typed states and, at the first Execute,
+	// the engine (see compile).
+	value, order, err := jsonvalue.DecodeKeepingOrder(data, "States")
+	if err != nil {
 		return nil, &ValidationError{Reason: "reading the definition: " + err.Error()}
+	}
+	r := &wireReader{order: order}
+	w := r.machine(value)
+	if err := r.err(); err != nil {
+		return nil, err
 	}
 	p := &parser{problems: problems{}}
 	sm := &StateMachine{
@@ -43,57 +52,9 @@ func FromJSON(data []byte) (*StateMachine, error) {
 		return nil, err
 	}
 	sm.source = bytes.Clone(data)
+	sm.sourceValue = value
 	sm.sourceRev = revisions.Load()
 	return sm, nil
-}
-
-// decodeStrict decodes one JSON value into v, keeping numbers as
-// json.Number and refusing unknown fields and trailing data.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("unexpected data after the definition")
-	}
-	return nil
-}
-
-func (o *orderedStates) UnmarshalJSON(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	// Each state decodes straight from this decoder, strictly: one
-	// decoder for the whole States object, not one per state.
-	dec.DisallowUnknownFields()
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return errors.New("States must be an object")
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name := tok.(string)
-		if seen[name] {
-			return fmt.Errorf("state %q is defined twice in one States object", name)
-		}
-		seen[name] = true
-		ws := new(wireState)
-		if err := dec.Decode(ws); err != nil {
-			return fmt.Errorf("state %q: %w", name, err)
-		}
-		*o = append(*o, namedState{name: name, state: ws})
-	}
-	_, err = dec.Token()
-	return err
 }
 
 type parser struct {
@@ -325,22 +286,19 @@ func (p *parser) result(s State, r *resultFields, w *wireState) {
 }
 
 // path reads a path field that may be null.
-func (p *parser) path(s State, field string, raw json.RawMessage) string {
-	if len(raw) == 0 {
+func (p *parser) path(s State, field string, w wirePath) string {
+	switch {
+	case !w.set:
 		return ""
-	}
-	if string(raw) == "null" {
+	case w.null:
 		return JSONNull
-	}
-	var str string
-	if err := json.Unmarshal(raw, &str); err != nil {
-		p.add(s, field, "must be a string or null, not %s", raw)
+	case w.bad != nil:
+		p.add(s, field, "must be a string or null, not %s", jsonText(w.bad))
 		return ""
-	}
-	if str == "" {
+	case w.path == "":
 		p.add(s, field, "is empty; write \"$\" or null")
 	}
-	return str
+	return w.path
 }
 
 func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]pending) {
@@ -366,10 +324,12 @@ func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]
 	e.catch = make([]Catcher, len(w.Catch))
 	for i, c := range w.Catch {
 		field := indexField("Catch", i)
-		ct := Catcher{ErrorEquals: c.ErrorEquals, Comment: c.Comment, Output: c.Output,
+		// Catcher's fields are exported: it gets its own copies of the
+		// decoded values, which the engine shares.
+		ct := Catcher{ErrorEquals: c.ErrorEquals, Comment: c.Comment, Output: cloneValue(c.Output),
 			ResultPath: p.path(s, field+".ResultPath", c.ResultPath)}
 		if c.Assign != nil {
-			m, ok := c.Assign.(map[string]any)
+			m, ok := cloneValue(c.Assign).(map[string]any)
 			if !ok {
 				p.add(s, field+".Assign", "must be an object")
 			}
@@ -391,32 +351,35 @@ func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]
 var ruleKeys = map[string]bool{"Next": true, "Comment": true, "Assign": true, "Output": true}
 
 // rule parses a top-level choice rule.
-func (p *parser) rule(s State, field string, raw json.RawMessage, todo *[]pending) *ChoiceRule {
-	var obj map[string]json.RawMessage
-	if err := decodeStrict(raw, &obj); err != nil || obj == nil {
+func (p *parser) rule(s State, field string, v any, todo *[]pending) *ChoiceRule {
+	obj, ok := v.(map[string]any)
+	if !ok {
 		p.add(s, field, "must be an object")
 		return nil
 	}
 	r := &ChoiceRule{}
 	if v, ok := obj["Comment"]; ok {
-		if json.Unmarshal(v, &r.Comment) != nil {
+		if c, ok := v.(string); ok {
+			r.Comment = c
+		} else if v != nil {
 			p.add(s, field+".Comment", "must be a string")
 		}
 	}
+	// Assign and Output are exported fields: the rule gets its own copies
+	// of the decoded values, which the engine shares.
 	if v, ok := obj["Assign"]; ok {
-		if decodeStrict(v, &r.Assign) != nil || r.Assign == nil {
+		if m, ok := v.(map[string]any); ok {
+			r.Assign = cloneValue(m).(map[string]any)
+		} else {
 			p.add(s, field+".Assign", "must be an object")
 		}
 	}
 	if v, ok := obj["Output"]; ok {
-		var out any
-		_ = decodeStrict(v, &out)
-		r.Output = out
+		r.Output = cloneValue(v)
 	}
-	var next string
 	if v, ok := obj["Next"]; !ok {
 		p.add(s, field+".Next", "is required in a top-level choice rule")
-	} else if json.Unmarshal(v, &next) != nil || next == "" {
+	} else if next, _ := v.(string); next == "" {
 		p.add(s, field+".Next", "must be a state name")
 	} else {
 		*todo = append(*todo, pending{s, field + ".Next", next, func(n State) { r.Next = n }})
@@ -426,7 +389,7 @@ func (p *parser) rule(s State, field string, raw json.RawMessage, todo *[]pendin
 }
 
 // comparison parses the Boolean expression of a rule object.
-func (p *parser) comparison(s State, field string, obj map[string]json.RawMessage, top bool) Comparison {
+func (p *parser) comparison(s State, field string, obj map[string]any, top bool) Comparison {
 	var ops []string
 	for k := range obj {
 		switch {
@@ -447,21 +410,21 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		return nil
 	}
 	op := ops[0]
-	_, hasVar := obj["Variable"]
+	variableValue, hasVar := obj["Variable"]
 	switch op {
 	case "And", "Or":
 		if hasVar {
 			p.add(s, field+".Variable", "is not allowed beside %s", op)
 		}
-		var list []json.RawMessage
-		if json.Unmarshal(obj[op], &list) != nil {
+		list, ok := obj[op].([]any)
+		if !ok && obj[op] != nil {
 			p.add(s, field+"."+op, "must be an array of rules")
 			return nil
 		}
 		cmps := make([]Comparison, 0, len(list))
 		for i, raw := range list {
-			var sub map[string]json.RawMessage
-			if decodeStrict(raw, &sub) != nil || sub == nil {
+			sub, ok := raw.(map[string]any)
+			if !ok {
 				p.add(s, indexField(field+"."+op, i), "must be an object")
 				continue
 			}
@@ -477,8 +440,8 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		if hasVar {
 			p.add(s, field+".Variable", "is not allowed beside Not")
 		}
-		var sub map[string]json.RawMessage
-		if decodeStrict(obj["Not"], &sub) != nil || sub == nil {
+		sub, ok := obj["Not"].(map[string]any)
+		if !ok {
 			p.add(s, field+".Not", "must be an object")
 			return nil
 		}
@@ -488,9 +451,7 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		}
 		return &Not{Comparison: inner}
 	case "Condition":
-		var cond any
-		_ = decodeStrict(obj["Condition"], &cond)
-		switch c := cond.(type) {
+		switch c := obj["Condition"].(type) {
 		case string:
 			return Condition(c)
 		case bool:
@@ -507,8 +468,8 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		p.add(s, field, "unknown comparison operator %q", op)
 		return nil
 	}
-	var variable string
-	if !hasVar || json.Unmarshal(obj["Variable"], &variable) != nil || variable == "" {
+	variable, _ := variableValue.(string)
+	if variable == "" {
 		p.add(s, field+".Variable", "%s needs a Variable path", op)
 	}
 	val, err := leafValue(def.kind, obj[op])
@@ -519,24 +480,32 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 	return def.make(variable, val)
 }
 
-func leafValue(kind valueKind, raw json.RawMessage) (any, error) {
+// leafValue reads a comparison's operand; null reads as the zero value,
+// as it did when rules were decoded with encoding/json.
+func leafValue(kind valueKind, v any) (any, error) {
 	switch kind {
 	case kindString, kindPath:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("must be a string, not %s", raw)
+		switch s := v.(type) {
+		case nil:
+			return "", nil
+		case string:
+			return s, nil
 		}
-		return s, nil
+		return nil, fmt.Errorf("must be a string, not %s", jsonText(v))
 	case kindNumber:
-		var f float64
-		if json.Unmarshal(raw, &f) != nil {
-			return nil, fmt.Errorf("must be a number, not %s", raw)
+		switch n := v.(type) {
+		case nil:
+			return float64(0), nil
+		case json.Number:
+			if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+				return f, nil
+			}
 		}
-		return f, nil
+		return nil, fmt.Errorf("must be a number, not %s", jsonText(v))
 	case kindTimestamp:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("must be an RFC 3339 timestamp string, not %s", raw)
+		s, ok := v.(string)
+		if !ok && v != nil {
+			return nil, fmt.Errorf("must be an RFC 3339 timestamp string, not %s", jsonText(v))
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
@@ -544,11 +513,13 @@ func leafValue(kind valueKind, raw json.RawMessage) (any, error) {
 		}
 		return t, nil
 	case kindBool:
-		var b bool
-		if json.Unmarshal(raw, &b) != nil {
-			return nil, fmt.Errorf("must be true or false, not %s", raw)
+		switch b := v.(type) {
+		case nil:
+			return false, nil
+		case bool:
+			return b, nil
 		}
-		return b, nil
+		return nil, fmt.Errorf("must be true or false, not %s", jsonText(v))
 	}
 	return nil, errors.New("unknown operator kind")
 }

@@ -39,9 +39,30 @@ type wireProcessorConfig struct {
 	ExecutionType string `json:"ExecutionType,omitempty"`
 }
 
+// wirePath is a path field (InputPath, ResultPath, OutputPath), which may
+// be absent (the zero value), null or a string; bad holds a value of any
+// other type, for the parser to report.
+type wirePath struct {
+	set, null bool
+	path      string
+	bad       any
+}
+
+func (p wirePath) IsZero() bool { return !p.set }
+
+func (p wirePath) MarshalJSON() ([]byte, error) {
+	switch {
+	case p.null:
+		return []byte("null"), nil
+	case p.bad != nil:
+		return marshalJSON(p.bad)
+	}
+	return marshalJSON(p.path)
+}
+
 // wireState is the union of every state's fields, in the order
-// MarshalJSON writes them. Fields that may be JSON null are raw, so that
-// null and absent stay apart.
+// MarshalJSON writes them. Path fields are wirePaths, so that null and
+// absent stay apart.
 type wireState struct {
 	Type          string `json:"Type"`
 	Comment       string `json:"Comment,omitempty"`
@@ -50,7 +71,7 @@ type wireState struct {
 	Resource    string `json:"Resource,omitempty"`
 	Credentials any    `json:"Credentials,omitempty"`
 
-	Choices []json.RawMessage `json:"Choices,omitempty"`
+	Choices []any `json:"Choices,omitempty"`
 	Default string            `json:"Default,omitempty"`
 
 	Seconds       any    `json:"Seconds,omitempty"`
@@ -81,13 +102,13 @@ type wireState struct {
 	ToleratedFailureCountPath      string         `json:"ToleratedFailureCountPath,omitempty"`
 	Label                          string         `json:"Label,omitempty"`
 
-	InputPath      json.RawMessage `json:"InputPath,omitempty"`
+	InputPath      wirePath        `json:"InputPath,omitzero"`
 	Parameters     any             `json:"Parameters,omitempty"`
 	Arguments      any             `json:"Arguments,omitempty"`
 	Result         any             `json:"Result,omitempty"`
 	ResultSelector any             `json:"ResultSelector,omitempty"`
-	ResultPath     json.RawMessage `json:"ResultPath,omitempty"`
-	OutputPath     json.RawMessage `json:"OutputPath,omitempty"`
+	ResultPath     wirePath        `json:"ResultPath,omitzero"`
+	OutputPath     wirePath        `json:"OutputPath,omitzero"`
 	Output         any             `json:"Output,omitempty"`
 	Assign         any             `json:"Assign,omitempty"`
 
@@ -116,7 +137,7 @@ type wireRetrier struct {
 type wireCatcher struct {
 	ErrorEquals []string        `json:"ErrorEquals"`
 	Comment     string          `json:"Comment,omitempty"`
-	ResultPath  json.RawMessage `json:"ResultPath,omitempty"`
+	ResultPath  wirePath        `json:"ResultPath,omitzero"`
 	Output      any             `json:"Output,omitempty"`
 	Assign      any             `json:"Assign,omitempty"`
 	Next        string          `json:"Next"`

@@ -71,6 +71,9 @@ type StateMachine struct {
 	// no builder method has changed the machine since (sourceRev).
 	source    []byte
 	sourceRev uint64
+	// sourceValue is source decoded, which the engine compiles (FromJSON
+	// decodes a definition once); nothing changes it.
+	sourceValue any
 	revision
 }
 

@@ -22,9 +22,13 @@ const maxDepth = 10000
 // and with fewer allocations than through reflection, since objects and
 // arrays are sized before they are built and repeated keys share one string.
 func Decode(data []byte) (any, error) {
-	d := decoder{data: data}
+	d := decoder{data: data, intern: len(data) >= internFrom}
 	return d.document()
 }
+
+// internFrom is the size from which a document's repeated keys and values
+// are worth the interning tables: a task's small result has few repeats.
+const internFrom = 1024
 
 // KeyOrder remembers the member names, in document order and duplicates
 // included, of the objects DecodeKeepingOrder was asked to watch: a Go map
@@ -50,7 +54,7 @@ func mapID(m map[string]any) unsafe.Pointer { return reflect.ValueOf(m).UnsafePo
 // DecodeKeepingOrder is Decode that also records the member order of every
 // object that is the value of a member named key.
 func DecodeKeepingOrder(data []byte, key string) (any, *KeyOrder, error) {
-	d := decoder{data: data, orderKey: key, order: &KeyOrder{keys: map[unsafe.Pointer][]string{}}}
+	d := decoder{data: data, intern: len(data) >= internFrom, orderKey: key, order: &KeyOrder{keys: map[unsafe.Pointer][]string{}}}
 	v, err := d.document()
 	if err != nil {
 		return nil, nil, err
@@ -85,6 +89,7 @@ type decoder struct {
 	// keys interns member names: a definition repeats "Type", "Next" and
 	// "Result" in every state. strs and nums intern short string and
 	// number values, boxed: "Pass", "$.a" and 1 recur as often.
+	intern     bool
 	keys       map[string]string
 	strs, nums map[string]any
 
@@ -371,7 +376,7 @@ func (d *decoder) internValue(raw []byte, number bool) any {
 	} else {
 		v = string(raw)
 	}
-	if len(raw) <= 32 {
+	if d.intern && len(raw) <= 32 {
 		if *cache == nil {
 			*cache = make(map[string]any, 16)
 		}
@@ -393,7 +398,7 @@ func (d *decoder) str(key bool) (string, error) {
 			raw := d.data[start:d.pos]
 			d.pos++
 			if key {
-				return d.intern(raw), nil
+				return d.internKey(raw), nil
 			}
 			return string(raw), nil
 		case c == '\\' || c >= utf8.RuneSelf:
@@ -406,12 +411,12 @@ func (d *decoder) str(key bool) (string, error) {
 	return "", d.unexpected("")
 }
 
-func (d *decoder) intern(raw []byte) string {
+func (d *decoder) internKey(raw []byte) string {
 	if s, ok := d.keys[string(raw)]; ok {
 		return s
 	}
 	s := string(raw)
-	if len(raw) <= 64 {
+	if d.intern && len(raw) <= 64 {
 		if d.keys == nil {
 			d.keys = make(map[string]string, 32)
 		}
@@ -433,7 +438,7 @@ func (d *decoder) slowString(start int, key bool) (string, error) {
 		case c == '"':
 			d.pos++
 			if key {
-				return d.intern(buf), nil
+				return d.internKey(buf), nil
 			}
 			return string(buf), nil
 		case c < 0x20:
