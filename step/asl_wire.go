@@ -71,8 +71,8 @@ type wireState struct {
 	Resource    string `json:"Resource,omitempty"`
 	Credentials any    `json:"Credentials,omitempty"`
 
-	Choices []any `json:"Choices,omitempty"`
-	Default string            `json:"Default,omitempty"`
+	Choices []any  `json:"Choices,omitempty"`
+	Default string `json:"Default,omitempty"`
 
 	Seconds       any    `json:"Seconds,omitempty"`
 	SecondsPath   string `json:"SecondsPath,omitempty"`
@@ -102,15 +102,15 @@ type wireState struct {
 	ToleratedFailureCountPath      string         `json:"ToleratedFailureCountPath,omitempty"`
 	Label                          string         `json:"Label,omitempty"`
 
-	InputPath      wirePath        `json:"InputPath,omitzero"`
-	Parameters     any             `json:"Parameters,omitempty"`
-	Arguments      any             `json:"Arguments,omitempty"`
-	Result         any             `json:"Result,omitempty"`
-	ResultSelector any             `json:"ResultSelector,omitempty"`
-	ResultPath     wirePath        `json:"ResultPath,omitzero"`
-	OutputPath     wirePath        `json:"OutputPath,omitzero"`
-	Output         any             `json:"Output,omitempty"`
-	Assign         any             `json:"Assign,omitempty"`
+	InputPath      wirePath `json:"InputPath,omitzero"`
+	Parameters     any      `json:"Parameters,omitempty"`
+	Arguments      any      `json:"Arguments,omitempty"`
+	Result         any      `json:"Result,omitempty"`
+	ResultSelector any      `json:"ResultSelector,omitempty"`
+	ResultPath     wirePath `json:"ResultPath,omitzero"`
+	OutputPath     wirePath `json:"OutputPath,omitzero"`
+	Output         any      `json:"Output,omitempty"`
+	Assign         any      `json:"Assign,omitempty"`
 
 	TimeoutSeconds       any    `json:"TimeoutSeconds,omitempty"`
 	TimeoutSecondsPath   string `json:"TimeoutSecondsPath,omitempty"`
@@ -135,12 +135,12 @@ type wireRetrier struct {
 }
 
 type wireCatcher struct {
-	ErrorEquals []string        `json:"ErrorEquals"`
-	Comment     string          `json:"Comment,omitempty"`
-	ResultPath  wirePath        `json:"ResultPath,omitzero"`
-	Output      any             `json:"Output,omitempty"`
-	Assign      any             `json:"Assign,omitempty"`
-	Next        string          `json:"Next"`
+	ErrorEquals []string `json:"ErrorEquals"`
+	Comment     string   `json:"Comment,omitempty"`
+	ResultPath  wirePath `json:"ResultPath,omitzero"`
+	Output      any      `json:"Output,omitempty"`
+	Assign      any      `json:"Assign,omitempty"`
+	Next        string   `json:"Next"`
 }
 
 // orderedStates is a States object whose keys keep their order, which a Go
