@@ -85,8 +85,7 @@ type state struct {
 	// Task
 	resource     string
 	waitForToken bool
-	timeout      intField
-	heartbeat    intField
+	times        *taskTimes
 	credentials  any
 	retriers     []*retrier
 	catchers     []*catcher
@@ -98,12 +97,10 @@ type state struct {
 	nextName string
 
 	// Wait
-	waitSeconds   intField
-	waitTimestamp strField
+	wait *waitSpec
 
 	// Fail
-	failError strField
-	failCause strField
+	fail *failSpec
 
 	// Parallel
 	branches []*machine
@@ -111,6 +108,18 @@ type state struct {
 	// Map
 	mapSpec *mapSpec
 }
+
+// taskTimes, waitSpec and failSpec hold fields that only Task, Wait and
+// Fail states use, apart from state: compiling allocates a state per state,
+// and Pass and Choice states make up most machines.
+type taskTimes struct{ timeout, heartbeat intField }
+
+type waitSpec struct {
+	seconds   intField
+	timestamp strField
+}
+
+type failSpec struct{ error, cause strField }
 
 // optPath is InputPath or OutputPath: absent means "$", null means {}.
 type optPath struct {

@@ -114,8 +114,8 @@ func (r *runner) runSucceed(f *frame) (any, *failure) {
 }
 
 func (c *compiler) compileFail(o *object, s *state) []string {
-	s.failError = c.strOrPath(o, s, "Error")
-	s.failCause = c.strOrPath(o, s, "Cause")
+	s.fail = &failSpec{error: c.strOrPath(o, s, "Error")}
+	s.fail.cause = c.strOrPath(o, s, "Cause")
 	if s.jsonata {
 		return []string{"Error", "Cause"}
 	}
@@ -125,11 +125,11 @@ func (c *compiler) compileFail(o *object, s *state) []string {
 // runFail ends the machine with the state's error. A Fail state in a
 // Parallel branch or Map iteration fails that state, which may catch it.
 func (r *runner) runFail(f *frame) *failure {
-	name, fl := f.evalStr(f.st.failError, f.input)
+	name, fl := f.evalStr(f.st.fail.error, f.input)
 	if fl != nil {
 		return fl
 	}
-	cause, fl := f.evalStr(f.st.failCause, f.input)
+	cause, fl := f.evalStr(f.st.fail.cause, f.input)
 	if fl != nil {
 		return fl
 	}
