@@ -31,10 +31,10 @@ func FromJSON(data []byte) (*StateMachine, error) {
 	}
 	r := &wireReader{order: order}
 	w := r.machine(value)
-	if err := r.err(); err != nil {
-		return nil, err
+	if w == nil {
+		return nil, r.err()
 	}
-	p := &parser{problems: problems{}}
+	p := &parser{problems: problems{}, r: r}
 	sm := &StateMachine{
 		comment:       w.Comment,
 		version:       w.Version,
@@ -47,7 +47,12 @@ func FromJSON(data []byte) (*StateMachine, error) {
 		}
 		sm.timeoutSeconds = n
 	}
-	sm.body = p.scope(w.StartAt, w.States)
+	sm.body = p.scope(w.StartAt, w.read)
+	// A field of the wrong type reads as absent: what the parser made of
+	// it does not matter.
+	if err := r.err(); err != nil {
+		return nil, err
+	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
@@ -59,6 +64,10 @@ func FromJSON(data []byte) (*StateMachine, error) {
 
 type parser struct {
 	problems
+	r *wireReader
+	// depth is the nesting of the scope being parsed (0: the top level),
+	// which picks the reader's scratch wireState.
+	depth int
 }
 
 // pending is a transition to resolve once a scope's states all exist.
@@ -71,18 +80,25 @@ type pending struct {
 
 // scope builds the states of one States object and resolves transitions
 // within it.
-func (p *parser) scope(startAt string, states orderedStates) scope {
-	byName := make(map[string]State, len(states))
-	var todo []pending
-	sc := scope{declared: make([]State, 0, len(states))}
-	for _, ns := range states {
-		s := p.state(ns.name, ns.state, &todo)
+func (p *parser) scope(startAt string, states statesRead) scope {
+	byName := make(map[string]State, len(states.names))
+	todo := make([]pending, 0, len(states.names))
+	sc := scope{declared: make([]State, 0, len(states.names))}
+	p.depth++
+	for _, name := range states.names {
+		// The wire form of one state lives only while it is parsed.
+		w := p.r.state(name, states.m[name], p.depth)
+		if w == nil {
+			continue
+		}
+		s := p.state(name, w, &todo)
 		if s == nil {
 			continue
 		}
-		byName[ns.name] = s
+		byName[name] = s
 		sc.declared = append(sc.declared, s)
 	}
+	p.depth--
 	resolve := func(name string) State {
 		if s, ok := byName[name]; ok {
 			return s
@@ -218,7 +234,7 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 			if b.ProcessorConfig != nil {
 				p.add(st, indexField("Branches", i)+".ProcessorConfig", "a Parallel branch has no ProcessorConfig; only a Map's ItemProcessor or Iterator does")
 			}
-			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.States)})
+			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.read)})
 		}
 		if w.Branches == nil {
 			st.branches = nil
@@ -253,12 +269,12 @@ func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapStat
 		p.add(st, "Iterator", "cannot be combined with ItemProcessor, which replaces it")
 	case w.ItemProcessor != nil:
 		ip := w.ItemProcessor
-		st.processor = &Branch{comment: ip.Comment, body: p.scope(ip.StartAt, ip.States)}
+		st.processor = &Branch{comment: ip.Comment, body: p.scope(ip.StartAt, ip.read)}
 		if pc := ip.ProcessorConfig; pc != nil {
 			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)
 		}
 	case w.Iterator != nil:
-		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.States)}
+		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.read)}
 		st.legacyIterator = true
 		if pc := w.Iterator.ProcessorConfig; pc != nil {
 			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)

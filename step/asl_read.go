@@ -20,6 +20,16 @@ import (
 type wireReader struct {
 	order *jsonvalue.KeyOrder
 	errs  []string
+	// scratch holds one wireState per scope depth, reused state after
+	// state: a wire form lives only while its state is parsed.
+	scratch []*wireState
+}
+
+// statesRead is a States object as decoded: its state names in the order
+// written, without duplicates, and its members.
+type statesRead struct {
+	names []string
+	m     map[string]any
 }
 
 // err reports every problem found, in a stable order.
@@ -33,8 +43,11 @@ func (r *wireReader) err() error {
 
 // at names where a problem is: the state (when there is one) and field.
 func at(state, field string) string {
-	if state == "" {
+	switch {
+	case state == "":
 		return field
+	case field == "":
+		return fmt.Sprintf("state %q", state)
 	}
 	return fmt.Sprintf("state %q: %s", state, field)
 }
@@ -169,7 +182,7 @@ func (r *wireReader) machine(v any) *wireMachine {
 		case "StartAt":
 			r.str("", k, x, &w.StartAt)
 		case "States":
-			w.States = r.states("", m)
+			w.read = r.states("", m)
 		case "TimeoutSeconds":
 			w.TimeoutSeconds = x
 		case "Version":
@@ -183,33 +196,41 @@ func (r *wireReader) machine(v any) *wireMachine {
 
 // states reads the States of parent (the top level, a branch or an item
 // processor, itself within state), in the order they are written.
-func (r *wireReader) states(state string, parent map[string]any) orderedStates {
+func (r *wireReader) states(state string, parent map[string]any) statesRead {
 	m, ok := parent["States"].(map[string]any)
 	if !ok {
 		r.errorf(state, "States", "must be an object")
-		return nil
+		return statesRead{}
 	}
 	names, _ := r.order.Keys(m)
-	out := make(orderedStates, 0, len(names))
-	for i, name := range names {
-		if slices.Contains(names[:i], name) {
-			r.errs = append(r.errs, fmt.Sprintf("state %q is defined twice in one States object", name))
-			continue
+	if len(names) != len(m) {
+		// A state defined twice: keep its first place, report it.
+		unique := make([]string, 0, len(m))
+		for i, name := range names {
+			if slices.Contains(names[:i], name) {
+				r.errs = append(r.errs, fmt.Sprintf("state %q is defined twice in one States object", name))
+				continue
+			}
+			unique = append(unique, name)
 		}
-		if ws := r.state(name, m[name]); ws != nil {
-			out = append(out, namedState{name: name, state: ws})
-		}
+		names = unique
 	}
-	return out
+	return statesRead{names: names, m: m}
 }
 
-func (r *wireReader) state(name string, v any) *wireState {
+// state reads one state into the scratch wireState of depth, which it
+// returns (nil when the state is not an object).
+func (r *wireReader) state(name string, v any, depth int) *wireState {
 	m, ok := v.(map[string]any)
 	if !ok {
 		r.errorf(name, "", "must be an object, not %s", jsonKind(v))
 		return nil
 	}
-	w := &wireState{}
+	for len(r.scratch) <= depth {
+		r.scratch = append(r.scratch, new(wireState))
+	}
+	w := r.scratch[depth]
+	*w = wireState{}
 	for k, x := range m {
 		switch k {
 		case "Type":
@@ -351,7 +372,7 @@ func (r *wireReader) branch(state, field string, v any) *wireBranch {
 		case "StartAt":
 			r.str(state, field+"."+k, x, &b.StartAt)
 		case "States":
-			b.States = r.states(state, m)
+			b.read = r.states(state, m)
 		case "ProcessorConfig":
 			pm, ok := r.object(state, field+"."+k, x)
 			if !ok {

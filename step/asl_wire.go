@@ -15,6 +15,9 @@ type wireMachine struct {
 	States         orderedStates `json:"States"`
 	TimeoutSeconds any           `json:"TimeoutSeconds,omitempty"`
 	Version        string        `json:"Version,omitempty"`
+
+	// read is States as FromJSON decoded it (States is for writing).
+	read statesRead
 }
 
 // wireBranch is a Parallel branch or a Map Iterator.
@@ -24,6 +27,8 @@ type wireBranch struct {
 	ProcessorConfig *wireProcessorConfig `json:"ProcessorConfig,omitempty"`
 	StartAt         string               `json:"StartAt"`
 	States          orderedStates        `json:"States"`
+
+	read statesRead
 }
 
 // wireProcessor is a Map state's ItemProcessor.
@@ -32,6 +37,8 @@ type wireProcessor struct {
 	ProcessorConfig *wireProcessorConfig `json:"ProcessorConfig,omitempty"`
 	StartAt         string               `json:"StartAt"`
 	States          orderedStates        `json:"States"`
+
+	read statesRead
 }
 
 type wireProcessorConfig struct {

@@ -80,6 +80,7 @@ func TestFromJSONRejects(t *testing.T) {
 		{"null branch", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[null],"End":true}}}`, `state "P": Branches[0]: must be an object, not null`},
 		{"fractional retry interval", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":1.5}],"End":true}}}`, `Retry[0].IntervalSeconds: must be an integer, not 1.5`},
 		{"not an object", `["StartAt"]`, `must be a JSON object with StartAt and States`},
+		{"state not an object", `{"StartAt":"A","States":{"A":5}}`, `reading the definition: state "A": must be an object, not a number`},
 		{"States not an object", `{"StartAt":"A","States":[]}`, `States: must be an object`},
 	}
 	for _, tt := range tests {
