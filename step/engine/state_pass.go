@@ -88,9 +88,12 @@ func (f *frame) finishPlain(eff any, assign *assignment, output tmpl) (any, *fai
 		}
 		return out, nil
 	}
-	vals, fl := assign.eval(&env{f: f, doc: eff})
-	if fl != nil {
-		return nil, fl
+	var vals []any
+	if assign != nil {
+		var fl *failure
+		if vals, fl = assign.eval(&env{f: f, doc: eff}); fl != nil {
+			return nil, fl
+		}
 	}
 	out, fl := f.applyOutputPath(eff)
 	if fl != nil {
