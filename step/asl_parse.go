@@ -1,7 +1,6 @@
 package step
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,7 +24,9 @@ import (
 func FromJSON(data []byte) (*StateMachine, error) {
 	// One decode serves both the typed states and, at the first Execute,
 	// the engine (see compile).
-	value, order, err := jsonvalue.DecodeKeepingOrder(data, "States")
+	// The decoded strings are substrings of source: one copy of data.
+	source := string(data)
+	value, order, err := jsonvalue.DecodeKeepingOrder(source, "States")
 	if err != nil {
 		return nil, &ValidationError{Reason: "reading the definition: " + err.Error()}
 	}
@@ -56,7 +57,7 @@ func FromJSON(data []byte) (*StateMachine, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	sm.source = bytes.Clone(data)
+	sm.source = source
 	sm.sourceValue = value
 	sm.sourceRev = revisions.Load()
 	return sm, nil

@@ -216,7 +216,7 @@ func (sm *StateMachine) program() (*compiledProgram, error) {
 }
 
 func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
-	if sm.source != nil && seen == sm.sourceRev {
+	if sm.source != "" && seen == sm.sourceRev {
 		// Read by FromJSON and nothing changed anywhere since: the
 		// definition as written, whose tasks name no Go functions. It was
 		// decoded once, by FromJSON.
@@ -231,7 +231,7 @@ func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
 	rev := sm.latestRevision()
 	var p *engine.Program
 	var err error
-	if sm.source == nil || rev > sm.sourceRev {
+	if sm.source == "" || rev > sm.sourceRev {
 		if err := sm.Validate(); err != nil {
 			return nil, err
 		}

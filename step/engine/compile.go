@@ -193,6 +193,8 @@ type compiler struct {
 	names      map[string]bool // state names are unique across the whole machine
 	topJSONata bool
 	scopes     []map[string]string // variable names assigned per enclosing scope -> state
+	// paths and refs cache parsed paths by text (see path).
+	paths, refs map[string]pathRef
 }
 
 func (c *compiler) err() error {
@@ -575,7 +577,7 @@ func (c *compiler) jsonPathResultFields(o *object, s *state, selector bool) []st
 		case nil:
 			s.resultPath.discard = true
 		case string:
-			p, err := parseReference(x)
+			p, err := c.reference(x)
 			if err != nil {
 				o.errorf("ResultPath", "%v", err)
 			} else if p.Root() != "$" {
@@ -590,7 +592,39 @@ func (c *compiler) jsonPathResultFields(o *object, s *state, selector bool) []st
 	if selector {
 		return jsonPathResult
 	}
-	return []string{"Parameters", "ResultPath"}
+	return passResultFields
+}
+
+var passResultFields = []string{"Parameters", "ResultPath"}
+
+// path and reference parse a JSONPath (see parsePath and parseReference)
+// once per text and compilation: a machine repeats "$.a" state after state,
+// and a compiled Path is immutable.
+func (c *compiler) path(s string) (pathRef, error) { return c.cachedPath(s, false) }
+
+func (c *compiler) reference(s string) (pathRef, error) { return c.cachedPath(s, true) }
+
+func (c *compiler) cachedPath(s string, reference bool) (pathRef, error) {
+	cache := &c.paths
+	if reference {
+		cache = &c.refs
+	}
+	if p, ok := (*cache)[s]; ok {
+		return p, nil
+	}
+	parse := parsePath
+	if reference {
+		parse = parseReference
+	}
+	p, err := parse(s)
+	if err != nil {
+		return nil, err
+	}
+	if *cache == nil {
+		*cache = map[string]pathRef{}
+	}
+	(*cache)[s] = p
+	return p, nil
 }
 
 func (c *compiler) optPath(o *object, field string) optPath {
@@ -605,7 +639,7 @@ func (c *compiler) optPath(o *object, field string) optPath {
 		if x == "$" {
 			return optPath{}
 		}
-		p, err := parsePath(x)
+		p, err := c.path(x)
 		if err != nil {
 			o.errorf(field, "%v", err)
 			return optPath{}

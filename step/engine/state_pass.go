@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Pass, Succeed and Fail states.
 //
@@ -14,11 +17,13 @@ func (c *compiler) compilePass(o *object, s *state) []string {
 	allowed := c.jsonPathResultFields(o, s, false)
 	if v, ok := o.m["Result"]; ok {
 		s.result, s.hasResult = v, true
-		allowed = append(allowed, "Result")
 		s.outGrow, s.outOfInput = passGrowth(s)
+		return passFields
 	}
 	return allowed
 }
+
+var passFields = append(slices.Clip(passResultFields), "Result")
 
 // passGrowth bounds the output of a JSONPath Pass state with a Result (see
 // sizeBound), so that its data-limit check need not walk the output: the

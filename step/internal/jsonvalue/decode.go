@@ -22,7 +22,8 @@ const maxDepth = 10000
 // and with fewer allocations than through reflection, since objects and
 // arrays are sized before they are built and repeated keys share one string.
 func Decode(data []byte) (any, error) {
-	d := decoder{data: data, intern: len(data) >= internFrom}
+	src := string(data)
+	d := decoder{data: src, intern: len(src) >= internFrom}
 	return d.document()
 }
 
@@ -51,10 +52,11 @@ func (k *KeyOrder) Keys(m map[string]any) ([]string, bool) {
 // mapID is the identity of a map: its runtime header's address.
 func mapID(m map[string]any) unsafe.Pointer { return reflect.ValueOf(m).UnsafePointer() }
 
-// DecodeKeepingOrder is Decode that also records the member order of every
-// object that is the value of a member named key.
-func DecodeKeepingOrder(data []byte, key string) (any, *KeyOrder, error) {
-	d := decoder{data: data, intern: len(data) >= internFrom, orderKey: key, order: &KeyOrder{keys: map[unsafe.Pointer][]string{}}}
+// DecodeKeepingOrder is Decode of a document already held as a string,
+// which the decoded strings share, that also records the member order of
+// every object that is the value of a member named key.
+func DecodeKeepingOrder(src string, key string) (any, *KeyOrder, error) {
+	d := decoder{data: src, intern: len(src) >= internFrom, orderKey: key, order: &KeyOrder{keys: map[unsafe.Pointer][]string{}}}
 	v, err := d.document()
 	if err != nil {
 		return nil, nil, err
@@ -76,8 +78,10 @@ type member struct {
 	val any
 }
 
+// The decoder works on a string copy of the document: a string or key
+// without escapes is a substring of it, which costs no allocation.
 type decoder struct {
-	data  []byte
+	data  string
 	pos   int
 	depth int
 
@@ -86,11 +90,10 @@ type decoder struct {
 	// map or slice of exactly the right size once it ends.
 	members []member
 	elems   []any
-	// keys interns member names: a definition repeats "Type", "Next" and
-	// "Result" in every state. strs and nums intern short string and
-	// number values, boxed: "Pass", "$.a" and 1 recur as often.
+	// strs and nums intern short string and number values, boxed (an
+	// interface holding a string allocates): a definition repeats "Pass",
+	// "$.a" and 1 state after state.
 	intern     bool
-	keys       map[string]string
 	strs, nums map[string]any
 
 	orderKey string
@@ -246,7 +249,7 @@ func (d *decoder) object(watched bool) (any, error) {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.unexpected("looking for beginning of object key string")
 		}
-		k, err := d.str(true)
+		k, err := d.str()
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +356,7 @@ func (d *decoder) strValue() (any, error) {
 			break
 		}
 	}
-	s, err := d.str(false)
+	s, err := d.str()
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +365,7 @@ func (d *decoder) strValue() (any, error) {
 
 // internValue returns raw as a boxed string or json.Number, shared with
 // earlier equal values when it is short.
-func (d *decoder) internValue(raw []byte, number bool) any {
+func (d *decoder) internValue(raw string, number bool) any {
 	cache := &d.strs
 	if number {
 		cache = &d.nums
@@ -374,7 +377,7 @@ func (d *decoder) internValue(raw []byte, number bool) any {
 	if number {
 		v = json.Number(raw)
 	} else {
-		v = string(raw)
+		v = raw
 	}
 	if d.intern && len(raw) <= 32 {
 		if *cache == nil {
@@ -387,8 +390,8 @@ func (d *decoder) internValue(raw []byte, number bool) any {
 	return v
 }
 
-// str reads a string; key strings are interned.
-func (d *decoder) str(key bool) (string, error) {
+// str reads a string.
+func (d *decoder) str() (string, error) {
 	d.pos++ // '"'
 	start := d.pos
 	for d.pos < len(d.data) {
@@ -397,12 +400,9 @@ func (d *decoder) str(key bool) (string, error) {
 		case c == '"':
 			raw := d.data[start:d.pos]
 			d.pos++
-			if key {
-				return d.internKey(raw), nil
-			}
-			return string(raw), nil
+			return raw, nil
 		case c == '\\' || c >= utf8.RuneSelf:
-			return d.slowString(start, key)
+			return d.slowString(start)
 		case c < 0x20:
 			return "", d.unexpected("in string literal")
 		}
@@ -411,25 +411,9 @@ func (d *decoder) str(key bool) (string, error) {
 	return "", d.unexpected("")
 }
 
-func (d *decoder) internKey(raw []byte) string {
-	if s, ok := d.keys[string(raw)]; ok {
-		return s
-	}
-	s := string(raw)
-	if d.intern && len(raw) <= 64 {
-		if d.keys == nil {
-			d.keys = make(map[string]string, 32)
-		}
-		if len(d.keys) < 4096 {
-			d.keys[s] = s
-		}
-	}
-	return s
-}
-
 // slowString decodes a string with escapes or non-ASCII bytes from start,
 // as encoding/json does: invalid UTF-8 and lone surrogates become U+FFFD.
-func (d *decoder) slowString(start int, key bool) (string, error) {
+func (d *decoder) slowString(start int) (string, error) {
 	d.pos = start
 	buf := make([]byte, 0, 2*16)
 	for d.pos < len(d.data) {
@@ -437,9 +421,6 @@ func (d *decoder) slowString(start int, key bool) (string, error) {
 		switch {
 		case c == '"':
 			d.pos++
-			if key {
-				return d.internKey(buf), nil
-			}
 			return string(buf), nil
 		case c < 0x20:
 			return "", d.unexpected("in string literal")
@@ -488,7 +469,7 @@ func (d *decoder) slowString(start int, key bool) (string, error) {
 			buf = append(buf, c)
 			d.pos++
 		default:
-			r, size := utf8.DecodeRune(d.data[d.pos:])
+			r, size := utf8.DecodeRuneInString(d.data[d.pos:])
 			d.pos += size
 			buf = utf8.AppendRune(buf, r)
 		}
@@ -502,7 +483,7 @@ func (d *decoder) hex4(i int) (rune, bool) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range d.data[i : i+4] {
+	for _, c := range []byte(d.data[i : i+4]) {
 		switch {
 		case c >= '0' && c <= '9':
 			c -= '0'

@@ -64,7 +64,7 @@ func checkDecode(t *testing.T, data []byte) {
 }
 
 func TestDecodeKeepingOrder(t *testing.T) {
-	v, order, err := jsonvalue.DecodeKeepingOrder([]byte(`{"States":{"B":{},"A":{"States":{}},"B":{"x":1}},"P":{"States":{"Z":1,"Y":2}}}`), "States")
+	v, order, err := jsonvalue.DecodeKeepingOrder(`{"States":{"B":{},"A":{"States":{}},"B":{"x":1}},"P":{"States":{"Z":1,"Y":2}}}`, "States")
 	if err != nil {
 		t.Fatal(err)
 	}
