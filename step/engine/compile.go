@@ -159,7 +159,7 @@ func CompileValue(definition any) (*Program, error) {
 	if !ok {
 		return nil, &CompileError{Reason: "the definition must be a JSON object with StartAt and States"}
 	}
-	c := &compiler{names: map[string]bool{}}
+	c := &compiler{} // names is made, sized, by the top-level machine
 	o := c.object("", "", top)
 	p := &Program{}
 	p.comment, _ = o.str("Comment", false)
@@ -352,11 +352,18 @@ func (o *object) list(field string, required bool) ([]any, bool) {
 
 // machine compiles StartAt and States of o.
 func (c *compiler) machine(o *object, owner string, depth int, isolated bool) *machine {
-	m := &machine{states: map[string]*state{}, depth: depth, isolated: isolated}
+	m := &machine{depth: depth, isolated: isolated}
 	start, hasStart := o.str("StartAt", true)
 	states, ok := o.sub("States", true)
 	if !ok {
+		m.states = map[string]*state{}
 		return m
+	}
+	// Sized up front: a machine of a hundred states would otherwise grow
+	// both maps step by step.
+	m.states = make(map[string]*state, len(states.m))
+	if len(c.names) == 0 {
+		c.names = make(map[string]bool, len(states.m))
 	}
 	c.scopes = append(c.scopes, map[string]string{})
 	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
@@ -439,7 +446,7 @@ func (c *compiler) link(m *machine) {
 // reachable reports states that no path from StartAt reaches, which AWS
 // rejects.
 func (c *compiler) reachable(m *machine) {
-	seen := map[*state]bool{}
+	seen := make(map[*state]bool, len(m.states))
 	var walk func(s *state)
 	walk = func(s *state) {
 		if s == nil || seen[s] {
