@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	mathbits "math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -156,13 +157,30 @@ var allowedFields = func() map[StateType]map[string]bool {
 	}
 }()
 
+// wireFieldNames are the JSON names of wireState's fields, in order, and
+// wireFieldIndex their positions: the bits of wireState.present.
 var wireFieldNames = func() []string {
 	t := reflect.TypeFor[wireState]()
-	out := make([]string, t.NumField())
-	for i := range out {
-		out[i] = strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+	var out []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			break // present and what follows are not JSON fields
+		}
+		out = append(out, name)
+	}
+	if len(out) > 64 {
+		panic("wireState has more JSON fields than wireState.present has bits")
 	}
 	return out
+}()
+
+var wireFieldIndex = func() map[string]int {
+	m := make(map[string]int, len(wireFieldNames))
+	for i, f := range wireFieldNames {
+		m[f] = i
+	}
+	return m
 }()
 
 // state builds one typed state from its wire form; transitions are queued.
@@ -173,10 +191,9 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 		p.addNamed(name, "", "Type", "unknown state type %q; want Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map", w.Type)
 		return nil
 	}
-	v := reflect.ValueOf(w).Elem()
 	bad := false
-	for i, f := range wireFieldNames {
-		if !allowed[f] && !v.Field(i).IsZero() {
+	for bits := w.present; bits != 0; bits &= bits - 1 {
+		if f := wireFieldNames[mathbits.TrailingZeros64(bits)]; !allowed[f] {
 			p.addNamed(name, t, f, "a %s state has no field %s", t, f)
 			bad = true
 		}

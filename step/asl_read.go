@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,6 +232,7 @@ func (r *wireReader) state(name string, v any, depth int) *wireState {
 	}
 	w := r.scratch[depth]
 	*w = wireState{}
+	fields := reflect.ValueOf(w).Elem()
 	for k, x := range m {
 		switch k {
 		case "Type":
@@ -350,6 +352,11 @@ func (r *wireReader) state(name string, v any, depth int) *wireState {
 			r.flag(name, k, x, &w.End)
 		default:
 			r.unknown(name, k)
+			continue
+		}
+		i := wireFieldIndex[k]
+		if !fields.Field(i).IsZero() {
+			w.present |= 1 << i
 		}
 	}
 	return w

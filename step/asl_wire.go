@@ -129,6 +129,11 @@ type wireState struct {
 
 	Next string `json:"Next,omitempty"`
 	End  bool   `json:"End,omitempty"`
+
+	// present has bit i set when field i (see wireFieldNames) was read
+	// with a value other than its zero value: the fields a state of the
+	// wrong type must not have.
+	present uint64
 }
 
 type wireRetrier struct {
