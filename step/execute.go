@@ -235,9 +235,9 @@ func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
 		if err := sm.Validate(); err != nil {
 			return nil, err
 		}
-		definition, err := sm.MarshalJSON()
-		if err != nil {
-			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
+		definition, merr := sm.MarshalJSON()
+		if merr != nil {
+			return nil, fmt.Errorf("state machine %q: %w", sm.name, merr)
 		}
 		p, err = engine.Compile(definition)
 	} else {
