@@ -20,15 +20,19 @@ const maxDepth = 10000
 // and refuses anything but white space after it. It is the engine's and
 // FromJSON's decoder: a definition is decoded once, several times faster
 // and with fewer allocations than through reflection, since objects and
-// arrays are sized before they are built and repeated keys share one string.
+// arrays are sized before they are built, strings without escapes are
+// substrings of one copy of data, and a large document's repeated short
+// values share one boxed value.
+//
+// The decoded strings keep that copy of data alive while any of them is.
 func Decode(data []byte) (any, error) {
 	src := string(data)
 	d := decoder{data: src, intern: len(src) >= internFrom}
 	return d.document()
 }
 
-// internFrom is the size from which a document's repeated keys and values
-// are worth the interning tables: a task's small result has few repeats.
+// internFrom is the size from which a document's repeated values are worth
+// the interning tables: a task's small result has few repeats.
 const internFrom = 1024
 
 // KeyOrder remembers the member names, in document order and duplicates
