@@ -255,14 +255,14 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	switch {
 	case aborted != nil:
 		res.Status, res.Error, res.Cause = StatusAborted, aborted.name, aborted.cause
-		ev = event{typ: "ExecutionAborted", errName: aborted.name, cause: aborted.cause}
+		ev = event{typ: "ExecutionAborted", more: &eventMore{errName: aborted.name, cause: aborted.cause}}
 	case timedOut:
 		res.Status, res.Error = StatusTimedOut, ErrTimeout
 		res.Cause = fmt.Sprintf("The execution ran longer than the state machine's TimeoutSeconds (%d)", e.prog.timeout)
-		ev = event{typ: "ExecutionTimedOut", errName: res.Error, cause: res.Cause}
+		ev = event{typ: "ExecutionTimedOut", more: &eventMore{errName: res.Error, cause: res.Cause}}
 	case fl != nil:
 		res.Status, res.Error, res.Cause = StatusFailed, fl.name, fl.cause
-		ev = event{typ: "ExecutionFailed", errName: fl.name, cause: fl.cause}
+		ev = event{typ: "ExecutionFailed", more: &eventMore{errName: fl.name, cause: fl.cause}}
 	default:
 		res.Status = StatusSucceeded
 		res.Output = marshalValue(out)

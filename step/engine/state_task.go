@@ -99,7 +99,7 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 			typ = ev.timedOut
 		}
 		if fl.name != "" || !fl.fatal {
-			r.emit(event{typ: typ, state: st.name, resource: st.resource, errName: fl.name, cause: fl.cause})
+			r.emit(event{typ: typ, state: st.name, resource: st.resource, more: &eventMore{errName: fl.name, cause: fl.cause}})
 		}
 		return nil, fl
 	}
