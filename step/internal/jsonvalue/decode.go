@@ -75,6 +75,7 @@ type SyntaxError struct {
 	Offset int
 }
 
+// Error says what is wrong and at which byte.
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%s (at byte %d)", e.Msg, e.Offset) }
 
 type member struct {
