@@ -232,7 +232,6 @@ func (r *wireReader) state(name string, v any, depth int) *wireState {
 	}
 	w := r.scratch[depth]
 	*w = wireState{}
-	fields := reflect.ValueOf(w).Elem()
 	for k, x := range m {
 		switch k {
 		case "Type":
@@ -354,8 +353,7 @@ func (r *wireReader) state(name string, v any, depth int) *wireState {
 			r.unknown(name, k)
 			continue
 		}
-		i := wireFieldIndex[k]
-		if !fields.Field(i).IsZero() {
+		if i := wireFieldIndex[k]; !zeroAs(wireFieldKinds[i], x) {
 			w.present |= 1 << i
 		}
 	}
@@ -455,6 +453,41 @@ func (r *wireReader) catcher(state, field string, v any, w *wireCatcher) {
 			r.unknown(state, f)
 		}
 	}
+}
+
+// wireFieldKinds are the reflect kinds of wireState's JSON fields, by
+// wireFieldNames index.
+var wireFieldKinds = func() []reflect.Kind {
+	t := reflect.TypeFor[wireState]()
+	out := make([]reflect.Kind, len(wireFieldNames))
+	for i := range out {
+		out[i] = t.Field(i).Type.Kind()
+	}
+	return out
+}()
+
+// zeroAs reports whether the wire field of kind k that the reader fills
+// from x keeps its zero value: null and "" for strings, null and false for
+// End, null for the rest; a path field is set whenever it is present. A
+// value of the wrong JSON type is the reader's error, whatever this says.
+func zeroAs(k reflect.Kind, x any) bool {
+	switch k {
+	case reflect.String:
+		s, _ := x.(string)
+		return s == ""
+	case reflect.Bool:
+		b, _ := x.(bool)
+		return !b
+	case reflect.Struct:
+		return false
+	case reflect.Slice:
+		_, ok := x.([]any)
+		return !ok
+	case reflect.Pointer:
+		_, ok := x.(map[string]any)
+		return !ok
+	}
+	return x == nil
 }
 
 // jsonKind names the JSON type of a decoded value.
