@@ -216,10 +216,11 @@ func (sm *StateMachine) program() (*compiledProgram, error) {
 }
 
 func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
-	if sm.source != nil && seen == sm.sourceRev {
+	if sm.source != "" && seen == sm.sourceRev {
 		// Read by FromJSON and nothing changed anywhere since: the
-		// definition as written, whose tasks name no Go functions.
-		p, err := engine.Compile(sm.source)
+		// definition as written, whose tasks name no Go functions. It was
+		// decoded once, by FromJSON.
+		p, err := engine.CompileValue(sm.sourceValue)
 		if err != nil {
 			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 		}
@@ -228,17 +229,20 @@ func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
 		return c, nil
 	}
 	rev := sm.latestRevision()
-	definition := sm.source
-	if definition == nil || rev > sm.sourceRev {
+	var p *engine.Program
+	var err error
+	if sm.source == "" || rev > sm.sourceRev {
 		if err := sm.Validate(); err != nil {
 			return nil, err
 		}
-		var err error
-		if definition, err = sm.MarshalJSON(); err != nil {
-			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
+		definition, merr := sm.MarshalJSON()
+		if merr != nil {
+			return nil, fmt.Errorf("state machine %q: %w", sm.name, merr)
 		}
+		p, err = engine.Compile(definition)
+	} else {
+		p, err = engine.CompileValue(sm.sourceValue)
 	}
-	p, err := engine.Compile(definition)
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}

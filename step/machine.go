@@ -71,8 +71,11 @@ type StateMachine struct {
 	compiled atomic.Value
 	// source is the definition FromJSON read, compiled as written while
 	// no builder method has changed the machine since (sourceRev).
-	source    []byte
+	source    string
 	sourceRev uint64
+	// sourceValue is source decoded, which the engine compiles (FromJSON
+	// decodes a definition once); nothing changes it.
+	sourceValue any
 	revision
 }
 

@@ -255,14 +255,14 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	switch {
 	case aborted != nil:
 		res.Status, res.Error, res.Cause = StatusAborted, aborted.name, aborted.cause
-		ev = event{typ: "ExecutionAborted", errName: aborted.name, cause: aborted.cause}
+		ev = event{typ: "ExecutionAborted", more: &eventMore{errName: aborted.name, cause: aborted.cause}}
 	case timedOut:
 		res.Status, res.Error = StatusTimedOut, ErrTimeout
 		res.Cause = fmt.Sprintf("The execution ran longer than the state machine's TimeoutSeconds (%d)", e.prog.timeout)
-		ev = event{typ: "ExecutionTimedOut", errName: res.Error, cause: res.Cause}
+		ev = event{typ: "ExecutionTimedOut", more: &eventMore{errName: res.Error, cause: res.Cause}}
 	case fl != nil:
 		res.Status, res.Error, res.Cause = StatusFailed, fl.name, fl.cause
-		ev = event{typ: "ExecutionFailed", errName: fl.name, cause: fl.cause}
+		ev = event{typ: "ExecutionFailed", more: &eventMore{errName: fl.name, cause: fl.cause}}
 	default:
 		res.Status = StatusSucceeded
 		res.Output = marshalValue(out)
@@ -390,6 +390,9 @@ type runner struct {
 	// inBound bounds the JSON size of the input of the state run's loop
 	// passes to step (the previous state's output); 0 when unknown.
 	inBound int
+	// spare is a frame to reuse: one of a state that started nothing that
+	// could outlive it (see reusesFrame).
+	spare *frame
 }
 
 func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *runner {
@@ -433,7 +436,17 @@ var exitedEvents = [...]string{
 // step runs one state and returns its output and the next state (nil at
 // the end of the machine).
 func (r *runner) step(s *state, input any) (any, *state, *failure) {
-	f := &frame{r: r, st: s, input: input, entered: r.exec.clock.Now(), enteredPrev: r.last}
+	f := r.spare
+	if f == nil {
+		f = &frame{}
+	}
+	r.spare = nil
+	*f = frame{r: r, st: s, input: input, entered: r.exec.clock.Now(), enteredPrev: r.last}
+	if reusesFrame[s.kind] {
+		// Nothing keeps the frame once step returns: the next state's step
+		// can have it.
+		defer func() { r.spare = f }()
+	}
 	f.enteredID = r.emitEntered(s, input)
 	var (
 		out  any
@@ -475,6 +488,12 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 	r.emit(ev)
 	return out, next, nil
 }
+
+// reusesFrame marks the kinds whose frame no goroutine, handler or branch
+// can still hold when their step returns (a Task's handler may outlive its
+// timeout; Parallel and Map hand frames to other runners).
+var reusesFrame = [...]bool{kindPass: true, kindChoice: true, kindWait: true, kindSucceed: true, kindFail: true,
+	kindTask: false, kindParallel: false, kindMap: false}
 
 // frame is the run-time record of one state being executed.
 type frame struct {

@@ -59,8 +59,6 @@ type event struct {
 	output    any
 	hasInput  bool
 	hasOutput bool
-	errName   string
-	cause     string
 	resource  string
 	index     int
 	// more holds the details few events have, so that the common event
@@ -68,8 +66,11 @@ type event struct {
 	more *eventMore
 }
 
-// eventMore holds the rarer details of an event.
+// eventMore holds the rarer details of an event: failures' error and cause
+// among them, so that the events of a run that fails nowhere stay small.
 type eventMore struct {
+	errName   string
+	cause     string
 	vars      *assigned // Assign of a *StateExited
 	location  string    // EvaluationFailed
 	timeout   int64     // TaskScheduled
@@ -154,10 +155,10 @@ func (r *runner) emitEntered(s *state, input any) int64 {
 func (ev *event) public() Event {
 	out := Event{
 		ID: ev.id, PreviousEventID: ev.prev, Timestamp: ev.ts, Type: ev.typ,
-		StateName: ev.state, Error: ev.errName, Cause: ev.cause,
-		Resource: ev.resource, Index: ev.index,
+		StateName: ev.state, Resource: ev.resource, Index: ev.index,
 	}
 	if m := ev.more; m != nil {
+		out.Error, out.Cause = m.errName, m.cause
 		out.Location, out.TimeoutSeconds, out.HeartbeatSeconds = m.location, m.timeout, m.heartbeat
 		if m.vars != nil {
 			out.AssignedVariables = make(map[string]json.RawMessage, len(m.vars.names))

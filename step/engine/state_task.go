@@ -36,9 +36,9 @@ func (c *compiler) compileTask(o *object, s *state, depth int) []string {
 		allowed = append(allowed, c.jsonPathResultFields(o, s, true)...)
 		allowed = append(allowed, "TimeoutSecondsPath", "HeartbeatSecondsPath")
 	}
-	s.timeout = c.intOrPath(o, s, "TimeoutSeconds", 1)
-	s.heartbeat = c.intOrPath(o, s, "HeartbeatSeconds", 1)
-	if t, h := s.timeout, s.heartbeat; t.set && h.set && t.path == nil && t.expr == nil && h.path == nil && h.expr == nil && h.static >= t.static {
+	s.times = &taskTimes{timeout: c.intOrPath(o, s, "TimeoutSeconds", 1)}
+	s.times.heartbeat = c.intOrPath(o, s, "HeartbeatSeconds", 1)
+	if t, h := s.times.timeout, s.times.heartbeat; t.set && h.set && t.path == nil && t.expr == nil && h.path == nil && h.expr == nil && h.static >= t.static {
 		o.errorf("HeartbeatSeconds", "must be smaller than TimeoutSeconds")
 	}
 	if v, ok := o.m["Credentials"]; ok {
@@ -64,11 +64,11 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 	if fl != nil {
 		return nil, fl
 	}
-	timeout, fl := f.taskSeconds(st.timeout)
+	timeout, fl := f.taskSeconds(st.times.timeout)
 	if fl != nil {
 		return nil, fl
 	}
-	heartbeat, fl := f.taskSeconds(st.heartbeat)
+	heartbeat, fl := f.taskSeconds(st.times.heartbeat)
 	if fl != nil {
 		return nil, fl
 	}
@@ -99,7 +99,7 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 			typ = ev.timedOut
 		}
 		if fl.name != "" || !fl.fatal {
-			r.emit(event{typ: typ, state: st.name, resource: st.resource, errName: fl.name, cause: fl.cause})
+			r.emit(event{typ: typ, state: st.name, resource: st.resource, more: &eventMore{errName: fl.name, cause: fl.cause}})
 		}
 		return nil, fl
 	}
