@@ -16,6 +16,9 @@ type tokenEntry struct {
 	// execution is the ARN of the execution whose task holds the token:
 	// the run's, or a child execution of one of its Distributed Maps.
 	execution string
+	// machine is the ARN of the run's state machine, the resource IAM
+	// checks SendTask* against.
+	machine string
 }
 
 // SendTaskSuccess completes the ".waitForTaskToken" task waiting on token
