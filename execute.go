@@ -58,7 +58,12 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 				}
 				return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 			}
-			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr()))}
+			data, tables, err := offlineData(svc)
+			if err != nil {
+				return err
+			}
+			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
+				step.WithOfflineData(data), step.WithCallbacks(offlineCallback(cmd.ErrOrStderr()))}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())
 			}
@@ -66,6 +71,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			printOfflineTables(cmd.ErrOrStderr(), data, tables)
 			return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 		},
 	}

@@ -20,7 +20,7 @@ func TestExecuteOfflineRolldie(t *testing.T) {
 }
 
 func TestExecuteOfflineFailureExitsNonZero(t *testing.T) {
-	out, err := runCLI(t, "./examples/dragons", "execute", "--offline", "--input", `{"dragonName":"","location":{"latitude":1,"longitude":1},"sizeFeet":10}`)
+	out, err := runCLI(t, "./examples/dragons", "execute", "--offline", "--state-machine", "DragonSightings", "--input", `{"dragonName":"","location":{"latitude":1,"longitude":1},"sizeFeet":10}`)
 	if err == nil {
 		t.Fatalf("a failed execution exited 0:\n%s", out)
 	}
@@ -60,8 +60,8 @@ func TestProvisionNoopDragons(t *testing.T) {
 	if err != nil {
 		t.Fatalf("provision --noop: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "1 AWS::SNS::Topic") || !strings.Contains(out, "1 AWS::StepFunctions::StateMachine") || !strings.Contains(out, "4 AWS::Lambda::Function") ||
-		!strings.Contains(out, "1 AWS::ApiGateway::RestApi") {
-		t.Errorf("summary lacks the topic, machine, functions or API:\n%s", out)
+	if !strings.Contains(out, "1 AWS::SNS::Topic") || !strings.Contains(out, "2 AWS::StepFunctions::StateMachine") || !strings.Contains(out, "5 AWS::Lambda::Function") ||
+		!strings.Contains(out, "1 AWS::ApiGateway::RestApi") || !strings.Contains(out, "1 AWS::DynamoDB::Table") || !strings.Contains(out, "1 AWS::SQS::Queue") {
+		t.Errorf("summary lacks the topic, machines, functions, API, table or queue:\n%s", out)
 	}
 }
