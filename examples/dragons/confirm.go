@@ -66,8 +66,8 @@ func (c *confirmer) confirmSighting(ctx context.Context, event events.SQSEvent) 
 	return nil
 }
 
-// newConfirmLambda declares confirmSighting, allowed to answer the tasks
-// of machine and nothing else.
+// newConfirmLambda declares confirmSighting, the Confirmations queue's
+// consumer, allowed to answer the tasks of machine and nothing else.
 func newConfirmLambda(machine *step.StateMachine) *sparta.LambdaAWSInfo {
 	c := &confirmer{}
 	fn, err := sparta.NewAWSLambda("confirmSighting", c.confirmSighting, sparta.IAMRoleDefinition{
@@ -82,5 +82,11 @@ func newConfirmLambda(machine *step.StateMachine) *sparta.LambdaAWSInfo {
 		os.Exit(1)
 	}
 	fn.Options = &sparta.LambdaFunctionOptions{LogRetentionInDays: 7, Timeout: 10}
+	// The queue's event source: Lambda polls Confirmations and invokes the
+	// function with each message (the framework grants the role exactly
+	// the SQS actions the mapping needs on that queue).
+	fn.EventSourceMappings = append(fn.EventSourceMappings, &sparta.EventSourceMapping{
+		EventSourceArn: confirmationsQueue.ARN(), BatchSize: 1,
+	})
 	return fn
 }

@@ -5,8 +5,9 @@ import (
 	"github.com/sparta-go/sparta/step"
 )
 
-// newReportMachine is the nightly report: it reads how many sightings the
-// workflow stored and publishes the figure to the alerts topic.
+// newReportMachine is the nightly report: an EventBridge schedule starts
+// it, and it reads how many sightings the workflow stored and publishes
+// the figure to the alerts topic.
 func newReportMachine() *step.StateMachine {
 	done := step.NewSuccessState("Reported")
 	none := step.NewSuccessState("NothingToReport")
@@ -21,5 +22,10 @@ func newReportMachine() *step.StateMachine {
 		"Key": reportKey, "ConsistentRead": true,
 	}).WithResultPath("$.stats").Next(anySightings)
 	return step.NewStateMachine("DragonReport", read).
-		WithComment("Publish how many dragon sightings are stored (started every night)")
+		WithComment("Publish how many dragon sightings are stored (started every night)").
+		WithSchedule("nightly", reportSchedule)
 }
+
+// reportSchedule starts the report at 02:00 UTC every day (EventBridge's
+// six-field cron).
+const reportSchedule = "cron(0 2 * * ? *)"

@@ -9,15 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cfnsdk "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sparta-go/sparta/cfn"
 )
@@ -74,58 +71,40 @@ func (d *demo) path(arn string) ([]string, error) {
 	return path, nil
 }
 
-// confirm shows the execution waiting on AwaitConfirmation, then plays
-// the Confirmations queue's event source: it receives the message and
-// invokes confirmSighting with it as an SQS event, as Lambda's event
-// source mapping does; the function answers the task token with
-// SendTaskSuccess and the execution resumes.
+// confirm follows the sighting through AwaitConfirmation: the message
+// with the task token goes to the Confirmations queue, whose event source
+// mapping invokes confirmSighting, which answers the token with
+// SendTaskSuccess, and the execution resumes.
 func (d *demo) confirm(arn string) error {
-	queue := d.outputs["ConfirmationsUrl"]
-	if queue == "" {
-		return fmt.Errorf("stack %s has no ConfirmationsUrl output: provision it again with this version", d.stack)
-	}
-	q := sqs.NewFromConfig(d.cfg)
-	var msg *events.SQSMessage
-	for msg == nil {
-		out, err := q.ReceiveMessage(d.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(queue), WaitTimeSeconds: 10, MaxNumberOfMessages: 1})
+	states := sfn.NewFromConfig(d.cfg)
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		h, err := states.GetExecutionHistory(d.ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
 		if err != nil {
-			return fmt.Errorf("receiving from %s: %w", queue, err)
+			return err
 		}
-		if len(out.Messages) == 0 {
-			return fmt.Errorf("no confirmation request arrived on %s", queue)
+		var message string
+		var submitted time.Time
+		for _, ev := range h.Events {
+			switch {
+			case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && ev.TaskScheduledEventDetails != nil:
+				var p struct{ MessageBody json.RawMessage }
+				_ = json.Unmarshal([]byte(aws.ToString(ev.TaskScheduledEventDetails.Parameters)), &p)
+				message = string(p.MessageBody)
+			case ev.Type == sfntypes.HistoryEventTypeTaskSubmitted:
+				submitted = aws.ToTime(ev.Timestamp)
+			case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && !submitted.IsZero():
+				fmt.Printf("  AwaitConfirmation sent %s to the Confirmations queue\n", message)
+				fmt.Printf("  its event source mapping invoked confirmSighting, which answered the token with SendTaskSuccess %s later: %s\n",
+					aws.ToTime(ev.Timestamp).Sub(submitted).Round(time.Millisecond), aws.ToString(ev.TaskSucceededEventDetails.Output))
+				return nil
+			case ev.Type == sfntypes.HistoryEventTypeExecutionFailed, ev.Type == sfntypes.HistoryEventTypeTaskTimedOut:
+				return fmt.Errorf("the confirmation did not arrive: %s", ev.Type)
+			}
 		}
-		m := out.Messages[0]
-		msg = &events.SQSMessage{MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
-			EventSource: "aws:sqs", EventSourceARN: d.outputs["ConfirmationsArn"], AWSRegion: d.cfg.Region}
+		time.Sleep(100 * time.Millisecond)
 	}
-	path, err := d.path(arn)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("  waiting in %s; the Confirmations queue holds %s\n", path[len(path)-1], msg.Body)
-
-	res, err := cfnsdk.NewFromConfig(d.cfg).DescribeStackResource(d.ctx, &cfnsdk.DescribeStackResourceInput{
-		StackName: aws.String(d.stack), LogicalResourceId: aws.String(cfn.FunctionLogicalID("confirmSighting"))})
-	if err != nil {
-		return fmt.Errorf("finding confirmSighting: %w", err)
-	}
-	fn := aws.ToString(res.StackResourceDetail.PhysicalResourceId)
-	payload, err := json.Marshal(events.SQSEvent{Records: []events.SQSMessage{*msg}})
-	if err != nil {
-		return err
-	}
-	inv, err := lambda.NewFromConfig(d.cfg).Invoke(d.ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload})
-	if err != nil {
-		return fmt.Errorf("invoking %s: %w", fn, err)
-	}
-	if inv.FunctionError != nil {
-		return fmt.Errorf("%s failed: %s", fn, inv.Payload)
-	}
-	if _, err := q.DeleteMessage(d.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(queue), ReceiptHandle: aws.String(msg.ReceiptHandle)}); err != nil {
-		return err
-	}
-	fmt.Printf("  %s answered the task token with SendTaskSuccess; the execution resumes\n", fn)
-	return nil
+	return fmt.Errorf("no confirmation within a minute: is the Confirmations queue's event source mapping enabled?")
 }
 
 // items prints what the Sightings table holds.
@@ -155,7 +134,21 @@ func (d *demo) report() error {
 	if machine == "" {
 		return fmt.Errorf("stack %s has no DragonReport machine: provision it again with this version", d.stack)
 	}
-	fmt.Println("The report machine (started every night by its schedule), started now:")
+	rules := eventbridge.NewFromConfig(d.cfg)
+	names, err := rules.ListRuleNamesByTarget(d.ctx, &eventbridge.ListRuleNamesByTargetInput{TargetArn: aws.String(machine)})
+	if err != nil {
+		return fmt.Errorf("the report's schedule: %w", err)
+	}
+	for _, name := range names.RuleNames {
+		rule, err := rules.DescribeRule(d.ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("The report machine runs on the schedule %s (rule %s, %s); started now:\n", aws.ToString(rule.ScheduleExpression), name, rule.State)
+	}
+	if len(names.RuleNames) == 0 {
+		return fmt.Errorf("no EventBridge rule starts the report machine")
+	}
 	start, err := sfn.NewFromConfig(d.cfg).StartExecution(d.ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine)})
 	if err != nil {
 		return err

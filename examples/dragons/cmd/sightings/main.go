@@ -5,10 +5,11 @@
 // cloud (its state in .sparta/local), finds the API of the Dragons stack
 // and, with a plain net/http client, POSTs a valid sighting (stored in the
 // Sightings table), one that needs confirmation (it waits on the
-// Confirmations queue until the confirmSighting function answers its task
-// token, then is stored) and an invalid one (refused by the model),
-// prints each execution and the stored items, runs the report machine,
-// and lists the dragons with GET /dragons. `make demo-dragons` runs both.
+// Confirmations queue until confirmSighting, invoked by the queue's event
+// source mapping, answers its task token; then it is stored) and an
+// invalid one (refused by the model), prints each execution and the stored
+// items, shows the report machine's nightly schedule and runs it, and
+// lists the dragons with GET /dragons. `make demo-dragons` runs both.
 package main
 
 import (
