@@ -12,7 +12,6 @@ import (
 
 	"github.com/sparta-go/sparta/service"
 	"github.com/sparta-go/sparta/step/engine"
-	"github.com/sparta-go/sparta/step/internal/offlinedata"
 )
 
 // Execution statuses, as DescribeExecution reports them.
@@ -156,9 +155,6 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 	}
 	inv := &invoker{machine: sm.name, lambdas: c.lambdas, handlers: cfg.handlers, refs: c.refs,
 		data: cfg.data, callbacks: cfg.callbacks, ready: make(chan struct{})}
-	if inv.data == nil {
-		inv.data = &OfflineData{d: offlinedata.New()}
-	}
 	eo := engine.Options{
 		Invoke:           inv.invoke,
 		MaxTransitions:   cfg.maxTransitions,

@@ -160,7 +160,18 @@ var offlineDynamoDB = map[string]string{
 // error named "DynamoDB.<Code>" or "SQS.<Code>". ok is false for other
 // resources.
 func (inv *invoker) dataTask(ctx context.Context, req *engine.TaskRequest) (out any, ok bool, err error) {
-	if op := offlineDynamoDB[req.Resource]; op != "" {
+	op := offlineDynamoDB[req.Resource]
+	if op == "" && trimPattern(req.Resource) != ResourceSQSSendMessage {
+		return nil, false, nil
+	}
+	inv.dataOnce.Do(func() {
+		if inv.data == nil {
+			// A run without WithOfflineData gets empty data of its own,
+			// made only when it has a data task.
+			inv.data = &OfflineData{d: offlinedata.New()}
+		}
+	})
+	if op != "" {
 		out, err := inv.dynamoDBTask(ctx, req, op)
 		return out, true, err
 	}

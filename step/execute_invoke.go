@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -36,7 +37,9 @@ type invoker struct {
 	// refs maps the placeholders of template references to the logical
 	// IDs they refer to, which name tables and queues offline.
 	refs map[string]string
-	data *OfflineData
+	// data is WithOfflineData's, or made at the first data task.
+	data     *OfflineData
+	dataOnce sync.Once
 	// callbacks plays the consumer of ".waitForTaskToken" tasks; may be nil.
 	callbacks func(*CallbackTask)
 	clock     *engine.VirtualClock // nil on the wall clock
