@@ -626,6 +626,14 @@ func (s *Service) startPoller(m *mapping) {
 	if !s.goTracked(func() {
 		defer close(done)
 		defer cancel()
+		// Close ends the poller too: a long poll must not hold it open.
+		go func() {
+			select {
+			case <-s.done:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 		switch kind {
 		case sourceSQS:
 			s.pollQueue(ctx, m, snapshot.Config)
