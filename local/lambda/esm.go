@@ -610,15 +610,6 @@ func (s *Service) DeleteEventSourceMapping(_ context.Context, id string) (EventS
 // startPoller starts m's poller. The caller holds s.esm.mu.
 func (s *Service) startPoller(m *mapping) {
 	ctx, cancel := context.WithCancel(context.Background())
-	// Close ends the poller too: its receives watch ctx only, and Close
-	// waits for every tracked goroutine.
-	go func() {
-		select {
-		case <-s.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	done := make(chan struct{})
 	m.polled = m.Config
 	snapshot := m.esmStored
