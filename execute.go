@@ -62,8 +62,11 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
-				step.WithOfflineData(data), step.WithCallbacks(offlineCallback(cmd.ErrOrStderr()))}
+			opts := []step.ExecuteOption{
+				step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
+				step.WithTaskHandler(ecsRunTaskSyncResource, offlineECSRunTask(svc, cl.workDir, cmd.ErrOrStderr())),
+				step.WithOfflineData(data), step.WithCallbacks(offlineCallback(cmd.ErrOrStderr())),
+			}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())
 			}

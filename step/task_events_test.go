@@ -3,6 +3,7 @@
 package step_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -55,4 +56,24 @@ func TestEventBridgePutEventsState(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfnlint.Check(t, p)
+}
+
+// Offline, a putEvents task is served by a handler for its Resource, which
+// receives the entries as the state resolved them.
+func TestEventBridgePutEventsOffline(t *testing.T) {
+	sm := step.NewStateMachine("Announcer", step.NewEventBridgePutEventsState("Announce",
+		step.EventBridgeEntry{Source: "dragons.workflow", DetailType: "Sighting", DetailPath: "$.sighting"}))
+	var got []string
+	handler := func(_ context.Context, input json.RawMessage) (json.RawMessage, error) {
+		got = append(got, string(input))
+		return json.RawMessage(`{"Entries":[{"EventId":"offline-1"}],"FailedEntryCount":0}`), nil
+	}
+	exec, err := sm.Execute(context.Background(), map[string]any{"sighting": map[string]any{"kind": "dragon"}},
+		step.WithTaskHandler(step.ResourceEventBridgePutEvents, handler))
+	if err != nil || exec.Status != "SUCCEEDED" {
+		t.Fatalf("Execute = %+v, %v", exec, err)
+	}
+	if len(got) != 1 || got[0] != `{"Entries":[{"Detail":{"kind":"dragon"},"DetailType":"Sighting","Source":"dragons.workflow"}]}` {
+		t.Errorf("the handler got %v", got)
+	}
 }

@@ -47,11 +47,21 @@ type Trigger struct {
 // WithSchedule starts the machine on a schedule: expression is rate(...)
 // or cron(...) as EventBridge takes them (in UTC); each execution's input
 // is the scheduled event ({"source": "aws.events", "detail-type":
-// "Scheduled Event", "resources": [ruleArn], ...}). name names the trigger
-// within the machine. Validate (and provision) check the expression.
+// "Scheduled Event", "resources": [ruleArn], "time": ..., "detail": {}}).
+// name names the trigger within the machine (letters, digits, '-', '_').
+// Validate, and so provision before anything is built, checks the
+// expression as EventBridge would ("rate(1 minutes)" is refused).
+//
+// The machine's StateMachineDecorator emits the rule
+// (StateMachineTriggerLogicalID(machine, name)) and the role EventBridge
+// starts executions under (StateMachineTriggerRoleLogicalID(machine):
+// states:StartExecution on this machine only). On the local cloud
+// (provision --local) the local EventBridge fires the schedule on the
+// cloud's clock; execute --offline and steptest run the machine once with
+// the input given, as if the schedule had fired.
 //
 //	report := step.NewStateMachine("NightlyReport", start).
-//		WithSchedule("nightly", "cron(0 2 * * ? *)")
+//		WithSchedule("nightly", "cron(0 2 * * ? *)") // 02:00 UTC every day
 func (sm *StateMachine) WithSchedule(name, expression string) *StateMachine {
 	return sm.WithTrigger(Trigger{Name: name, Schedule: expression})
 }

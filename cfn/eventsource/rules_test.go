@@ -56,13 +56,17 @@ func lint(t *testing.T, b []byte) {
 // targeting the function, with its own AWS::Lambda::Permission scoped to
 // that rule's ARN; the template passes cfn-lint.
 func TestCloudWatchEventsRules(t *testing.T) {
-	res, b, err := template(t, service.CloudWatchEventsPermission{Rules: map[string]service.CloudWatchEventsRule{
+	perm := service.CloudWatchEventsPermission{Rules: map[string]service.CloudWatchEventsRule{
 		"nightly": {Description: "nightly report", ScheduleExpression: "cron(0 2 * * ? *)", RuleTarget: &service.CloudWatchEventsRuleTarget{Input: `{"kind":"nightly"}`}},
 		"sightings": {EventPattern: map[string]any{"source": []string{"dragons"}, "detail": map[string]any{"size": []any{map[string]any{"numeric": []any{">", 10}}}}},
 			RuleTarget: &service.CloudWatchEventsRuleTarget{InputPath: "$.detail"}},
-	}})
+	}}
+	res, b, err := template(t, perm)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, again, _ := template(t, perm); string(again) != string(b) {
+		t.Error("rendering the same rules twice gave different bytes")
 	}
 	lint(t, b)
 	fnID := cfn.FunctionLogicalID("report")

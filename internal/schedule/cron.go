@@ -14,11 +14,11 @@ const (
 
 // Cron is a cron(Minutes Hours Day-of-month Month Day-of-week Year)
 // schedule, evaluated in UTC. One of Day-of-month and Day-of-week is "?".
-// Besides lists (,), ranges (-), increments (/) and *, Day-of-month takes
-// L (the last day), L-n (n days before it), LW (the last weekday) and nW
-// (the weekday nearest day n, within the month); Day-of-week takes L
+// Besides lists (,), ranges (-), increments (/, not in Day-of-week) and *,
+// Day-of-month takes L (the last day), LW (the last weekday) and nW (the
+// weekday nearest day n, within the month); Day-of-week takes L
 // (Saturday), nL (the last day n of the month) and n#k (the k-th day n of
-// the month). Days of the week are 1 (SUN) to 7 (SAT); months and days
+// the month, alone in its field). Days of the week are 1 (SUN) to 7 (SAT); months and days
 // take their three-letter English names.
 //
 // See https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-cron-expressions
@@ -32,9 +32,8 @@ type Cron struct {
 	// byWeek is true when Day-of-month is "?": days are chosen by dow.
 	byWeek bool
 	dom    [32]bool
-	// domLast: L (offset 0) or L-n; domLastWeekday: LW; domNearest: nW.
+	// domLast: L; domLastWeekday: LW; domNearest: nW.
 	domLast        bool
-	domLastOffset  int
 	domLastWeekday bool
 	domNearest     int
 	dow            [8]bool
@@ -87,7 +86,7 @@ func parseCron(expr, body string, bad func(string, ...any) error) (Schedule, err
 	return c, nil
 }
 
-// parseDayOfMonth reads L, L-n, LW, nW or a list.
+// parseDayOfMonth reads L, LW, nW or a list.
 func (c *Cron) parseDayOfMonth(s string, bad func(string, ...any) error) error {
 	switch {
 	case s == "L":
@@ -95,13 +94,6 @@ func (c *Cron) parseDayOfMonth(s string, bad func(string, ...any) error) error {
 		return nil
 	case s == "LW":
 		c.domLastWeekday = true
-		return nil
-	case strings.HasPrefix(s, "L-"):
-		n, err := number(s[2:], 0, 30, nil)
-		if err != nil {
-			return bad("Day-of-month %q: L-n takes n from 0 to 30", s)
-		}
-		c.domLast, c.domLastOffset = true, n
 		return nil
 	case strings.HasSuffix(s, "W"):
 		n, err := number(strings.TrimSuffix(s, "W"), 1, 31, nil)
@@ -112,7 +104,7 @@ func (c *Cron) parseDayOfMonth(s string, bad func(string, ...any) error) error {
 		return nil
 	}
 	if strings.ContainsAny(s, "LW#") {
-		return bad("Day-of-month %q: L and W stand alone (L, L-n, LW, nW), not in a list", s)
+		return bad("Day-of-month %q: L and W stand alone (L, LW, nW), not in a list", s)
 	}
 	return parseList(s, 1, 31, nil, c.dom[:], "Day-of-month", bad)
 }
@@ -139,6 +131,9 @@ func (c *Cron) parseDayOfWeek(s string, bad func(string, ...any) error) error {
 		}
 		c.dowNthDay, c.dowNth = n, nth
 		return nil
+	}
+	if strings.Contains(s, "/") {
+		return bad("Day-of-week %q: increments (/) are not allowed in Day-of-week", s)
 	}
 	return parseList(s, 1, 7, dayNames, c.dow[:], "Day-of-week", bad)
 }
@@ -245,7 +240,7 @@ func (c *Cron) day(y int, m time.Month, d int) bool {
 	}
 	switch {
 	case c.domLast:
-		return d == last-c.domLastOffset
+		return d == last
 	case c.domLastWeekday:
 		return d == nearestWeekday(y, m, last, last)
 	case c.domNearest != 0:

@@ -10,6 +10,8 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/lambda"
+	"github.com/sparta-go/sparta/local/sns"
+	"github.com/sparta-go/sparta/local/sqs"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 )
 
@@ -95,8 +97,41 @@ func (s *Service) deliver(r Rule, t Target, input []byte) error {
 		return s.invokeFunction(r, t, input)
 	case strings.Contains(t.Arn, ":states:") && strings.Contains(t.Arn, ":stateMachine:"):
 		return s.startExecution(r, t, input)
+	case strings.HasPrefix(t.Arn, "arn:aws:sqs:"):
+		return s.sendMessage(t, input)
+	case strings.HasPrefix(t.Arn, "arn:aws:sns:"):
+		return s.publish(t, input)
 	}
-	return fmt.Errorf("the local cloud delivers to Lambda functions and Step Functions state machines only, not to %s", t.Arn)
+	return fmt.Errorf("the local cloud delivers to Lambda functions, Step Functions state machines, SQS queues and SNS topics only, not to %s", t.Arn)
+}
+
+// sendMessage sends the input to an SQS queue. AWS also requires the
+// queue's policy to allow events.amazonaws.com; the local SQS keeps
+// policies without enforcing them, so neither does this.
+func (s *Service) sendMessage(t Target, input []byte) error {
+	svc, _ := s.env.Lookup("sqs")
+	q, ok := svc.(*sqs.Service)
+	if !ok {
+		return fmt.Errorf("the local cloud runs no SQS service")
+	}
+	url, err := q.QueueURLByARN(t.Arn)
+	if err != nil {
+		return err
+	}
+	_, err = q.Send(url, sqs.SendInput{Body: string(input)})
+	return err
+}
+
+// publish publishes the input to an SNS topic (whose policy, as the
+// queue's, is not enforced locally).
+func (s *Service) publish(t Target, input []byte) error {
+	svc, _ := s.env.Lookup("sns")
+	topics, ok := svc.(*sns.Service)
+	if !ok {
+		return fmt.Errorf("the local cloud runs no SNS service")
+	}
+	_, err := topics.Publish(sns.Message{TopicARN: t.Arn, Message: string(input)})
+	return err
 }
 
 // invokeFunction invokes the function asynchronously once its resource

@@ -47,8 +47,10 @@
 //
 // # Refused and different
 //
-// Other target kinds (SQS, SNS, Kinesis, API destinations...) are accepted
-// but not delivered to (the failure is logged); archives, replays,
+// SQS queues and SNS topics are delivered to without the queue's or
+// topic's policy being checked (the local SQS and SNS keep policies
+// without enforcing them). Other target kinds (Kinesis, API destinations,
+// ...) are accepted but not delivered to (the failure is logged); archives, replays,
 // connections, API destinations, partner event sources, endpoints, tags
 // and bus policies are not supported (UnknownOperationException). A target
 // is tried once: there is no retry policy or dead-letter queue. Firings the

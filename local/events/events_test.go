@@ -159,6 +159,11 @@ func TestEventsCLI(t *testing.T) {
 	if !strings.Contains(out, `"FailedEntryCount": 0`) || !strings.Contains(out, "EventId") {
 		t.Errorf("aws events put-events = %s", out)
 	}
+	out = localtest.CLI(t, c, "events", "test-event-pattern", "--event-pattern", `{"detail":{"k":[{"prefix":"v"}]}}`,
+		"--event", `{"id":"1","account":"000000000000","source":"cli","time":"2026-12-07T00:00:00Z","region":"us-east-1","resources":[],"detail-type":"d","detail":{"k":"value"}}`)
+	if !strings.Contains(out, `"Result": true`) {
+		t.Errorf("aws events test-event-pattern = %s", out)
+	}
 	out = localtest.CLI(t, c, "events", "list-rules")
 	if !strings.Contains(out, "cli-rule") {
 		t.Errorf("aws events list-rules = %s", out)

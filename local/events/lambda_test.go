@@ -108,7 +108,8 @@ func TestPatternRuleInvokesFunction(t *testing.T) {
 	if strings.Contains(logged(), "should not run") {
 		t.Error("a rule the resource policy does not name invoked the function")
 	}
-	if m := eb.Metrics(allowedARN); m.Invocations != 2 || m.FailedInvocations != 0 {
+	waitFor(t, "both deliveries counted", func() bool { return eb.Metrics(allowedARN).Invocations == 2 })
+	if m := eb.Metrics(allowedARN); m.FailedInvocations != 0 {
 		t.Errorf("Metrics(sightings) = %+v", m)
 	}
 }

@@ -70,6 +70,24 @@ func TestRulesFromCloudFormation(t *testing.T) {
 	if err != nil || len(lt.Targets) != 1 || aws.ToString(lt.Targets[0].InputTransformer.InputTemplate) != `{"size": <s>}` {
 		t.Fatalf("ListTargetsByRule = %+v, %v", lt, err)
 	}
+	// An update changes the schedule and replaces the targets in place.
+	updated := strings.Replace(strings.Replace(rulesTemplate, "cron(0 2 * * ? *)", "rate(2 hours)", 1), `"Id": "report"`, `"Id": "report2"`, 1)
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("Rules"), TemplateBody: aws.String(updated)}); err != nil {
+		t.Fatal(err)
+	}
+	uw := cloudformation.NewStackUpdateCompleteWaiter(cf, func(o *cloudformation.StackUpdateCompleteWaiterOptions) { o.MinDelay = 50e6; o.MaxDelay = 200e6 })
+	if err := uw.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("Rules")}, 60e9); err != nil {
+		t.Fatalf("waiting for the update: %v", err)
+	}
+	d, err := eb.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(nightly)})
+	if err != nil || aws.ToString(d.ScheduleExpression) != "rate(2 hours)" {
+		t.Errorf("after the update DescribeRule = %+v, %v", d, err)
+	}
+	lt, err = eb.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(nightly)})
+	if err != nil || len(lt.Targets) != 1 || aws.ToString(lt.Targets[0].Id) != "report2" {
+		t.Errorf("after the update ListTargetsByRule = %+v, %v", lt, err)
+	}
+
 	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("Rules")}); err != nil {
 		t.Fatal(err)
 	}

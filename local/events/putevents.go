@@ -146,7 +146,8 @@ func decodeEvent(raw []byte) map[string]any {
 }
 
 // TestEventPattern reports whether event matches pattern, as EventBridge
-// does; the event must carry the fields every event has.
+// does; the event must carry the fields every event has (id, account,
+// source, time, region, resources, detail-type).
 // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html
 func (s *Service) TestEventPattern(pattern, event string) (bool, error) {
 	p, err := eventpattern.Compile(pattern)
@@ -161,6 +162,9 @@ func (s *Service) TestEventPattern(pattern, event string) (bool, error) {
 		if _, ok := m[k].(string); !ok {
 			return false, errValidation("Parameter Event is not valid. Reason: Provided Event is missing required field %q.", k)
 		}
+	}
+	if _, ok := m["resources"].([]any); !ok {
+		return false, errValidation("Parameter Event is not valid. Reason: Provided Event is missing required field \"resources\".")
 	}
 	return p.MatchValue(m), nil
 }

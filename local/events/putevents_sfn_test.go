@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sparta-go/sparta/local/events"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/localtest"
+	"github.com/sparta-go/sparta/local/sqs"
 	"github.com/sparta-go/sparta/local/stepfunctions"
 )
 
@@ -89,5 +91,38 @@ func TestStepFunctionsPutEvents(t *testing.T) {
 	done, err = f.sfn.WaitExecution(t.Context(), exec.ARN)
 	if err != nil || done.Status != "FAILED" || done.Error != "EventBridge.AccessDeniedException" || !strings.Contains(done.Cause, "events:PutEvents") {
 		t.Errorf("Mute = %+v, %v", done, err)
+	}
+}
+
+// A rule delivers to an SQS queue target: the (transformed) input is the
+// message body. Targets that cannot be delivered to fail alone.
+func TestQueueTarget(t *testing.T) {
+	c := localtest.Start(t)
+	url, err := c.SQS().CreateQueue("sightings", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb := c.Events()
+	if _, err := eb.PutRule(events.PutRuleInput{Name: "to-queue", EventPattern: `{"source":["dragons"]}`}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(t.Context(), "to-queue", "", []events.Target{{Id: "q", Arn: "arn:aws:sqs:us-east-1:000000000000:sightings", InputPath: "$.detail"},
+		{Id: "stream", Arn: "arn:aws:kinesis:us-east-1:000000000000:stream/s"}, {Id: "gone", Arn: "arn:aws:sqs:us-east-1:000000000000:nope"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutEvents([]events.Entry{{Source: "dragons", DetailType: "Sighting", Detail: `{"kind":"dragon"}`}}); err != nil {
+		t.Fatal(err)
+	}
+	// A target the local cloud does not deliver to, and a queue that does
+	// not exist, fail on their own: counted, logged, nothing else stops.
+	ruleARN := "arn:aws:events:us-east-1:000000000000:rule/to-queue"
+	waitFor(t, "the three deliveries", func() bool { return eb.Metrics(ruleARN).Invocations == 3 })
+	if m := eb.Metrics(ruleARN); m.FailedInvocations != 2 {
+		t.Errorf("Metrics(to-queue) = %+v, want the kinesis and missing-queue deliveries failed", m)
+	}
+	wait := 5 * time.Second
+	got, err := c.SQS().Receive(t.Context(), url, sqs.ReceiveInput{Wait: &wait})
+	if err != nil || len(got) != 1 || got[0].Body != `{"kind":"dragon"}` {
+		t.Fatalf("Receive = %+v, %v", got, err)
 	}
 }

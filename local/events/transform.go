@@ -137,14 +137,15 @@ func (d *delivery) input(t Target) []byte {
 
 // transform fills the template's <name> placeholders. Inside a JSON
 // string, a value goes in as text (a string without its quotes, anything
-// else as its JSON); outside, as JSON. A path missing from the event is
-// null outside quotes and empty inside.
+// else as its JSON), escaped for the string; outside, as JSON. A template
+// that is not JSON is text, and values go in as text unescaped. A path
+// missing from the event is null outside quotes and empty inside.
 func (d *delivery) transform(t *InputTransformer) string {
 	vars := map[string]any{
 		"aws.events.rule-arn":             d.ruleARN,
 		"aws.events.rule-name":            d.ruleName,
 		"aws.events.event.ingestion-time": d.ingested,
-		"aws.events.event":                json.RawMessage(d.raw),
+		"aws.events.event":                json.RawMessage(d.withoutDetail()),
 		"aws.events.event.json":           json.RawMessage(d.raw),
 	}
 	for k, p := range t.InputPathsMap {
@@ -157,21 +158,26 @@ func (d *delivery) transform(t *InputTransformer) string {
 	}
 	var out strings.Builder
 	tpl := t.InputTemplate
-	inString := false
+	// A template that is not JSON (neither an object, an array nor a
+	// string) is text: values go in as text, as in AWS's
+	// "<instance> is in state <status>".
+	trimmed := strings.TrimSpace(tpl)
+	text := trimmed == "" || !strings.ContainsAny(trimmed[:1], "{[\"")
+	inString := text
 	for i := 0; i < len(tpl); i++ {
 		c := tpl[i]
 		switch {
-		case c == '\\' && inString && i+1 < len(tpl):
+		case c == '\\' && inString && !text && i+1 < len(tpl):
 			out.WriteByte(c)
 			out.WriteByte(tpl[i+1])
 			i++
 			continue
-		case c == '"':
+		case c == '"' && !text:
 			inString = !inString
 		case c == '<':
 			if end := strings.IndexByte(tpl[i:], '>'); end > 0 {
 				if v, ok := vars[tpl[i+1:i+end]]; ok {
-					out.WriteString(render(v, inString))
+					out.WriteString(render(v, inString, text))
 					i += end
 					continue
 				}
@@ -182,7 +188,7 @@ func (d *delivery) transform(t *InputTransformer) string {
 	return out.String()
 }
 
-func render(v any, inString bool) string {
+func render(v any, inString, plain bool) string {
 	if !inString {
 		b, _ := json.Marshal(v)
 		return string(b)
@@ -197,6 +203,22 @@ func render(v any, inString bool) string {
 		b, _ := json.Marshal(x)
 		text = string(b)
 	}
+	if plain {
+		return text
+	}
 	b, _ := json.Marshal(text)
 	return string(b[1 : len(b)-1])
+}
+
+// withoutDetail is the event without its detail field, what
+// <aws.events.event> stands for.
+func (d *delivery) withoutDetail() []byte {
+	m := make(map[string]any, len(d.event))
+	for k, v := range d.event {
+		if k != "detail" {
+			m[k] = v
+		}
+	}
+	b, _ := json.Marshal(m)
+	return b
 }
