@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	sparta "github.com/sparta-go/sparta"
 	"github.com/sparta-go/sparta/cfn"
@@ -40,8 +42,9 @@ type confirmer struct{ client taskAnswerer }
 
 // confirmSighting is the Confirmations queue's consumer: for each message
 // it confirms the sighting and returns the token with SendTaskSuccess, so
-// the waiting execution goes on to store it. A message it cannot answer
-// fails the batch, and SQS delivers it again.
+// the waiting execution goes on to store it. A message whose execution no
+// longer waits is dropped; any other failure fails the batch, and SQS
+// delivers it again.
 func (c *confirmer) confirmSighting(ctx context.Context, event events.SQSEvent) error {
 	if c.client == nil {
 		cfg, err := config.LoadDefaultConfig(ctx)
@@ -59,11 +62,28 @@ func (c *confirmer) confirmSighting(ctx context.Context, event events.SQSEvent) 
 		if err != nil {
 			return err
 		}
-		if _, err := c.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(req.TaskToken), Output: aws.String(string(out))}); err != nil {
+		_, err = c.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(req.TaskToken), Output: aws.String(string(out))})
+		if stale(err) {
+			// The execution stopped waiting (its heartbeat passed, it was
+			// stopped): delivering the message again would not help.
+			fmt.Printf("sighting of %s (message %s) is no longer waiting: %v\n", req.DragonName, record.MessageId, err)
+			continue
+		}
+		if err != nil {
 			return fmt.Errorf("confirming %s (message %s): %w", req.DragonName, record.MessageId, err)
 		}
 	}
 	return nil
+}
+
+// stale reports whether err says the token can never be answered:
+// TaskDoesNotExist, TaskTimedOut or InvalidToken.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors
+func stale(err error) bool {
+	var gone *sfntypes.TaskDoesNotExist
+	var timedOut *sfntypes.TaskTimedOut
+	var invalid *sfntypes.InvalidToken
+	return errors.As(err, &gone) || errors.As(err, &timedOut) || errors.As(err, &invalid)
 }
 
 // newConfirmLambda declares confirmSighting, the Confirmations queue's

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	sparta "github.com/sparta-go/sparta"
 	"github.com/sparta-go/sparta/step"
@@ -37,9 +39,17 @@ type offlineAnswerer struct{ task *step.CallbackTask }
 
 func (a offlineAnswerer) SendTaskSuccess(_ context.Context, in *sfn.SendTaskSuccessInput, _ ...func(*sfn.Options)) (*sfn.SendTaskSuccessOutput, error) {
 	if aws.ToString(in.TaskToken) != a.task.Token {
-		return nil, step.ErrTaskAnswered
+		return nil, &sfntypes.InvalidToken{Message: aws.String("Invalid Token")}
 	}
-	return &sfn.SendTaskSuccessOutput{}, a.task.Success(json.RawMessage(aws.ToString(in.Output)))
+	switch err := a.task.Success(json.RawMessage(aws.ToString(in.Output))); {
+	case errors.Is(err, step.ErrTaskTimedOut):
+		return nil, &sfntypes.TaskTimedOut{Message: aws.String("Task Timed Out")}
+	case errors.Is(err, step.ErrTaskAnswered):
+		return nil, &sfntypes.TaskDoesNotExist{Message: aws.String("Task Does Not Exist")}
+	case err != nil:
+		return nil, err
+	}
+	return &sfn.SendTaskSuccessOutput{}, nil
 }
 
 // viaConfirmSighting delivers each message AwaitConfirmation sends to the
@@ -58,6 +68,12 @@ func TestDragonsOffline(t *testing.T) {
 	var alerts []string
 	sns := step.WithTaskHandler("arn:aws:states:::sns:publish", offlineSNS(&alerts))
 	silent := func(task *step.CallbackTask) { _ = task.Advance(2 * time.Hour) }
+	// A witness who answers after the heartbeat: confirmSighting drops
+	// the message (no error, so SQS does not deliver it again).
+	late := func(task *step.CallbackTask) {
+		_ = task.Advance(2 * time.Hour)
+		viaConfirmSighting(t)(task)
+	}
 	tests := []struct {
 		name       string
 		c          steptest.Case
@@ -76,6 +92,11 @@ func TestDragonsOffline(t *testing.T) {
 		{"unanswered confirmation times out into an alert", steptest.Case{
 			Input:     `{"dragonName":"Smok","confirmationRequired":true,"location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`,
 			Callbacks: silent,
+			Path:      []string{"ValidateReport", "AddDragon", "Confirmed?", "AwaitConfirmation", "AlertUnconfirmed", "PendingConfirmation"},
+		}, 1, false},
+		{"a late confirmation is dropped", steptest.Case{
+			Input:     `{"dragonName":"Smok","confirmationRequired":true,"location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`,
+			Callbacks: late,
 			Path:      []string{"ValidateReport", "AddDragon", "Confirmed?", "AwaitConfirmation", "AlertUnconfirmed", "PendingConfirmation"},
 		}, 1, false},
 		{"sighting without witness alerts", steptest.Case{
