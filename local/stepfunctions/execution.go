@@ -78,6 +78,8 @@ type run struct {
 	waiting *engine.Checkpoint
 	// flushMu orders history appends: the checkpoint flushes too.
 	flushMu sync.Mutex
+	// before is the history a resumed execution had when it resumed.
+	before []HistoryEvent
 }
 
 // runningMarker is the document kept under Store/running while an

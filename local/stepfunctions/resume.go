@@ -76,18 +76,22 @@ func (s *Service) resume(m runningMarker) bool {
 		log.Info("cannot resume: its state machine is gone or does not compile")
 		return false
 	}
-	var last int64
-	_ = s.historiesOf(m.Machine).ReadLog(m.Key, func(raw json.RawMessage) error {
-		last++
+	var before []HistoryEvent
+	err := s.historiesOf(m.Machine).ReadLog(m.Key, func(raw json.RawMessage) error {
+		var ev HistoryEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return err
+		}
+		before = append(before, ev)
 		return nil
 	})
-	if last != cp.Events {
-		log.Infof("cannot resume: the stored history has %d events, the checkpoint %d", last, cp.Events)
+	if err != nil || int64(len(before)) != cp.Events {
+		log.Infof("cannot resume: the stored history has %d events (%v), the checkpoint %d", len(before), err, cp.Events)
 		return false
 	}
 	r := &run{
 		s: s, ref: executionRef{machine: m.Machine, key: m.Key, name: m.Execution.Name}, session: iam.SessionName(),
-		role: m.Execution.RoleARN, input: m.Execution.Input, rec: m.Execution, waiting: cp,
+		role: m.Execution.RoleARN, input: m.Execution.Input, rec: m.Execution, waiting: cp, before: before,
 		kick: make(chan struct{}, 1), ready: make(chan struct{}), finished: make(chan struct{}),
 	}
 	opts := s.engineOptions(r, mach)

@@ -58,6 +58,9 @@ func checkResumed(t *testing.T, f *fixture, arn, token string) {
 	if err != nil || d.Status != sfntypes.ExecutionStatusRunning {
 		t.Fatalf("after restart: %v %v %s", d.Status, err, aws.ToString(d.Cause))
 	}
+	if got := types(f.history(arn)); len(got) != 5 || got[4] != "TaskSubmitted" {
+		t.Errorf("history while it waits after restart = %v, want it up to TaskSubmitted", got)
+	}
 	if _, err := f.client.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(token)}); err != nil {
 		t.Errorf("SendTaskHeartbeat after restart = %v", err)
 	}
