@@ -163,7 +163,8 @@ func confirmDefinition(url string) string {
 // The same machine survives a restart of the whole local cloud while it
 // waits in Confirm: the cloud is closed and started again on its state
 // directory, the consumer receives the message from the (durable) queue,
-// and SendTaskSuccess with its token completes the execution.
+// and `aws stepfunctions send-task-success` with its token completes the
+// execution.
 func TestCallbackSurvivesCloudRestart(t *testing.T) {
 	dir := t.TempDir()
 	c1, err := local.Start(context.Background(), local.Options{StateDir: dir})
@@ -204,9 +205,8 @@ func TestCallbackSurvivesCloudRestart(t *testing.T) {
 	if err := json.Unmarshal([]byte(got[0].Body), &body); err != nil || body.Token == "" {
 		t.Fatalf("message body = %s, %v", got[0].Body, err)
 	}
-	if _, err := cl.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: aws.String(body.Token), Output: aws.String(`{"confirmed":true}`)}); err != nil {
-		t.Fatalf("SendTaskSuccess after restart = %v", err)
-	}
+	// The consumer is the AWS CLI, an outside client.
+	localtest.CLI(t, c2, "stepfunctions", "send-task-success", "--task-token", body.Token, "--task-output", `{"confirmed":true}`)
 	d := finish(t, cl, arn)
 	if d.Status != sfntypes.ExecutionStatusSucceeded || !strings.Contains(aws.ToString(d.Output), `"confirmation":{"confirmed":true}`) {
 		t.Errorf("execution after restart = %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
