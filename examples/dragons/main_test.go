@@ -159,3 +159,31 @@ func TestDragonReportOffline(t *testing.T) {
 		t.Errorf("report = %q", alerts)
 	}
 }
+
+// BenchmarkConfirmedSightingOffline is one offline run of the confirmation
+// path: validation, the callback through confirmSighting, the putItem and
+// the count.
+func BenchmarkConfirmedSightingOffline(b *testing.B) {
+	sm := machineForTest()
+	data, err := step.NewOfflineData([]*sparta.DynamoDBTable{sightingsTable}, []*sparta.SQSQueue{confirmationsQueue})
+	if err != nil {
+		b.Fatal(err)
+	}
+	consumer := func(task *step.CallbackTask) {
+		c := &confirmer{client: offlineAnswerer{task}}
+		if err := c.confirmSighting(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m", Body: task.Message}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var alerts []string
+	opts := []step.ExecuteOption{step.WithVirtualClock(), step.WithOfflineData(data), step.WithCallbacks(consumer),
+		step.WithTaskHandler("arn:aws:states:::sns:publish", offlineSNS(&alerts))}
+	input := json.RawMessage(`{"dragonName":"Smok","confirmationRequired":true,"location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		exec, err := sm.Execute(context.Background(), input, opts...)
+		if err != nil || exec.Status != step.StatusSucceeded {
+			b.Fatalf("%v %v", exec, err)
+		}
+	}
+}
