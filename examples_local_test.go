@@ -22,6 +22,15 @@ func TestDragonsOnTheLocalCloud(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Path:          ValidateReport -> AddDragon -> Confirmed? -> AlertUnconfirmed -> PendingConfirmation") {
 		t.Fatalf("execute (unconfirmed): %v\n%s", err, out)
 	}
+	// A sighting that asks for confirmation waits on the Confirmations
+	// queue until confirmSighting, its event source, answers the task
+	// token; then it is stored.
+	out, err = localCLI(t, "./examples/dragons", work, "execute", "--state-machine", "DragonSightings", "--input",
+		`{"dragonName":"Smok","confirmationRequired":true,"location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`)
+	if err != nil || !strings.Contains(out, "Path:          ValidateReport -> AddDragon -> Confirmed? -> AwaitConfirmation -> Witnessed? -> StoreSighting -> CountSighting -> DragonAdded") ||
+		!strings.Contains(out, `"confirmedBy": "the dragon ranger"`) {
+		t.Fatalf("execute (confirmation) = %v:\n%s", err, out)
+	}
 	// The validation error is caught into an SNS alert, and the machine fails
 	// as designed: the Lambda error type crossed a real process boundary.
 	out, err = localCLI(t, "./examples/dragons", work, "execute", "--state-machine", "DragonSightings", "--input",
