@@ -78,6 +78,9 @@ type run struct {
 	waiting *engine.Checkpoint
 	// flushMu orders history appends: the checkpoint flushes too.
 	flushMu sync.Mutex
+	// markerMu orders the writes of the running marker's checkpoint
+	// (a heartbeat's against the task's end).
+	markerMu sync.Mutex
 	// before is the history a resumed execution had when it resumed.
 	before []HistoryEvent
 }

@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/step/engine"
@@ -15,7 +16,9 @@ import (
 // kill), such an execution is neither failed nor ended: on restart it
 // resumes from its checkpoint, its token is valid again, and
 // SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat complete the task
-// as if nothing had happened. Executions stopped anywhere else (a Wait, a
+// as if nothing had happened. Each SendTaskHeartbeat moves the stored
+// checkpoint's LastHeartbeat, so HeartbeatSeconds (like TimeoutSeconds)
+// keep counting across the restart. Executions stopped anywhere else (a Wait, a
 // Lambda call, a callback inside a Parallel or Map) still end FAILED on
 // restart, as before.
 
@@ -26,13 +29,15 @@ func (r *run) checkpoint(cp *engine.Checkpoint) {
 	if cp == nil && r.cloudStopped.Load() {
 		return // the cloud is stopping: keep the checkpoint for the restart
 	}
-	r.mu.Lock()
-	r.waiting = cp
-	r.mu.Unlock()
 	s := r.s
 	if cp != nil {
 		r.flush(s.historiesOf(r.ref.machine))
 	}
+	r.markerMu.Lock()
+	defer r.markerMu.Unlock()
+	r.mu.Lock()
+	r.waiting = cp
+	r.mu.Unlock()
 	if err := s.runningC.Put(r.rec.ARN, runningMarker{Machine: r.ref.machine, Key: r.ref.key, Execution: r.snapshot(), Waiting: cp}); err != nil {
 		s.log.WithField("execution", r.rec.ARN).Errorf("storing the task's checkpoint: %v", err)
 	}
@@ -118,4 +123,32 @@ func (s *Service) resume(m runningMarker) bool {
 	go r.wait()
 	log.Info("resumed: it waits for its task token in state " + cp.State)
 	return true
+}
+
+// noteHeartbeat moves the stored checkpoint's LastHeartbeat when token is
+// the one its execution waits on, so that HeartbeatSeconds after a restart
+// count from the last heartbeat, as on AWS.
+func (s *Service) noteHeartbeat(token string) {
+	s.mu.Lock()
+	t := s.tokens[token]
+	s.mu.Unlock()
+	if t == nil || t.run == nil {
+		return
+	}
+	r := t.run
+	r.markerMu.Lock()
+	defer r.markerMu.Unlock()
+	r.mu.Lock()
+	cp := r.waiting
+	if cp == nil || cp.Token != token || r.cloudStopped.Load() {
+		r.mu.Unlock()
+		return
+	}
+	beat := *cp
+	beat.LastHeartbeat = time.Now()
+	r.waiting = &beat
+	r.mu.Unlock()
+	if err := s.runningC.Put(r.rec.ARN, runningMarker{Machine: r.ref.machine, Key: r.ref.key, Execution: r.snapshot(), Waiting: &beat}); err != nil {
+		s.log.WithField("execution", r.rec.ARN).Errorf("storing the task's heartbeat: %v", err)
+	}
 }

@@ -3,6 +3,7 @@ package stepfunctions_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,13 +16,20 @@ import (
 // task token it published.
 func startWaiting(t *testing.T, f *fixture, order string) (string, string, string) {
 	t.Helper()
+	return startWaitingOn(t, f, order, callbackMachine)
+}
+
+// startWaitingOn is startWaiting with another definition that publishes
+// {"token": ...} to topic.
+func startWaitingOn(t *testing.T, f *fixture, order, def string) (string, string, string) {
+	t.Helper()
 	tokens := make(chan string, 1)
 	f.sns.onPublish = func(p published) {
 		var m struct{ Token string }
 		_ = json.Unmarshal([]byte(p.Message), &m)
 		tokens <- m.Token
 	}
-	m := f.machine("Approve"+order, callbackMachine, f.role("r"+order, allow("sns:Publish", topic)))
+	m := f.machine("Approve"+order, def, f.role("r"+order, allow("sns:Publish", topic)))
 	out, err := f.client.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(`{"order":"` + order + `"}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -121,4 +129,38 @@ func TestTaskTokenSurvivesKill(t *testing.T) {
 	checkResumed(t, f, arn, token)
 	// The killed service's goroutines would have died with its process.
 	t.Cleanup(func() { _ = old.Close() })
+}
+
+// HeartbeatSeconds count from the last heartbeat across a restart, on the
+// wall clock, as on AWS: a task heartbeaten before the restart is still
+// alive after it; one left silent times out.
+func TestHeartbeatSurvivesRestart(t *testing.T) {
+	def := strings.Replace(callbackMachine, `"HeartbeatSeconds":60`, `"HeartbeatSeconds":5`, 1)
+	f := newFixture(t)
+	f.clock = nil
+	f.close()
+	f.open()
+	_, alive, aliveToken := startWaitingOn(t, f, "hb", def)
+	_, silent, _ := startWaitingOn(t, f, "quiet", def)
+	time.Sleep(2 * time.Second)
+	if _, err := f.client.SendTaskHeartbeat(context.Background(), &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(aliveToken)}); err != nil {
+		t.Fatal(err)
+	}
+	f.close()
+	f.open()
+	reopened := time.Now()
+	time.Sleep(3500 * time.Millisecond) // 5.5s since the start, about 3.5s since the beat
+	if _, err := f.client.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: aws.String(aliveToken), Output: aws.String(`{}`)}); err != nil {
+		t.Errorf("SendTaskSuccess within HeartbeatSeconds of the beat = %v", err)
+	}
+	if d := f.wait(alive); d.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Errorf("heartbeaten execution = %s %s", d.Status, aws.ToString(d.Error))
+	}
+	// The silent task's 5 seconds ran out about 3s after the reopen, not
+	// 5s after it: the time before the restart counted.
+	if d := f.wait(silent); d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "States.HeartbeatTimeout" {
+		t.Errorf("silent execution = %s %s", d.Status, aws.ToString(d.Error))
+	} else if late := aws.ToTime(d.StopDate).Sub(reopened); late > 4200*time.Millisecond {
+		t.Errorf("silent execution timed out %s after the reopen, want about 3s (5s from its start)", late)
+	}
 }

@@ -47,9 +47,13 @@ func (s *Service) SendTaskFailure(token, errName, cause string) error {
 // SendTaskHeartbeat resets the HeartbeatSeconds clock of the task waiting
 // on token.
 func (s *Service) SendTaskHeartbeat(token string) error {
-	return s.withToken(token, func(e *engine.Execution) error {
+	err := s.withToken(token, func(e *engine.Execution) error {
 		return e.SendTaskHeartbeat(token)
 	})
+	if err == nil {
+		s.noteHeartbeat(token)
+	}
+	return err
 }
 
 func (s *Service) withToken(token string, fn func(*engine.Execution) error) error {

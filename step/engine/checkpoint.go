@@ -17,9 +17,11 @@ import (
 //
 // Only top-level tasks checkpoint: a callback task inside a Parallel
 // branch or a Map iteration does not survive a restart. After a resume,
-// HeartbeatSeconds count from the resume (a heartbeat sent while the
-// process was down is lost), TimeoutSeconds from when the task started
-// waiting, and the execution runs the machine's current definition.
+// TimeoutSeconds count from when the task started waiting and
+// HeartbeatSeconds from LastHeartbeat (which the embedder moves on each
+// SendTaskHeartbeat it stores), both on the wall clock, so time the
+// process was down counts as it does on AWS; the execution runs the
+// machine's current definition.
 type Checkpoint struct {
 	// State is the Task state; Token its task token.
 	State, Token string
@@ -43,23 +45,25 @@ type Checkpoint struct {
 	Transitions int64
 	Path        []string
 	// StartDate is the execution's start, EnteredDate the state's, on the
-	// execution's clock; WaitingSince is when the task started waiting, on
-	// the wall clock (TimeoutSeconds counts from it).
-	StartDate, EnteredDate, WaitingSince time.Time
+	// execution's clock; WaitingSince is when the task's work started, on
+	// the wall clock (TimeoutSeconds counts from it), and LastHeartbeat
+	// when it started waiting or was last heartbeaten (HeartbeatSeconds
+	// count from it).
+	StartDate, EnteredDate, WaitingSince, LastHeartbeat time.Time
 	// Timeout and Heartbeat are the task's TimeoutSeconds and
 	// HeartbeatSeconds; 0 when absent.
 	Timeout, Heartbeat time.Duration
 }
 
 // checkpoint describes the callback task f is waiting in.
-func (r *runner) checkpoint(f *frame, req *TaskRequest, since time.Time) *Checkpoint {
+func (r *runner) checkpoint(f *frame, req *TaskRequest, since, beat time.Time) *Checkpoint {
 	e := r.exec
 	cp := &Checkpoint{
 		State: f.st.name, Token: req.TaskToken, Input: marshalValue(f.input),
 		RetryCount: f.retry, RetryCounts: append([]int(nil), f.retryCounts...),
 		EnteredEventID: f.enteredID, EnteredPreviousEventID: f.enteredPrev, SubmittedEventID: r.last,
 		Transitions: e.transitions.Load(),
-		StartDate:   e.start, EnteredDate: f.entered, WaitingSince: since,
+		StartDate:   e.start, EnteredDate: f.entered, WaitingSince: since, LastHeartbeat: beat,
 		Timeout: req.Timeout, Heartbeat: req.Heartbeat,
 	}
 	for sc := r.scope; sc != nil; sc = sc.parent {
@@ -139,6 +143,10 @@ func (r *runner) resumeAttempt(f *frame, cp *Checkpoint) (any, *failure) {
 		e.opts.Checkpoint(cp)
 		defer e.opts.Checkpoint(nil)
 	}
-	result, fl := r.awaitToken(cb, req, cp.WaitingSince)
+	beat := cp.LastHeartbeat
+	if beat.IsZero() {
+		beat = time.Now()
+	}
+	result, fl := r.awaitToken(cb, req, cp.WaitingSince, beat)
 	return r.taskOutcome(f, taskEventsOf(f.st.resource), result, fl)
 }

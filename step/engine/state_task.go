@@ -231,16 +231,18 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 	// taskSubmittedEventDetails holds what the call that started the work
 	// returned (recorded AWS behaviour).
 	r.emit(event{typ: "TaskSubmitted", state: req.StateName, resource: req.Resource, output: submitted, hasOutput: submitted != nil})
+	waiting := time.Now()
 	if r.top && e.opts.Checkpoint != nil {
-		e.opts.Checkpoint(r.checkpoint(f, req, start))
+		e.opts.Checkpoint(r.checkpoint(f, req, start, waiting))
 		defer e.opts.Checkpoint(nil)
 	}
-	return r.awaitToken(cb, req, start)
+	return r.awaitToken(cb, req, start, waiting)
 }
 
 // awaitToken waits for the token of a task whose work was submitted at
-// start, under its TimeoutSeconds (from start) and HeartbeatSeconds.
-func (r *runner) awaitToken(cb *callback, req *TaskRequest, start time.Time) (any, *failure) {
+// start, under its TimeoutSeconds (from start) and HeartbeatSeconds (from
+// lastBeat, then from each heartbeat).
+func (r *runner) awaitToken(cb *callback, req *TaskRequest, start, lastBeat time.Time) (any, *failure) {
 	var timeoutC, heartbeatC <-chan time.Time
 	if req.Timeout > 0 {
 		t := time.NewTimer(req.Timeout - time.Since(start))
@@ -249,7 +251,7 @@ func (r *runner) awaitToken(cb *callback, req *TaskRequest, start time.Time) (an
 	}
 	var hb *time.Timer
 	if req.Heartbeat > 0 {
-		hb = time.NewTimer(req.Heartbeat)
+		hb = time.NewTimer(req.Heartbeat - time.Since(lastBeat))
 		defer hb.Stop()
 		heartbeatC = hb.C
 	}
