@@ -36,10 +36,31 @@ func offlineData(svc *serviceDefinition) (*step.OfflineData, []string, error) {
 	return data, ids, nil
 }
 
-// offlineCallback says what becomes of a ".waitForTaskToken" task offline,
-// where no consumer answers it.
-func offlineCallback(w io.Writer) func(*step.CallbackTask) {
+// taskSuccessOutput reads --task-success; nil when it is not given.
+func taskSuccessOutput(f executeFlags) (json.RawMessage, error) {
+	switch {
+	case f.taskSuccess == "":
+		return nil, nil
+	case !f.offline:
+		return nil, fmt.Errorf("--task-success answers callback tasks offline: use it with --offline")
+	case !json.Valid([]byte(f.taskSuccess)):
+		return nil, fmt.Errorf("--task-success %q is not valid JSON: give the output the consumer would send with SendTaskSuccess", truncate(f.taskSuccess, 60))
+	}
+	return json.RawMessage(f.taskSuccess), nil
+}
+
+// offlineCallback says what becomes of a ".waitForTaskToken" task offline:
+// it is answered with answer (--task-success) or, when answer is nil, left
+// to time out, since no consumer runs offline.
+func offlineCallback(w io.Writer, answer json.RawMessage) func(*step.CallbackTask) {
 	return func(task *step.CallbackTask) {
+		if answer != nil {
+			fmt.Fprintf(w, "Task %s (offline) sent %s; answered with --task-success %s\n", task.State, task.Message, answer)
+			if err := task.Success(answer); err != nil {
+				fmt.Fprintf(w, "Task %s (offline): %v\n", task.State, err)
+			}
+			return
+		}
 		switch {
 		case task.HeartbeatTimeout > 0 || task.Timeout > 0:
 			fmt.Fprintf(w, "Task %s (offline) waits for its token; nothing answers it offline, so it times out: %s\n", task.State, task.Message)
