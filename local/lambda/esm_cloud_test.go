@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	dynamodbsdk "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -37,6 +39,8 @@ type sink struct {
 type sinkLine struct {
 	id, body, receiveCount string
 	at                     time.Time
+	// batch numbers the function's reports: one per invocation.
+	batch int
 }
 
 func newSink(t testing.TB) *sink {
@@ -51,7 +55,7 @@ func newSink(t testing.TB) *sink {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for {
+		for batch := 1; ; batch++ {
 			c, err := ln.Accept()
 			if err != nil {
 				return
@@ -64,7 +68,7 @@ func newSink(t testing.TB) *sink {
 				for sc.Scan() {
 					f := strings.Split(sc.Text(), "\t")
 					if len(f) == 3 {
-						s.lines <- sinkLine{f[0], f[1], f[2], time.Now()}
+						s.lines <- sinkLine{f[0], f[1], f[2], time.Now(), batch}
 					}
 				}
 			}()
@@ -107,19 +111,26 @@ type esmCloud struct {
 
 func newESMCloud(t testing.TB) *esmCloud {
 	t.Helper()
-	c := localtest.Start(t)
+	return newESMCloudOn(t, localtest.Start(t))
+}
+
+// newESMCloudOn is newESMCloud on a cloud the test started.
+func newESMCloudOn(t testing.TB, c *local.Cloud) *esmCloud {
+	t.Helper()
 	cfg := localtest.Config(c)
 	ctx := context.Background()
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("artifacts")}); err != nil {
 		t.Fatal(err)
 	}
-	zip, err := os.ReadFile(filepath.Join(codeRoot, bucket, "sqsconsumer.zip"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String("sqsconsumer.zip"), Body: bytes.NewReader(zip)}); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"sqsconsumer.zip", "streamconsumer.zip"} {
+		zip, err := os.ReadFile(filepath.Join(codeRoot, bucket, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String(name), Body: bytes.NewReader(zip)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc, _ := c.Service("iam")
 	return &esmCloud{c: c, lambda: lambdasdk.NewFromConfig(cfg), sqs: sqssdk.NewFromConfig(cfg), iam: svc.(*iam.Service), sink: newSink(t)}
@@ -147,10 +158,16 @@ func (e *esmCloud) role(t testing.TB, name, resource string, actions ...string) 
 // function creates the sqsconsumer function under name with roleARN.
 func (e *esmCloud) function(t testing.TB, name, roleARN string, timeout int32) {
 	t.Helper()
+	e.functionFrom(t, "sqsconsumer.zip", name, roleARN, timeout)
+}
+
+// functionFrom creates a function from one of the uploaded zips.
+func (e *esmCloud) functionFrom(t testing.TB, zip, name, roleARN string, timeout int32) {
+	t.Helper()
 	if _, err := e.lambda.CreateFunction(context.Background(), &lambdasdk.CreateFunctionInput{
 		FunctionName: aws.String(name), Runtime: types.RuntimeProvidedal2023, Role: aws.String(roleARN), Handler: aws.String(name),
 		Architectures: []types.Architecture{hostArchitecture()}, Timeout: aws.Int32(timeout),
-		Code:        &types.FunctionCode{S3Bucket: aws.String("artifacts"), S3Key: aws.String("sqsconsumer.zip")},
+		Code:        &types.FunctionCode{S3Bucket: aws.String("artifacts"), S3Key: aws.String(zip)},
 		Environment: &types.Environment{Variables: map[string]string{"SINK_ADDR": e.sink.ln.Addr().String()}},
 	}); err != nil {
 		t.Fatal(err)
@@ -416,5 +433,187 @@ func waitStack(t testing.TB, cf *cloudformation.Client, name string, status cfty
 			t.Fatalf("stack %s is %s after 60 s, want %s", name, s.StackStatus, status)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestDynamoDBStreamMapping: a stream mapping reads from TRIM_HORIZON, in
+// order; a failing batch is bisected and retried, then skipped after
+// MaximumRetryAttempts, and the records after it are delivered. The role
+// must allow reading the stream.
+// See https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+func TestDynamoDBStreamMapping(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	ddb := dynamodbsdk.NewFromConfig(localtest.Config(e.c))
+	table, err := ddb.CreateTable(ctx, &dynamodbsdk.CreateTableInput{
+		TableName:            aws.String("Dragons"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewAndOldImages},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
+	put := func(id string, fail bool) {
+		t.Helper()
+		if _, err := ddb.PutItem(ctx, &dynamodbsdk.PutItemInput{TableName: aws.String("Dragons"), Item: map[string]ddbtypes.AttributeValue{
+			"id": &ddbtypes.AttributeValueMemberS{Value: id}, "fail": &ddbtypes.AttributeValueMemberBOOL{Value: fail}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a", false)
+
+	e.functionFrom(t, "streamconsumer.zip", "blind", e.role(t, "blind", aws.ToString(table.TableDescription.TableArn), "dynamodb:GetItem"), 3)
+	_, err = e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("blind"),
+		EventSourceArn: aws.String(streamARN), StartingPosition: types.EventSourcePositionTrimHorizon})
+	var inv *types.InvalidParameterValueException
+	if !errors.As(err, &inv) || !strings.Contains(inv.ErrorMessage(), "Cannot access stream") {
+		t.Fatalf("a mapping whose role cannot read the stream = %v, want AWS's refusal", err)
+	}
+
+	e.functionFrom(t, "streamconsumer.zip", "watcher", e.role(t, "watcher", streamARN, "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"), 3)
+	out, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("watcher"),
+		EventSourceArn: aws.String(streamARN), StartingPosition: types.EventSourcePositionTrimHorizon,
+		MaximumRetryAttempts: aws.Int32(1), BisectBatchOnFunctionError: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt32(out.BatchSize) != 100 || out.StartingPosition != types.EventSourcePositionTrimHorizon {
+		t.Errorf("CreateEventSourceMapping = BatchSize %d, StartingPosition %s; want DynamoDB's default 100, TRIM_HORIZON", aws.ToInt32(out.BatchSize), out.StartingPosition)
+	}
+	if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:a" {
+		t.Fatalf("the function received %+v, want INSERT:a (written before the mapping, read from TRIM_HORIZON)", l)
+	}
+	put("b", true)
+	for i := range 2 { // the first attempt and one retry
+		if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:b" {
+			t.Fatalf("attempt %d: the function received %+v, want INSERT:b", i+1, l)
+		}
+	}
+	put("c", false)
+	if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:c" {
+		t.Fatalf("after the failing batch was skipped the function received %+v, want INSERT:c", l)
+	}
+	waitFor(t, 5*time.Second, func() bool {
+		got, _ := e.lambda.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: out.UUID})
+		return got != nil && aws.ToString(got.LastProcessingResult) == "OK"
+	}, "LastProcessingResult OK")
+}
+
+// TestMappingSurvivesRestart: a mapping is durable: after the local cloud
+// restarts over the same state directory, it polls again.
+func TestMappingSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	c, err := local.Start(context.Background(), local.Options{StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newESMCloudOn(t, c)
+	url, arn := e.queue(t, "durable", nil)
+	e.function(t, "durable", e.role(t, "durable", arn, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), 3)
+	if _, err := e.lambda.CreateEventSourceMapping(context.Background(), &lambdasdk.CreateEventSourceMappingInput{
+		FunctionName: aws.String("durable"), EventSourceArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c2 := localtest.Start(t, local.Options{StateDir: dir})
+	sent, err := sqssdk.NewFromConfig(localtest.Config(c2)).SendMessage(context.Background(), &sqssdk.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("after a restart")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := e.sink.next(t, 15*time.Second); l.id != aws.ToString(sent.MessageId) {
+		t.Fatalf("after a restart the function received %+v, want %s", l, aws.ToString(sent.MessageId))
+	}
+}
+
+// TestSQSMappingBatchingWindow: with a batching window a poller gathers
+// messages until the batch is full or the window has passed, so 15
+// messages sent at once reach a mapping of batch size 20 and two pollers
+// in at most two invocations.
+// See https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+func TestSQSMappingBatchingWindow(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	url, arn := e.queue(t, "windowed", nil)
+	e.function(t, "gatherer", e.role(t, "gatherer", arn, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), 3)
+	_, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("gatherer"),
+		EventSourceArn: aws.String(arn), BatchSize: aws.Int32(20)})
+	var inv *types.InvalidParameterValueException
+	if !errors.As(err, &inv) || inv.ErrorMessage() != "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10" {
+		t.Fatalf("BatchSize 20 without a window = %v, want AWS's refusal", err)
+	}
+	if _, err := e.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("gatherer"),
+		EventSourceArn: aws.String(arn), BatchSize: aws.Int32(20), MaximumBatchingWindowInSeconds: aws.Int32(2),
+		ScalingConfig: &types.ScalingConfig{MaximumConcurrency: aws.Int32(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the pollers are waiting
+	for i := 0; i < 15; i += 10 {
+		var entries []sqstypes.SendMessageBatchRequestEntry
+		for j := i; j < min(i+10, 15); j++ {
+			entries = append(entries, sqstypes.SendMessageBatchRequestEntry{Id: aws.String(fmt.Sprint("e", j)), MessageBody: aws.String(fmt.Sprint("m", j))})
+		}
+		if _, err := e.sqs.SendMessageBatch(ctx, &sqssdk.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batches := map[int]int{}
+	for range 15 {
+		batches[e.sink.next(t, 15*time.Second).batch]++
+	}
+	if len(batches) > 2 {
+		t.Errorf("15 messages came in %d invocations %v, want at most 2 (batch size 20, a 2 s window, 2 pollers)", len(batches), batches)
+	}
+}
+
+// TestStreamMappingStack deploys a table with a stream and TTL, a role
+// allowed its StreamArn, a function and a stream mapping with the local
+// CloudFormation: Fn::GetAtt StreamArn resolves and the mapping delivers.
+func TestStreamMappingStack(t *testing.T) {
+	e := newESMCloud(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(localtest.Config(e.c))
+	tmpl := fmt.Sprintf(`{
+  "Resources": {
+    "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
+      "BillingMode": "PAY_PER_REQUEST",
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "StreamSpecification": {"StreamViewType": "NEW_IMAGE"},
+      "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": true}}},
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {
+      "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]},
+      "Policies": [{"PolicyName": "stream", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], "Resource": {"Fn::GetAtt": ["Table", "StreamArn"]}}]}}]}},
+    "Watcher": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Runtime": "provided.al2023", "Handler": "watcher", "Architectures": [%q], "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+      "Code": {"S3Bucket": "artifacts", "S3Key": "streamconsumer.zip"},
+      "Environment": {"Variables": {"SINK_ADDR": %q}}}},
+    "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+      "FunctionName": {"Fn::GetAtt": ["Watcher", "Arn"]}, "EventSourceArn": {"Fn::GetAtt": ["Table", "StreamArn"]},
+      "StartingPosition": "LATEST", "BatchSize": 10}}
+  },
+  "Outputs": {"Table": {"Value": {"Ref": "Table"}}}
+}`, hostArchitecture(), e.sink.ln.Addr().String())
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("streams"), TemplateBody: aws.String(tmpl),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam}}); err != nil {
+		t.Fatal(err)
+	}
+	outputs := waitStack(t, cf, "streams", cftypes.StackStatusCreateComplete)
+	ddb := dynamodbsdk.NewFromConfig(localtest.Config(e.c))
+	if _, err := ddb.PutItem(ctx, &dynamodbsdk.PutItemInput{TableName: aws.String(outputs["Table"]),
+		Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if l := e.sink.next(t, 10*time.Second); l.body != "INSERT:x" {
+		t.Fatalf("the function received %+v, want INSERT:x", l)
+	}
+	ttl, err := ddb.DescribeTimeToLive(ctx, &dynamodbsdk.DescribeTimeToLiveInput{TableName: aws.String(outputs["Table"])})
+	if err != nil || ttl.TimeToLiveDescription.TimeToLiveStatus != ddbtypes.TimeToLiveStatusEnabled {
+		t.Errorf("DescribeTimeToLive of the stack's table = %+v, %v", ttl, err)
 	}
 }

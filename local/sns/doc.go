@@ -36,7 +36,9 @@
 //     reach other machines). Subscribe POSTs a SubscriptionConfirmation with
 //     a Token and a SubscribeURL; the subscription is pending (Subscribe
 //     returns "pending confirmation", lists show PendingConfirmation) until
-//     ConfirmSubscription with that token. Then each message is POSTed as a
+//     ConfirmSubscription with that token, signed or by an unsigned GET of
+//     the SubscribeURL (the one request this service serves without a
+//     signature, as SNS does: the token is the proof). Then each message is POSTed as a
 //     Notification (or the bare message with RawMessageDelivery) with SNS's
 //     x-amz-sns-* headers, retried three times a second apart. https
 //     certificates are not verified (a local endpoint's development

@@ -50,6 +50,8 @@ type Service struct {
 var (
 	_ core.Service = (*Service)(nil)
 	_ core.Closer  = (*Service)(nil)
+	_ core.Matcher = (*Service)(nil)
+	_ core.Public  = (*Service)(nil)
 )
 
 type topicMeta struct {

@@ -588,3 +588,22 @@ func (p subscriptionProvider) Delete(_ context.Context, req resource.Request) er
 func (subscriptionProvider) RequiresReplacement(old, new map[string]any) bool {
 	return resource.ReplaceOnChange(old, new, "TopicArn", "Protocol", "Endpoint", "Region")
 }
+
+// Match claims the unsigned GET of a SubscribeURL, which an http endpoint
+// (or a developer's browser) visits to confirm a subscription, as SNS
+// serves it without a signature: the token is the proof.
+// See https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.confirm.html
+func (s *Service) Match(r *http.Request) bool { return subscribeURL(r) }
+
+// Public lets a SubscribeURL through without a signature; the token
+// authorizes the confirmation, and nothing else is served anonymously.
+func (s *Service) Public(r *http.Request) bool { return subscribeURL(r) }
+
+func subscribeURL(r *http.Request) bool {
+	if r.Method != http.MethodGet || r.URL.Path != "/" {
+		return false
+	}
+	q := r.URL.Query()
+	return q.Get("Action") == "ConfirmSubscription" && q.Get("Token") != "" && strings.HasPrefix(q.Get("TopicArn"), "arn:aws:sns:") &&
+		len(q) == 3
+}

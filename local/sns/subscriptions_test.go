@@ -85,9 +85,23 @@ func TestHTTPSubscription(t *testing.T) {
 	if _, err := cl.ConfirmSubscription(ctx, &sns.ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: aws.String("nope")}); err == nil {
 		t.Error("ConfirmSubscription with a wrong token succeeded")
 	}
+	// The endpoint confirms by visiting the SubscribeURL, unsigned.
+	visit, err := http.Get(doc["SubscribeURL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(visit.Body)
+	visit.Body.Close()
+	if visit.StatusCode != http.StatusOK || !strings.Contains(string(page), "<ConfirmSubscriptionResult>") {
+		t.Fatalf("GET SubscribeURL = %s %s", visit.Status, page)
+	}
 	confirmed, err := cl.ConfirmSubscription(ctx, &sns.ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: aws.String(doc["Token"])})
 	if err != nil || !strings.HasPrefix(aws.ToString(confirmed.SubscriptionArn), aws.ToString(topic.TopicArn)+":") {
-		t.Fatalf("ConfirmSubscription = %+v, %v", confirmed, err)
+		t.Fatalf("ConfirmSubscription (again) = %+v, %v", confirmed, err)
+	}
+	// Anything else unsigned is still refused.
+	if anon, err := http.Get(c.Endpoint() + "/?Action=ListTopics"); err != nil || anon.StatusCode == http.StatusOK {
+		t.Errorf("an unsigned ListTopics = %v, %v, want a refusal", anon, err)
 	}
 	pub, err := cl.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("a dragon"), Subject: aws.String("sighting"),
 		MessageAttributes: map[string]types.MessageAttributeValue{"color": {DataType: aws.String("String"), StringValue: aws.String("red")}}})
