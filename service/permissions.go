@@ -181,6 +181,14 @@ func (p CloudWatchEventsPermission) Validate(fn string) error {
 		if err := validateRule(r.ScheduleExpression, r.EventPattern); err != nil {
 			errs = append(errs, fmt.Errorf("function %q: CloudWatchEventsPermission rule %q: %w", fn, name, err))
 		}
+		if t := r.RuleTarget; t != nil {
+			if t.Input != "" && t.InputPath != "" {
+				errs = append(errs, fmt.Errorf("function %q: CloudWatchEventsPermission rule %q: RuleTarget sets both Input and InputPath: EventBridge takes one", fn, name))
+			}
+			if t.Input != "" && !json.Valid([]byte(t.Input)) {
+				errs = append(errs, fmt.Errorf("function %q: CloudWatchEventsPermission rule %q: RuleTarget.Input %q is not JSON text", fn, name, t.Input))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -3,7 +3,6 @@
 package eventsource
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -45,14 +44,6 @@ func addCloudWatchEvents(t *cloudformation.Template, _ string, fn *service.Lambd
 		where := fmt.Sprintf("function %q: Permissions[%d] (CloudWatchEventsPermission) rule %q", fn.Name, i, name)
 		target := events.Rule_Target{Id: ruleTargetID, Arn: cloudformation.GetAtt(res.Function, "Arn")}
 		if rt := r.RuleTarget; rt != nil {
-			if rt.Input != "" && rt.InputPath != "" {
-				errs = append(errs, fmt.Errorf("%s: RuleTarget sets both Input and InputPath: EventBridge takes one", where))
-				continue
-			}
-			if rt.Input != "" && !json.Valid([]byte(rt.Input)) {
-				errs = append(errs, fmt.Errorf("%s: RuleTarget.Input %q is not JSON text", where, rt.Input))
-				continue
-			}
 			target.Input = optional(rt.Input)
 			target.InputPath = optional(rt.InputPath)
 		}

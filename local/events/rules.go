@@ -164,9 +164,9 @@ func (s *Service) PutTargets(_ context.Context, name, bus string, targets []Targ
 	if len(targets) == 0 || len(targets) > maxTargetsPerCall {
 		return nil, errValidation("1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to %d and greater than or equal to 1", maxTargetsPerCall)
 	}
-	for _, t := range targets {
+	for i, t := range targets {
 		if !targetID.MatchString(t.Id) {
-			return nil, errValidation("1 validation error detected: Value '%s' at 'targets.1.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+ and have length between 1 and 64", t.Id)
+			return nil, errValidation("1 validation error detected: Value '%s' at 'targets.%d.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+ and have length between 1 and 64", t.Id, i+1)
 		}
 		if !strings.HasPrefix(t.Arn, "arn:") {
 			return nil, errValidation("Parameter %s is not valid.", t.Arn)

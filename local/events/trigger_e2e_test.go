@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package events_test
 
 import (
