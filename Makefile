@@ -21,9 +21,11 @@ demo:
 	$(RUN) ./examples/rolldie provision --local
 	$(RUN) ./examples/rolldie execute --local --input '{}'
 
-## demo-dragons: provision examples/dragons on the local cloud, then send one
-## valid and one invalid sighting to POST /dragons over plain HTTP (API
-## Gateway -> model validation -> StartExecution) and GET /dragons.
+## demo-dragons: provision examples/dragons on the local cloud, then POST
+## sightings over plain HTTP (API Gateway -> model validation ->
+## StartExecution): one stored in DynamoDB, one that waits on SQS until the
+## queue's Lambda consumer answers its task token, one invalid; show the
+## stored items and run the nightly report machine.
 demo-dragons:
 	$(GO) run ./examples/dragons provision --local
 	$(GO) run ./examples/dragons/cmd/sightings

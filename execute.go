@@ -22,6 +22,7 @@ type executeFlags struct {
 	input        string
 	stateMachine string
 	realClock    bool
+	taskSuccess  string
 }
 
 func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
@@ -58,9 +59,18 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 				}
 				return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 			}
+			data, tables, err := offlineData(svc)
+			if err != nil {
+				return err
+			}
+			answer, err := taskSuccessOutput(f)
+			if err != nil {
+				return err
+			}
 			opts := []step.ExecuteOption{
 				step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
 				step.WithTaskHandler(ecsRunTaskSyncResource, offlineECSRunTask(svc, cl.workDir, cmd.ErrOrStderr())),
+				step.WithOfflineData(data), step.WithCallbacks(offlineCallback(cmd.ErrOrStderr(), answer)),
 			}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())
@@ -69,6 +79,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			printOfflineTables(cmd.ErrOrStderr(), data, tables)
 			return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 		},
 	}
@@ -77,6 +88,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 	fl.StringVar(&f.input, "input", "{}", "execution input: JSON, @file, or @- for standard input")
 	fl.StringVar(&f.stateMachine, "state-machine", "", "which state machine to run, when the service has several")
 	fl.BoolVar(&f.realClock, "real-clock", false, "with --offline, really wait in Wait states and between retries")
+	fl.StringVar(&f.taskSuccess, "task-success", "", "with --offline, answer every .waitForTaskToken task with this output (JSON), as a consumer's SendTaskSuccess would; without it they time out")
 	return cmd
 }
 

@@ -81,6 +81,12 @@ var logicalIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 // IAMRolePrivilege.
 func (t *DynamoDBTable) ARN() string { return getAtt(t.LogicalID, "Arn") }
 
+// StreamARN is the ARN of the table's stream as an intrinsic
+// ({"Fn::GetAtt": [LogicalID, "StreamArn"]}), the EventSourceArn of an
+// EventSourceMapping that reads the stream. The table needs a
+// StreamViewType.
+func (t *DynamoDBTable) StreamARN() string { return getAtt(t.LogicalID, "StreamArn") }
+
 // getAtt and join encode intrinsics as package cfn does (base64 of their
 // JSON inside a string, which goformation expands); cfn imports this
 // package, so it cannot be imported here.
@@ -137,8 +143,7 @@ func (t *DynamoDBTable) Allow(fn *LambdaAWSInfo, actions ...string) error {
 		if t.StreamViewType == "" {
 			return fmt.Errorf("table %q: %v need the table's stream; set StreamViewType", t.LogicalID, stream)
 		}
-		fn.Role.Privileges = append(fn.Role.Privileges, IAMRolePrivilege{Actions: stream,
-			Resource: getAtt(t.LogicalID, "StreamArn")})
+		fn.Role.Privileges = append(fn.Role.Privileges, IAMRolePrivilege{Actions: stream, Resource: t.StreamARN()})
 	}
 	return nil
 }

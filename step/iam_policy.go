@@ -331,6 +331,22 @@ func refTarget(s string) (string, bool) {
 	return ref.Ref, true
 }
 
+// getAttTarget returns X when s is the cfn encoding of
+// {"Fn::GetAtt": ["X", attribute]}.
+func getAttTarget(s string) (string, bool) {
+	if !isTemplateIntrinsic(s) {
+		return "", false
+	}
+	raw, _ := base64.StdEncoding.DecodeString(s)
+	var ga struct {
+		GetAtt []string `json:"Fn::GetAtt"`
+	}
+	if json.Unmarshal(raw, &ga) != nil || len(ga.GetAtt) != 2 {
+		return "", false
+	}
+	return ga.GetAtt[0], true
+}
+
 // trustPolicy lets Step Functions assume the role, only on behalf of this
 // account (the confused-deputy guard).
 //

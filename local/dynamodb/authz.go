@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/sparta-go/sparta/local/core"
 )
@@ -24,6 +25,14 @@ func (s *Service) Permissions(r *http.Request) ([]core.Permission, error) {
 		var v string
 		_ = json.Unmarshal(m[name], &v)
 		return v
+	}
+	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), StreamsTargetPrefix+".") {
+		// The Streams API: DescribeStream, GetShardIterator and GetRecords
+		// act on the stream; ListStreams has no resource.
+		if op == "ListStreams" {
+			return []core.Permission{{Action: "dynamodb:ListStreams", Resource: "*"}}, nil
+		}
+		return []core.Permission{{Action: "dynamodb:" + op, Resource: streamARNOf(fields)}}, nil
 	}
 	switch op {
 	case "BatchGetItem", "BatchWriteItem":

@@ -11,8 +11,25 @@
 // TransactWriteItems and TransactGetItems, with condition, update,
 // projection, key-condition and filter expressions and their
 // ExpressionAttributeNames and ExpressionAttributeValues; global and local
-// secondary indexes. Tables come from the API or from CloudFormation
-// (AWS::DynamoDB::Table, see [Service.Providers]).
+// secondary indexes; UpdateTimeToLive and DescribeTimeToLive. Tables come
+// from the API or from CloudFormation (AWS::DynamoDB::Table, see
+// [Service.Providers]).
+//
+// # Streams and TTL
+//
+// A table whose StreamSpecification is enabled (CreateTable, UpdateTable
+// or the template) records every write that changes an item: INSERT,
+// MODIFY or REMOVE, with Keys, NewImage and OldImage as its StreamViewType
+// asks, a SequenceNumber that orders the stream and
+// ApproximateCreationDateTime, in one shard, kept 24 hours and durable
+// (collection dynamodb/streams). The DynamoDB Streams API
+// (X-Amz-Target DynamoDBStreams_20120810, signing name dynamodb:
+// ListStreams, DescribeStream, GetShardIterator, GetRecords) serves them,
+// and Lambda's stream mappings read them through [Service.StreamAfter].
+// With TTL on, a sweeper deletes items whose TTL attribute holds epoch
+// seconds in the past every few seconds (DynamoDB takes up to days); the
+// REMOVE records carry userIdentity {type Service, principalId
+// dynamodb.amazonaws.com}.
 //
 // Items, indexes and the expression language are evaluated by
 // github.com/truora/minidyn, an in-memory DynamoDB whose behaviour is
@@ -23,10 +40,8 @@
 //
 // # Refused
 //
-// Any other operation (PartiQL, backups, global tables, tags, TTL and the
-// DynamoDB Streams API) is refused with UnknownOperationException naming
-// it. A table's TimeToLiveSpecification and StreamSpecification are kept
-// and described but items do not expire and no stream records are written.
+// Any other operation (PartiQL, backups, global tables, tags) is refused
+// with UnknownOperationException naming it.
 // Capacity is not metered: ReturnConsumedCapacity returns nothing and no
 // request is throttled. Empty maps and lists ({"M":{}}, {"L":[]}) are not
 // kept as such.

@@ -32,12 +32,23 @@ func (s *Service) read(fn func() (any, error)) (any, error) {
 // whether it succeeded or not (a failed batch may have written part of
 // its requests).
 func (s *Service) write(touched []touch, fn func() (any, error)) (any, error) {
+	return s.writeAs(nil, touched, fn)
+}
+
+// writeAs is write with the stream records' userIdentity (nil for a
+// caller's write, ttlIdentity for the TTL sweeper's deletions).
+func (s *Service) writeAs(who *identity, touched []touch, fn func() (any, error)) (any, error) {
 	s.tablesMu.RLock()
 	defer s.tablesMu.RUnlock()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	before := s.imagesBefore(touched)
 	out, err := fn()
-	if perr := s.persist(touched); perr != nil {
+	changes, perr := s.persist(touched, before)
+	if perr == nil && len(changes) > 0 {
+		perr = s.record(changes, who)
+	}
+	if perr != nil {
 		return nil, perr
 	}
 	if err != nil {

@@ -44,9 +44,11 @@ func keyOf(t *table, item Item) (string, Item, bool) {
 }
 
 // persist appends the current state of each touched item to its table's
-// log. The caller holds tablesMu (shared) and writeMu.
-func (s *Service) persist(touched []touch) error {
+// log and returns what each write did to it (old is filled by the caller
+// from before). The caller holds tablesMu (shared) and writeMu.
+func (s *Service) persist(touched []touch, before map[string]Item) ([]change, error) {
 	seen := map[string]bool{}
+	var changes []change
 	for _, tc := range touched {
 		t, ok := s.tables[tc.table]
 		if !ok {
@@ -63,16 +65,67 @@ func (s *Service) persist(touched []touch) error {
 			continue // an invalid key: nothing was written
 		}
 		if err := s.itemsColl().Append(name, record{K: k, I: out.Item}); err != nil {
-			return fmt.Errorf("dynamodb: logging an item of table %s: %w", name, err)
+			return changes, fmt.Errorf("dynamodb: logging an item of table %s: %w", name, err)
 		}
 		t.logLines++
+		if before != nil {
+			if old, tracked := before[tc.table+"\x00"+k]; tracked {
+				changes = append(changes, change{table: name, key: key, old: old, new: out.Item})
+			}
+		}
 	}
-	return nil
+	return changes, nil
+}
+
+// imagesBefore reads, before a write, the items it touches in tables with
+// an enabled stream: the old images of the stream records. Nil when no
+// touched table has a stream, so that writes without streams pay nothing.
+// The caller holds tablesMu (shared) and writeMu.
+func (s *Service) imagesBefore(touched []touch) map[string]Item {
+	var out map[string]Item
+	for _, tc := range touched {
+		if !s.streaming(tc.table) {
+			continue
+		}
+		t, ok := s.tables[tc.table]
+		if !ok {
+			continue
+		}
+		k, key, ok := keyOf(t, tc.item)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = map[string]Item{}
+		}
+		name := tc.table
+		got, err := s.db.GetItem(context.Background(), &server.GetItemInput{TableName: &name, Key: key, ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			continue
+		}
+		if len(got.Item) == 0 {
+			out[tc.table+"\x00"+k] = nil
+		} else {
+			out[tc.table+"\x00"+k] = got.Item
+		}
+	}
+	return out
+}
+
+// streaming reports whether a table's stream takes records.
+func (s *Service) streaming(table string) bool {
+	s.streams.mu.Lock()
+	defer s.streams.mu.Unlock()
+	st := s.streams.byName[table]
+	return st != nil && st.viewType != ""
 }
 
 // dropItems forgets the items of a table. The caller holds tablesMu.
 func (s *Service) dropItems(name string) error {
 	if err := s.itemsColl().Delete(name); err != nil {
+		return err
+	}
+	if err := s.dropStream(name); err != nil {
 		return err
 	}
 	return s.snapshotsColl().Delete(name)
@@ -123,6 +176,9 @@ func (s *Service) reload() error {
 			}
 		}
 		s.tables[name] = t
+		if err := s.loadStream(t); err != nil {
+			return err
+		}
 		if t.logLines > 2*len(items)+1000 {
 			return s.compact(t, items)
 		}

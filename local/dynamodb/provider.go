@@ -121,6 +121,7 @@ func (p tableProvider) Update(_ context.Context, req resource.Request) (resource
 			return resource.Result{}, err
 		}
 		t.meta = m
+		p.s.syncStream(t)
 	}
 	p.s.tablesMu.Unlock()
 	d, err := p.s.DescribeTable(req.PhysicalID)

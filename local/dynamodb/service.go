@@ -38,13 +38,23 @@ type Service struct {
 	// writeMu orders item writes with their log appends, so that the log
 	// replays to the state clients saw.
 	writeMu sync.Mutex
+
+	// streams are the tables' DynamoDB streams; streamOps serve their API.
+	streams   streams
+	streamOps map[string]core.JSONOperation
+
+	// done stops the TTL sweeper; sweeping is its goroutine.
+	done      chan struct{}
+	closeOnce sync.Once
+	sweeping  sync.WaitGroup
 }
 
 var _ core.Service = (*Service)(nil)
 
 // New builds the DynamoDB service, reloading its tables and items.
 func New(env *core.Env) (core.Service, error) {
-	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "dynamodb"), db: server.NewClient(), tables: map[string]*table{}}
+	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "dynamodb"), db: server.NewClient(), tables: map[string]*table{},
+		streams: streams{byName: map[string]*stream{}}, done: make(chan struct{})}
 	s.ops = map[string]core.JSONOperation{
 		"CreateTable":        core.Op(s.createTable),
 		"DescribeTable":      core.Op(s.describeTable),
@@ -61,10 +71,19 @@ func New(env *core.Env) (core.Service, error) {
 		"BatchWriteItem":     core.Op(s.batchWriteItem),
 		"TransactWriteItems": core.Op(s.transactWriteItems),
 		"TransactGetItems":   core.Op(s.transactGetItems),
+		"UpdateTimeToLive":   core.Op(s.updateTimeToLive),
+		"DescribeTimeToLive": core.Op(s.describeTimeToLive),
+	}
+	s.streamOps = map[string]core.JSONOperation{
+		"ListStreams":      core.Op(s.listStreams),
+		"DescribeStream":   core.Op(s.describeStream),
+		"GetShardIterator": core.Op(s.getShardIterator),
+		"GetRecords":       core.Op(s.getRecords),
 	}
 	if err := s.reload(); err != nil {
 		return nil, fmt.Errorf("dynamodb: reloading state: %w", err)
 	}
+	s.startSweeper()
 	return s, nil
 }
 
@@ -84,12 +103,16 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	prefix, op, ok := strings.Cut(target, ".")
 	call.SetOperation(op)
-	if !ok || prefix != TargetPrefix || r.Method != http.MethodPost {
+	ops := s.ops
+	if prefix == StreamsTargetPrefix {
+		ops = s.streamOps
+	}
+	if !ok || (prefix != TargetPrefix && prefix != StreamsTargetPrefix) || r.Method != http.MethodPost {
 		core.WriteJSONError(w, r, contentType, core.Errorf(http.StatusBadRequest, "UnknownOperationException",
-			"DynamoDB expects a POST with X-Amz-Target %s.<Operation>, got %s %q", TargetPrefix, r.Method, target))
+			"DynamoDB expects a POST with X-Amz-Target %s.<Operation> (or %s.<Operation>), got %s %q", TargetPrefix, StreamsTargetPrefix, r.Method, target))
 		return
 	}
-	fn, ok := s.ops[op]
+	fn, ok := ops[op]
 	if !ok {
 		core.WriteJSONError(w, r, contentType, core.Errorf(http.StatusBadRequest, "UnknownOperationException",
 			"DynamoDB operation %s is not supported by the local cloud", op))

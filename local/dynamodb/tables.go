@@ -89,6 +89,7 @@ func (s *Service) CreateTable(in server.CreateTableInput, ttl *ddbtypes.TimeToLi
 	}
 	t := newTable(m)
 	s.tables[name] = t
+	s.syncStream(t)
 	return s.describeLocked(t)
 }
 
@@ -184,6 +185,7 @@ func (s *Service) updateTable(_ context.Context, in server.UpdateTableInput) (an
 		return nil, err
 	}
 	t.meta = m
+	s.syncStream(t)
 	d, err := s.describeLocked(t)
 	if err != nil {
 		return nil, err

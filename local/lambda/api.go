@@ -53,6 +53,21 @@ func (s *Service) route(method string, p []string) (string, handler) {
 	if p[0] == "account-settings" && len(p) == 1 && method == http.MethodGet {
 		return "GetAccountSettings", s.httpAccountSettings
 	}
+	if p[0] == "event-source-mappings" {
+		switch {
+		case len(p) == 1 && method == http.MethodPost:
+			return "CreateEventSourceMapping", s.httpCreateMapping
+		case len(p) == 1 && method == http.MethodGet:
+			return "ListEventSourceMappings", s.httpListMappings
+		case len(p) == 2 && method == http.MethodGet:
+			return "GetEventSourceMapping", s.httpGetMapping
+		case len(p) == 2 && method == http.MethodPut:
+			return "UpdateEventSourceMapping", s.httpUpdateMapping
+		case len(p) == 2 && method == http.MethodDelete:
+			return "DeleteEventSourceMapping", s.httpDeleteMapping
+		}
+		return "", nil
+	}
 	if p[0] != "functions" {
 		return "", nil
 	}

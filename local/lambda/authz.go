@@ -15,7 +15,7 @@ var actionOf = map[string]string{
 	"UpdateFunctionConfiguration": "lambda:UpdateFunctionConfiguration",
 }
 
-// Permissions maps a Lambda API request to the IAM action and the
+// Permissions maps a Lambda API request (event source mappings included) to the IAM action and the
 // function's ARN (qualified when the request names a version or alias), and
 // to iam:PassRole on the execution role that CreateFunction and
 // UpdateFunctionConfiguration hand to Lambda.
@@ -35,6 +35,13 @@ func (s *Service) Permissions(r *http.Request) ([]core.Permission, error) {
 	}
 	resource := "*"
 	switch {
+	case segs[1] == "event-source-mappings":
+		// CreateEventSourceMapping and ListEventSourceMappings have no
+		// resource (AWS scopes them with the lambda:FunctionArn condition
+		// key); the others act on the mapping's ARN.
+		if len(segs) >= 3 {
+			resource = s.esmARN(segs[2])
+		}
 	case op == "CreateFunction":
 		resource = s.resourceARN(core.JSONString(r, "FunctionName"), "")
 	case len(segs) >= 3:

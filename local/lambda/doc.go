@@ -2,8 +2,10 @@
 // configurations, versions and aliases in the durable store, serves the
 // Lambda REST-JSON API (Invoke, GetFunction, ListFunctions, CreateFunction,
 // ...) so that aws-sdk-go-v2 and the AWS CLI work unchanged, provides the
-// CloudFormation providers for AWS::Lambda::Function, Permission, Version
-// and Alias, and really runs the functions' bootstrap executables.
+// CloudFormation providers for AWS::Lambda::Function, Permission, Version,
+// Alias and EventSourceMapping, really runs the functions' bootstrap
+// executables, and polls the SQS queues and DynamoDB streams of event
+// source mappings.
 //
 // # Execution
 //
@@ -58,9 +60,31 @@
 // a per-sandbox TMPDIR rather than a private mount, Event invocations are
 // not retried on error and have no destinations or dead-letter queue,
 // layers, container images, SnapStart, provisioned concurrency, function
-// URLs and event source mappings are not supported. Resource policies are
-// kept (AddPermission, GetPolicy) and checked by the services that invoke
-// on their own behalf (API Gateway, EventBridge), not on Invoke calls,
-// which are held to the caller's IAM policies. Java, .NET and Ruby
-// runtimes are refused at invoke (Runtime.InvalidRuntime).
+// URLs are not supported. Resource policies are kept (AddPermission,
+// GetPolicy) and checked by the services that invoke on their own behalf
+// (API Gateway, EventBridge), not on Invoke calls, which are held to the
+// caller's IAM policies. Java, .NET and Ruby runtimes are refused at invoke
+// (Runtime.InvalidRuntime).
+//
+// # Event source mappings
+//
+// Create, Get, List, Update and DeleteEventSourceMapping
+// (/2015-03-31/event-source-mappings/, AWS's shapes, states and errors) and
+// AWS::Lambda::EventSourceMapping, kept in the store with their stream
+// checkpoints. Creating one checks, as Lambda does, that the function and
+// the source exist, that the function's execution role may read the source
+// ([Config.IAM]: sqs:ReceiveMessage, DeleteMessage, GetQueueAttributes on
+// the queue; dynamodb:GetRecords, GetShardIterator, DescribeStream on the
+// stream), that a queue's visibility timeout is not shorter than the
+// function's timeout, and that no mapping of the same source and function
+// exists. SQS mappings long-poll with five receivers through
+// [Config.Queues] (in-process) and invoke the function with batches in the
+// shape of events.SQSEvent, deleting what succeeded (all of a batch, or
+// those not in batchItemFailures with ReportBatchItemFailures); failed
+// messages return after the queue's visibility timeout and its redrive
+// policy applies. DynamoDB stream mappings read [Config.Streams] in order
+// from TRIM_HORIZON or LATEST, with retries, bisection, a maximum record
+// age and ReportBatchItemFailures by sequence number. Sources other than
+// SQS and DynamoDB streams, filter criteria, on-failure destinations and
+// tumbling windows are refused by name.
 package lambda

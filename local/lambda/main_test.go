@@ -30,11 +30,13 @@ var codeRoot string
 
 // testFunctions are the main packages built for the tests, by zip name.
 var testFunctions = map[string]string{
-	"rolldie": "./examples/rolldie",
-	"echo":    "./local/lambda/testdata/echo",
-	"crash":   "./local/lambda/testdata/crash",
-	"sleepy":  "./local/lambda/testdata/sleepy",
-	"failing": "./local/lambda/testdata/failing",
+	"rolldie":        "./examples/rolldie",
+	"echo":           "./local/lambda/testdata/echo",
+	"crash":          "./local/lambda/testdata/crash",
+	"sleepy":         "./local/lambda/testdata/sleepy",
+	"failing":        "./local/lambda/testdata/failing",
+	"sqsconsumer":    "./local/lambda/testdata/sqsconsumer",
+	"streamconsumer": "./local/lambda/testdata/streamconsumer",
 }
 
 const (

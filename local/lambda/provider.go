@@ -14,8 +14,8 @@ import (
 )
 
 // Providers returns the CloudFormation providers of the resource types the
-// Lambda service owns: AWS::Lambda::Function, Permission, Version and
-// Alias. The engine resolves intrinsics before it calls them.
+// Lambda service owns: AWS::Lambda::Function, Permission, Version, Alias
+// and EventSourceMapping. The engine resolves intrinsics before it calls them.
 // See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_Lambda.html
 func (s *Service) Providers() map[string]resource.Provider {
 	return map[string]resource.Provider{
@@ -23,6 +23,8 @@ func (s *Service) Providers() map[string]resource.Provider {
 		"AWS::Lambda::Permission": permissionProvider{s},
 		"AWS::Lambda::Version":    versionProvider{s},
 		"AWS::Lambda::Alias":      aliasProvider{s},
+
+		"AWS::Lambda::EventSourceMapping": mappingProvider{s},
 	}
 }
 

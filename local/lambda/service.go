@@ -91,6 +91,15 @@ type Config struct {
 	// (the local cloud's keyring); without it sandboxes get the default
 	// pair.
 	Keys *core.Keyring
+	// Queues and Streams are the sources event source mappings poll (the
+	// local cloud's SQS and DynamoDB Streams); without them a mapping of
+	// that kind is refused at creation.
+	Queues  QueueSource
+	Streams StreamSource
+	// IAM checks that a function's execution role may read the source of
+	// a mapping, as Lambda does at CreateEventSourceMapping; nil skips the
+	// check.
+	IAM RoleChecker
 	// Interpreters names the interpreter of a managed runtime's language
 	// ("python", "nodejs") by path; a language absent here is looked up
 	// on PATH (python3.Y then python3; node). See docs/lambda-runtimes.md.
@@ -129,6 +138,8 @@ type Service struct {
 	inflight map[string]int
 	total    int
 	closed   bool
+
+	esm esmState
 
 	// done is closed by Close: background invocations stop waiting.
 	done      chan struct{}
@@ -200,6 +211,10 @@ func New(cfg Config) (*Service, error) {
 		s.cfg.WorkDir = abs
 	}
 	if err := s.load(); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if err := s.loadMappings(); err != nil {
 		_ = s.Close()
 		return nil, err
 	}

@@ -37,6 +37,9 @@ func newFromEnv(env *core.Env, concurrency int) (core.Service, error) {
 		Logs:           CloudWatchLogs{Env: env},
 		Log:            env.Log.WithField(core.FieldService, "lambda"),
 		Keys:           env.Keys,
+		Queues:         SQSQueues{Env: env},
+		Streams:        DynamoDBStreams{Env: env},
+		IAM:            LocalIAM{Env: env},
 		Now:            clockOf(env),
 	})
 }

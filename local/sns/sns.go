@@ -39,9 +39,20 @@ type Service struct {
 	subsOnce  sync.Once
 	subsState *subscriptions
 	subsErr   error
+
+	// done ends HTTP deliveries when the cloud closes; deliveries counts
+	// those in flight.
+	done       chan struct{}
+	closeOnce  sync.Once
+	deliveries sync.WaitGroup
 }
 
-var _ core.Service = (*Service)(nil)
+var (
+	_ core.Service = (*Service)(nil)
+	_ core.Closer  = (*Service)(nil)
+	_ core.Matcher = (*Service)(nil)
+	_ core.Public  = (*Service)(nil)
+)
 
 type topicMeta struct {
 	Name       string
@@ -82,21 +93,24 @@ type MessageAttribute struct {
 // New builds the SNS service, reloading its topics; messages load on first
 // use.
 func New(env *core.Env) (core.Service, error) {
-	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "sns"), topics: map[string]*topic{}}
+	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "sns"), topics: map[string]*topic{}, done: make(chan struct{})}
 	s.QueryService = core.QueryService{
 		Service:   "SNS",
 		Namespace: Namespace,
 		Actions: map[string]core.QueryAction{
-			"CreateTopic":              s.createTopic,
-			"DeleteTopic":              s.deleteTopic,
-			"ListTopics":               s.listTopics,
-			"Publish":                  s.publish,
-			"GetTopicAttributes":       s.getTopicAttributes,
-			"SetTopicAttributes":       s.setTopicAttributes,
-			"Subscribe":                s.subscribe,
-			"Unsubscribe":              s.unsubscribe,
-			"ListSubscriptions":        s.listSubscriptions,
-			"ListSubscriptionsByTopic": s.listSubscriptionsByTopic,
+			"CreateTopic":               s.createTopic,
+			"DeleteTopic":               s.deleteTopic,
+			"ListTopics":                s.listTopics,
+			"Publish":                   s.publish,
+			"GetTopicAttributes":        s.getTopicAttributes,
+			"SetTopicAttributes":        s.setTopicAttributes,
+			"Subscribe":                 s.subscribe,
+			"Unsubscribe":               s.unsubscribe,
+			"ListSubscriptions":         s.listSubscriptions,
+			"ListSubscriptionsByTopic":  s.listSubscriptionsByTopic,
+			"ConfirmSubscription":       s.confirmSubscription,
+			"GetSubscriptionAttributes": s.getSubscriptionAttributes,
+			"SetSubscriptionAttributes": s.setSubscriptionAttributes,
 		},
 	}
 	err := store.ScanAs(s.topicsColl(), "topic", func(name string, m topicMeta) error {
@@ -406,6 +420,7 @@ func (s *Service) getTopicAttributes(_ context.Context, p url.Values) (any, erro
 	if !ok {
 		return nil, errNotFound()
 	}
+	s.withSubscriptionCounts(arn, attrs)
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
 		keys = append(keys, k)
@@ -440,6 +455,14 @@ func (s *Service) attributesLocked(t *topic) map[string]string {
 		attrs[k] = v
 	}
 	return attrs
+}
+
+// withSubscriptionCounts fills a topic's SubscriptionsConfirmed and
+// SubscriptionsPending. It takes the subscriptions' lock, so the caller
+// must not hold s.mu.
+func (s *Service) withSubscriptionCounts(arn string, attrs map[string]string) {
+	confirmed, pending := s.subscriptionCounts(arn)
+	attrs["SubscriptionsConfirmed"], attrs["SubscriptionsPending"] = strconv.Itoa(confirmed), strconv.Itoa(pending)
 }
 
 // settableAttributes are the topic attributes SetTopicAttributes accepts.

@@ -116,8 +116,8 @@ func TestTopicsAndPublish(t *testing.T) {
 	_, err = cl.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 	wantCode(t, "GetTopicAttributes(deleted)", err, "NotFound")
 	_, err = cl.Subscribe(ctx, &sns.SubscribeInput{TopicArn: fifo.TopicArn, Protocol: aws.String("email"), Endpoint: aws.String("a@b.c")})
-	// Only lambda subscriptions are delivered locally; others are refused.
-	wantCode(t, "Subscribe(email)", err, "InvalidParameter")
+	// A FIFO topic delivers to SQS queues only.
+	wantCode(t, "Subscribe(email) to a FIFO topic", err, "InvalidParameter")
 }
 
 func TestMessagesSurviveRestart(t *testing.T) {

@@ -46,6 +46,14 @@ func (r Received) SystemAttributes(sender string) map[string]string {
 	return out
 }
 
+// MD5OfBody is the hex MD5 of the body, as ReceiveMessage and Lambda's SQS
+// event carry it.
+func (r Received) MD5OfBody() string { return md5Hex(r.Body) }
+
+// MD5OfMessageAttributes is the hex MD5 of the message attributes as SQS
+// computes it; empty when the message has none.
+func (r Received) MD5OfMessageAttributes() string { return attributesMD5(r.Attributes) }
+
 // Receive receives up to in.Max messages, waiting up to the wait time for
 // the first one (long polling), or until ctx ends.
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html

@@ -78,10 +78,18 @@
 // persist in the store given to [New]: machines/<name>,
 // executions/<machine>/<name>, history/<machine>/<name> (a log appended as
 // events happen) and running/<execution ARN> (a marker kept while an
-// execution runs). [Service.Close] stops running executions and records
-// them FAILED with a cause saying the local cloud stopped; executions a
-// kill left running are marked the same way by [New] on restart. Task
-// tokens live in memory: after a restart every old token is InvalidToken.
+// execution runs). An execution waiting for a task token in a top-level
+// ".waitForTaskToken" Task survives a restart: its running marker holds
+// the engine's checkpoint (the state, its input, the token, the history's
+// length), and after [Service.Close] or a kill, [New] resumes it there,
+// so that SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat with the
+// old token complete it (resume.go). Any other running execution is
+// stopped by [Service.Close] and recorded FAILED with a cause saying the
+// local cloud stopped, and one a kill left running is marked the same way
+// by [New]; its tokens are then TaskDoesNotExist, and a token this cloud
+// never issued is InvalidToken. SendTaskSuccess, SendTaskFailure and
+// SendTaskHeartbeat are authorized on the ARN of the machine whose task
+// holds the token.
 //
 // Not supported: activities, versions and aliases (publish is accepted and
 // ignored), redrive, map runs (Distributed Map runs inline), tags

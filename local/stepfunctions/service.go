@@ -201,7 +201,7 @@ func (s *Service) Close() error {
 // could not finish: it stopped (Close) or was killed (found on restart).
 const (
 	errCloudStopped   = "States.Runtime"
-	causeCloudStopped = "The local cloud stopped while this execution was running; executions do not survive a restart of the local cloud. Start the execution again."
+	causeCloudStopped = "The local cloud stopped while this execution was running; only an execution waiting for a task token in a top-level Task survives a restart of the local cloud. Start the execution again."
 )
 
 // arn builds a Step Functions ARN of the given resource type.

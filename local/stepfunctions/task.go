@@ -28,7 +28,7 @@ func (s *Service) invoker(r *run) func(ctx context.Context, req *engine.TaskRequ
 	return func(ctx context.Context, req *engine.TaskRequest) (any, error) {
 		if req.TaskToken != "" {
 			s.mu.Lock()
-			s.tokens[req.TaskToken] = &tokenEntry{run: r, execution: req.ExecutionARN}
+			s.tokens[req.TaskToken] = &tokenEntry{run: r, execution: req.ExecutionARN, machine: r.rec.StateMachineARN}
 			s.mu.Unlock()
 		}
 		if req.Credentials != nil {

@@ -112,7 +112,7 @@ func (e *Execution) record(ev event, prev int64) int64 {
 // history is full, events other than the execution's last are dropped and
 // the execution is cancelled, to end as AWS ends it (see finish).
 func (e *Execution) appendLocked(ev *event) int64 {
-	n := int64(len(e.events))
+	n := e.idBase + int64(len(e.events))
 	if e.historyFull && !isExecutionEnd(ev.typ) {
 		return n
 	}
