@@ -56,8 +56,10 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, bucket
 	if err := s.updateMeta(bucket, func(m *bucketMeta) { m.Notification = stored }); err != nil {
 		return err
 	}
+	tested := map[string]bool{}
 	for _, d := range cfg.destinations() {
-		if d.kind != "lambda" {
+		if d.kind != "lambda" && !tested[d.arn] {
+			tested[d.arn] = true
 			s.send(ctx, bucket, d, testEvent(bucket, core.CallFrom(ctx).RequestID, s.env.Clock.Now()))
 		}
 	}
