@@ -364,6 +364,8 @@ type templateInputs struct {
 // what describe draws is what provision deploys.
 func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateInputs) (*cloudformation.Template, error) {
 	template := cfn.NewServiceTemplate(svc.description, in.buildID, Version)
+	var fns []*LambdaAWSInfo
+	var fnResources []cfn.FunctionResources
 	for _, l := range svc.lambdas {
 		a := in.archOverride
 		if a == "" {
@@ -382,6 +384,7 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		if err := eventsource.Add(template, svc.name, l, res); err != nil {
 			return nil, err
 		}
+		fns, fnResources = append(fns, l), append(fnResources, res)
 	}
 	sc := &service.ServiceContext{
 		Service:   svc.name,
@@ -405,6 +408,11 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		if err := d.DecorateService(ctx, sc); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	// Buckets come from decorators too, so S3 notifications are attached
+	// once every decorator has run.
+	if err := eventsource.AttachS3(template, svc.name, fns, fnResources); err != nil {
+		return nil, err
 	}
 	if in.hooks != nil {
 		sc.Log = in.log
@@ -434,6 +442,7 @@ func validateService(svc *serviceDefinition) error {
 	if err := service.ValidateLambdas(svc.lambdas); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, splitJoined(eventsource.ValidateS3Sources(svc.lambdas, declaredBuckets(svc)))...)
 	errs = append(errs, validateMachineFunctions(svc)...)
 	for i, d := range svc.decorators() {
 		if d == nil {
@@ -447,6 +456,18 @@ func validateService(svc *serviceDefinition) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// declaredBuckets lists the buckets the service's decorators declare
+// (cfn.S3BucketDecorator).
+func declaredBuckets(svc *serviceDefinition) []*service.S3Bucket {
+	var out []*service.S3Bucket
+	for _, d := range svc.decorators() {
+		if b, ok := service.Unwrap(d).(interface{ S3Buckets() []*service.S3Bucket }); ok {
+			out = append(out, b.S3Buckets()...)
+		}
+	}
+	return out
 }
 
 // validateMachineFunctions reports every Lambda task whose function was not
