@@ -257,6 +257,9 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 
 	if f.noop {
 		phases.Skip("deploy")
+		if svc.site != nil {
+			phases.Skip("site")
+		}
 		summarizeNoop(entry, res)
 		phases.Summary("Provision (noop) complete")
 		return res, nil
@@ -287,6 +290,12 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 	})
 	if err != nil {
 		return res, explainDeployError(svc.name, f.local, err)
+	}
+	if svc.site != nil {
+		err = phases.Run("site", func() error { return uploadSite(ctx, tgt, svc, res.Deploy.Outputs, entry) })
+		if err != nil {
+			return res, err
+		}
 	}
 	summarizeDeploy(entry, svc.name, f.local, res.Deploy)
 	phases.Summary("Provision complete")
@@ -386,6 +395,11 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		}
 		fns, fnResources = append(fns, l), append(fnResources, res)
 	}
+	if svc.site != nil {
+		if err := cfn.AddS3Site(template, svc.site); err != nil {
+			return nil, err
+		}
+	}
 	sc := &service.ServiceContext{
 		Service:   svc.name,
 		Template:  template,
@@ -430,11 +444,10 @@ func validateService(svc *serviceDefinition) error {
 	if svc.name == "" {
 		errs = append(errs, errors.New("service name is empty: pass one to sparta.MainEx"))
 	}
-	// Static sites are declared by Sparta's Main/MainEx parameters; until
-	// their provisioning exists they are refused here, before anything is
-	// built, rather than silently dropped. The API validates as a decorator.
+	// The static site of Main/MainEx: its folder must exist before
+	// anything is built. The API validates as a decorator.
 	if svc.site != nil {
-		errs = append(errs, errors.New("S3 site: provisioning a static site is not supported yet; pass nil as the site argument of sparta.MainEx"))
+		errs = append(errs, splitJoined(svc.site.Validate())...)
 	}
 	if svc.useCGO {
 		errs = append(errs, errors.New("useCGO: cgo builds for Lambda are not supported; pass false as the useCGO argument of sparta.MainEx"))

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -83,4 +85,22 @@ func (b *S3Bucket) Validate() error {
 		errs = append(errs, fmt.Errorf("bucket %q: BucketName %q must be 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)", b.LogicalID, b.BucketName))
 	}
 	return errors.Join(errs...)
+}
+
+// isEncodedIntrinsic reports whether s is an intrinsic as package cfn
+// encodes it in a string (base64 of a JSON object with one Ref or Fn::
+// key), which a name field may hold instead of a literal.
+func isEncodedIntrinsic(s string) bool {
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(raw) == 0 || raw[0] != '{' {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil || len(m) != 1 {
+		return false
+	}
+	for k := range m {
+		return k == "Ref" || strings.HasPrefix(k, "Fn::")
+	}
+	return false
 }
