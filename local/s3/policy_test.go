@@ -8,9 +8,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/sparta-go/sparta/local"
+	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/localtest"
 )
 
@@ -166,4 +169,56 @@ func TestCORS(t *testing.T) {
 	}
 	_, err = cl.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("corsy")})
 	wantCode(t, "GetBucketCors(deleted)", err, "NoSuchCORSConfiguration")
+}
+
+// TestBucketPolicyForSignedRequests: within one account a request is
+// allowed when the caller's identity policies or the bucket policy allow
+// it, and refused when either denies it explicitly.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestBucketPolicyForSignedRequests(t *testing.T) {
+	reader, _ := local.ParseCredential("AKIDREADER:readersecret:arn:aws:iam::000000000000:role/reader")
+	writer, _ := local.ParseCredential("AKIDWRITER:writersecret:arn:aws:iam::000000000000:role/writer")
+	c := localtest.Start(t, local.Options{Credentials: []local.Credential{reader, writer}})
+	svc, _ := c.Service("iam")
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	for name, policy := range map[string]string{
+		"reader": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}`,
+		"writer": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`,
+	} {
+		if _, err := svc.(*iam.Service).CreateRole(iam.RoleInput{RoleName: name, AssumeRolePolicyDocument: trust, Policies: map[string]any{"p": policy}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root := client(c)
+	mustCreate(t, root, "shared")
+	put(t, root, "shared", "doc.txt", "shared doc")
+	as := func(akid, secret string) *s3.Client {
+		cfg := localtest.Config(c)
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(akid, secret, "")
+		return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	}
+	rd, wr := as("AKIDREADER", "readersecret"), as("AKIDWRITER", "writersecret")
+	getDoc := func(cl *s3.Client) error {
+		_, err := cl.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("doc.txt")})
+		return err
+	}
+	wantCode(t, "GetObject(reader, no grant)", getDoc(rd), "AccessDenied")
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*"},` +
+		`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::shared/locked/*"}]}`
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(policy)}); err != nil {
+		t.Fatalf("PutBucketPolicy = %v", err)
+	}
+	if err := getDoc(rd); err != nil {
+		t.Errorf("GetObject(reader, granted by the bucket policy) = %v", err)
+	}
+	wantCode(t, "GetObject(writer, granted to the reader only)", getDoc(wr), "AccessDenied")
+	if _, err := wr.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("shared"), Key: aws.String("open/x"), Body: strings.NewReader("x")}); err != nil {
+		t.Errorf("PutObject(writer, identity allows) = %v", err)
+	}
+	_, err := wr.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("shared"), Key: aws.String("locked/x"), Body: strings.NewReader("x")})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" || !strings.Contains(apiErr.ErrorMessage(), "explicit deny in a resource-based policy") {
+		t.Errorf("PutObject(writer, bucket policy denies) = %v", err)
+	}
 }
