@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/sparta-go/sparta/local/localtest"
+	"github.com/sparta-go/sparta/local/sns"
 )
 
 // queuePolicy lets S3 send to a queue from one bucket, as
@@ -206,4 +207,42 @@ func jsonPaths(t *testing.T, doc []byte) []string {
 	walk("", v)
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// TestNotificationsToSNS: a topic destination gets the test event, then
+// the events, with S3's subject.
+func TestNotificationsToSNS(t *testing.T) {
+	c := localtest.Start(t)
+	cl := client(c)
+	svc, _ := c.Service("sns")
+	topics := svc.(*sns.Service)
+	arn, err := topics.CreateTopic("s3-topic", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, cl, "topical")
+	missing := &types.NotificationConfiguration{TopicConfigurations: []types.TopicConfiguration{{
+		TopicArn: aws.String(arn + "-gone"), Events: []types.Event{"s3:ObjectCreated:*"}}}}
+	_, err = cl.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("topical"), NotificationConfiguration: missing})
+	wantCode(t, "PutBucketNotificationConfiguration(missing topic)", err, "InvalidArgument")
+	if _, err := cl.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("topical"),
+		NotificationConfiguration: &types.NotificationConfiguration{TopicConfigurations: []types.TopicConfiguration{{
+			TopicArn: aws.String(arn), Events: []types.Event{"s3:ObjectRemoved:*"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, cl, "topical", "k", "v")
+	if _, err := cl.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("topical"), Key: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := topics.Messages(arn)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("Messages = %v, %v; want the test event and the removal", msgs, err)
+	}
+	var ev events.S3Event
+	if msgs[1].Subject != "Amazon S3 Notification" || json.Unmarshal([]byte(msgs[1].Message), &ev) != nil || ev.Records[0].EventName != "ObjectRemoved:Delete" {
+		t.Errorf("message = %+v", msgs[1])
+	}
+	if !strings.Contains(msgs[0].Message, "s3:TestEvent") {
+		t.Errorf("first message = %q, want the test event", msgs[0].Message)
+	}
 }
