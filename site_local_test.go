@@ -18,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/sparta-go/sparta/cfn"
+	"github.com/sparta-go/sparta/internal/cfnlint"
 )
 
 func writeFiles(t *testing.T, dir string, files map[string]string) {
@@ -70,6 +71,7 @@ func TestS3SiteLifecycleOnTheLocalCloud(t *testing.T) {
 	if strings.Contains(string(res.Template), "AccessControl") {
 		t.Error("the site's template uses an ACL; buckets refuse them since April 2023")
 	}
+	cfnlint.Check(t, res.TemplatePath)
 
 	res, err = provision(ctx, svc, provisionFlags{local: true, workDir: work}, log)
 	if err != nil {

@@ -105,7 +105,7 @@ func handlerError(err error) error {
 	case http.StatusConflict:
 		code = "AlreadyExists"
 	}
-	return fmt.Errorf("Resource handler returned message: %q (HandlerErrorCode: %s)", //nolint:staticcheck // CloudFormation's capitalised wording
+	return fmt.Errorf("Resource handler returned message: %q (HandlerErrorCode: %s)",
 		fmt.Sprintf("%s (Service: S3, Status Code: %d, Request ID: %s)", ce.Message, ce.Status, core.NewRequestID()), code)
 }
 

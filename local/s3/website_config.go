@@ -42,14 +42,14 @@ type RoutingRule struct {
 
 // RoutingCondition matches a key prefix, an error code returned, or both.
 type RoutingCondition struct {
-	HttpErrorCodeReturnedEquals string `xml:",omitempty" json:",omitempty"` //nolint:revive // S3's element name
+	HttpErrorCodeReturnedEquals string `xml:",omitempty" json:",omitempty"`
 	KeyPrefixEquals             string `xml:",omitempty" json:",omitempty"`
 }
 
 // Redirect is where a routing rule sends a request.
 type Redirect struct {
 	HostName             string `xml:",omitempty" json:",omitempty"`
-	HttpRedirectCode     string `xml:",omitempty" json:",omitempty"` //nolint:revive // S3's element name
+	HttpRedirectCode     string `xml:",omitempty" json:",omitempty"`
 	Protocol             string `xml:",omitempty" json:",omitempty"`
 	ReplaceKeyPrefixWith string `xml:",omitempty" json:",omitempty"`
 	ReplaceKeyWith       string `xml:",omitempty" json:",omitempty"`
