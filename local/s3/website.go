@@ -85,8 +85,12 @@ func (s *Service) Public(r *http.Request) bool {
 	if bucket == "" || key == "" || subresource(r) != "" {
 		return false
 	}
+	action := "s3:GetObject"
+	if r.URL.Query().Has("versionId") {
+		action = "s3:GetObjectVersion"
+	}
 	m, err := s.meta(bucket)
-	return err == nil && s.anonymous(m, "s3:GetObject", "arn:aws:s3:::"+bucket+"/"+key) == iam.Allow
+	return err == nil && s.anonymous(m, action, "arn:aws:s3:::"+bucket+"/"+key) == iam.Allow
 }
 
 // websiteError is an error as the website endpoint reports it: an HTML page
@@ -142,7 +146,11 @@ func (s *Service) serveWebsite(w http.ResponseWriter, r *http.Request, bucket, k
 		// See https://docs.aws.amazon.com/AmazonS3/latest/userguide/IndexDocumentSupport.html
 		if object == key && key != "" && s.exists(bucket, key+"/"+cfg.IndexDocument.Suffix) &&
 			s.anonymous(m, "s3:GetObject", "arn:aws:s3:::"+bucket+"/"+key+"/"+cfg.IndexDocument.Suffix) == iam.Allow {
-			http.Redirect(w, r, "/"+key+"/", http.StatusFound)
+			base := "/"
+			if strings.HasPrefix(r.URL.Path, WebsitePathPrefix) {
+				base = WebsitePathPrefix + bucket + "/"
+			}
+			http.Redirect(w, r, base+key+"/", http.StatusFound)
 			return
 		}
 	}

@@ -110,6 +110,7 @@ func TestWebsiteEndpoint(t *testing.T) {
 		{"missing key gets the error document", "site.s3-website.localhost", "/nope.html", 403, "<h1>oops</h1>", "text/html", ""},
 		{"routing rule", "site.s3-website.localhost", "/old/page.html", 302, "", "", "http://site.s3-website.localhost"},
 		{"path form", "", "/_website/site/docs/", 200, "<h1>docs</h1>", "text/html", ""},
+		{"path form folder redirect", "", "/_website/site/docs", 302, "", "", "/_website/site/docs/"},
 		{"no such bucket", "nobucket.s3-website.localhost", "/", 404, "Code: NoSuchBucket", "text/html; charset=utf-8", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
