@@ -283,6 +283,13 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		} else {
 			in.TemplateBody = string(res.Template)
 		}
+		if svc.site == nil {
+			// A site removed from main.go leaves a bucket the update
+			// deletes, which S3 refuses while it holds the site's files.
+			if err := emptySite(ctx, tgt, svc.name, entry); err != nil {
+				return err
+			}
+		}
 		d := newDeployer(tgt, entry, f.cancelOnInterrupt)
 		var err error
 		res.Deploy, err = d.Deploy(ctx, in)

@@ -36,9 +36,10 @@ func uploadSite(ctx context.Context, tgt *target, svc *serviceDefinition, output
 }
 
 // emptySite empties the bucket of the stack's site, if it has one, so that
-// deleting the stack deletes the bucket too. It reads the stack's outputs
-// rather than the service's declaration: a site removed from main.go still
-// has its bucket in the stack.
+// deleting the stack (or, once the site is removed from main.go, updating
+// it) deletes the bucket too. It reads the stack's outputs rather than the
+// service's declaration: a site removed from main.go still has its bucket
+// in the stack.
 func emptySite(ctx context.Context, tgt *target, stack string, log logrus.FieldLogger) error {
 	st, err := newDeployer(tgt, log, false).Describe(ctx, stack)
 	if err != nil || st == nil {

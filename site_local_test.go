@@ -150,6 +150,30 @@ func TestS3SiteLifecycleOnTheLocalCloud(t *testing.T) {
 	}
 	tgt.Close()
 
+	// Removing the site from the service removes its bucket at the next
+	// provision (emptied first, as S3 refuses to delete a full bucket).
+	noSite := &serviceDefinition{name: "SiteDemo", description: "a site",
+		hooks: &WorkflowHooks{ServiceDecorators: []ServiceDecoratorHookHandler{cfn.S3BucketDecorator(NewS3Bucket("Other"))}}}
+	if _, err := provision(ctx, noSite, provisionFlags{local: true, workDir: work}, log); err != nil {
+		t.Fatalf("provision without the site = %v", err)
+	}
+	tgt, err = openTarget(ctx, true, work, logrus.NewEntry(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tgt.s3Client().HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err == nil {
+		t.Errorf("bucket %s outlived the site's removal", bucket)
+	}
+	tgt.Close()
+	if _, err := provision(ctx, svc, provisionFlags{local: true, workDir: work}, log); err != nil {
+		t.Fatalf("provision with the site again = %v", err)
+	}
+	res, err = provision(ctx, svc, provisionFlags{local: true, workDir: work}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket = res.Deploy.Outputs[cfn.OutputS3SiteBucket]
+
 	// delete empties the bucket, then deletes the stack with it.
 	cl := newCommandLine()
 	cl.workDir, cl.local = work, true
