@@ -36,7 +36,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 	}
 }
 
-func mustCreate(t *testing.T, cl *s3.Client, name string) {
+func mustCreate(t testing.TB, cl *s3.Client, name string) {
 	t.Helper()
 	if _, err := cl.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatalf("CreateBucket(%s) = %v", name, err)

@@ -19,7 +19,7 @@ const publicRead = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicReadGetOb
 
 // openBucket makes name a public website bucket the way AWS requires since
 // April 2023: public access block off for policies, then the policy.
-func openBucket(t *testing.T, cl *s3.Client, name, policy string) {
+func openBucket(t testing.TB, cl *s3.Client, name, policy string) {
 	t.Helper()
 	mustCreate(t, cl, name)
 	if _, err := cl.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String(name),
