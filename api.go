@@ -29,6 +29,37 @@ const (
 	AuthorizerRequest = service.AuthorizerRequest
 )
 
+// Lambda authorizer caching (Authorizer.ResultTTLInSeconds).
+const (
+	AuthorizerNoCache          = service.AuthorizerNoCache
+	DefaultAuthorizerResultTTL = service.DefaultAuthorizerResultTTL
+)
+
+// Method authorization types (Method.AuthorizationType).
+const (
+	AuthorizationNone = service.AuthorizationNone
+	AuthorizationIAM  = service.AuthorizationIAM
+)
+
+// APIKey is an API key of an API's usage plans (API.NewAPIKey).
+type APIKey = service.APIKey
+
+// UsagePlan is a usage plan of an API's stage (API.NewUsagePlan).
+type UsagePlan = service.UsagePlan
+
+// ThrottleSettings is a usage plan's request rate and burst.
+type ThrottleSettings = service.ThrottleSettings
+
+// QuotaSettings is a usage plan's number of requests per period.
+type QuotaSettings = service.QuotaSettings
+
+// Usage plan quota periods.
+const (
+	QuotaDay   = service.QuotaDay
+	QuotaWeek  = service.QuotaWeek
+	QuotaMonth = service.QuotaMonth
+)
+
 // CORSOptions are the CORS preflight headers of an API.
 type CORSOptions = service.CORSOptions
 

@@ -58,7 +58,10 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 				}
 				return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 			}
-			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr()))}
+			opts := []step.ExecuteOption{
+				step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
+				step.WithTaskHandler(ecsRunTaskSyncResource, offlineECSRunTask(svc, cl.workDir, cmd.ErrOrStderr())),
+			}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())
 			}

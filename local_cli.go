@@ -5,6 +5,7 @@ package sparta
 import (
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 	var creds, origins, hosts []string
 	var expose bool
 	var concurrency int
+	var customResourceTimeout time.Duration
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the local cloud in the foreground for any AWS client (aws --endpoint-url, SDKs)",
@@ -43,6 +45,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 			}
 			opts := local.Options{Addr: addr, StateDir: stateDir, Log: log, ExposeToNetwork: expose,
 				AllowOrigins: origins, AllowHosts: hosts, LambdaConcurrency: concurrency}
+			opts.CustomResourceTimeout = customResourceTimeout
 			for _, c := range creds {
 				cred, err := local.ParseCredential(c)
 				if err != nil {
@@ -68,6 +71,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 	serve.Flags().StringArrayVar(&origins, "allow-origin", nil, "a web origin (http://host:port) whose pages may call the cloud from a browser; repeatable (default none)")
 	serve.Flags().StringArrayVar(&hosts, "allow-host", nil, "a Host name the cloud answers to besides loopback, localhost and *.localhost (.domain for a whole domain); repeatable")
 	serve.Flags().IntVar(&concurrency, "lambda-concurrency", 0, "the account's Lambda concurrency limit (default 1000, AWS's); lower it on a machine short of memory")
+	serve.Flags().DurationVar(&customResourceTimeout, "custom-resource-timeout", 0, "how long a custom resource waits for its function's response when it sets no ServiceTimeout (default 1h, AWS's)")
 	serve.Flags().StringVar(&stateDir, "state-dir", "", "directory of the durable state (default <work-dir>/local)")
 	cmd.AddCommand(serve)
 	return cmd

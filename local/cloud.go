@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"github.com/sparta-go/sparta/local/cloudformation"
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
@@ -74,6 +75,10 @@ type Options struct {
 	// (default 1,000, AWS's); invocations beyond it are throttled with
 	// TooManyRequestsException.
 	LambdaConcurrency int
+	// CustomResourceTimeout is how long a custom resource waits for its
+	// function's response when the resource sets no ServiceTimeout
+	// (default one hour, as on AWS).
+	CustomResourceTimeout time.Duration
 	// RequestLog, when set, receives one JSON line per request served:
 	// {"time","service","operation","status"}. Tests use it to show what a
 	// command called (an unchanged re-provision uploads nothing and executes
@@ -98,6 +103,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.LambdaConcurrency < 0 {
 		return o, fmt.Errorf("local: LambdaConcurrency %d is negative; use 0 for the default of %d", o.LambdaConcurrency, lambda.DefaultMaxConcurrency)
+	}
+	if o.CustomResourceTimeout < 0 {
+		return o, fmt.Errorf("local: CustomResourceTimeout %s is negative; use 0 for the default of %s", o.CustomResourceTimeout, cloudformation.DefaultCustomResourceTimeout)
 	}
 	if err := checkAddr(o.Addr, o.ExposeToNetwork); err != nil {
 		return o, err

@@ -6,6 +6,7 @@ import (
 	"github.com/sparta-go/sparta/local/dynamodb"
 	"github.com/sparta-go/sparta/local/ecr"
 	"github.com/sparta-go/sparta/local/ecs"
+	"github.com/sparta-go/sparta/local/events"
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
@@ -32,5 +33,6 @@ func builtinServices(opts Options) []core.Factory {
 		ecr.New,
 		ecs.New,
 		apigateway.New,
+		events.New,
 	}
 }

@@ -213,6 +213,8 @@ func (g *policyGrants) task(t *TaskState, w *wireState, subs map[string]string) 
 		if table, ok := need("DynamoDB table", "TableName"); ok {
 			g.allow([]string{tableARN(table)}, action)
 		}
+	case ResourceEventBridgePutEvents:
+		g.putEvents(t, params, subs)
 	case ResourceStatesStartExecution:
 		machine, ok := need("state machine", "StateMachineArn")
 		if !ok {

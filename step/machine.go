@@ -61,6 +61,8 @@ type StateMachine struct {
 	substitutions map[string]string
 	privileges    []service.IAMRolePrivilege
 	roleARN       string
+	// triggers are the EventBridge rules that start the machine (trigger.go).
+	triggers []Trigger
 
 	// compiled caches Execute's engine program (a *compiledProgram) with
 	// the revision it was compiled at; it is derived data, not run-time

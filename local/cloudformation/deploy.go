@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -195,6 +196,13 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 		// the old ones back.
 		return o.failLocked(cur, StatusUpdateFailed, err.Error())
 	}
+	if res.PhysicalID != "" && res.PhysicalID != cur.PhysicalID && isCustomType(cur.Type) {
+		// A custom resource answered an Update with a new physical ID: a
+		// replacement, whose old resource gets a Delete in the cleanup.
+		old := cur.clone()
+		old.Properties = oldProps
+		o.st.Cleanup = append(o.st.Cleanup, old)
+	}
 	if res.PhysicalID != "" {
 		cur.PhysicalID = res.PhysicalID
 	}
@@ -242,6 +250,10 @@ func (o *op) create(ctx context.Context, prov resource.Provider, r *state, props
 			s.resourceEventLocked(o.st, r, failed, cancelled)
 			_ = s.saveLocked(o.st)
 			return false
+		}
+		var partial *failedCreate
+		if errors.As(err, &partial) {
+			r.PhysicalID = partial.physicalID // the rollback deletes it
 		}
 		return o.failLocked(r, failed, err.Error())
 	}

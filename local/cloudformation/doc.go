@@ -15,6 +15,14 @@
 // ends, on the next start, in a failed state from which the stack can be
 // deleted (or, after an update, rolled back with ContinueUpdateRollback).
 //
+// Custom resources (AWS::CloudFormation::CustomResource, Custom::*) are
+// served by this package: each Create, Update and Delete invokes the
+// Lambda function of ServiceToken (through [Config.Functions]) with AWS's
+// request object and waits for the response object at a one-time
+// ResponseURL this service serves without SigV4 (Match, Public), up to the
+// resource's ServiceTimeout or [Config.CustomResourceTimeout]; Data feeds
+// Fn::GetAtt. SNS-backed custom resources are refused.
+//
 // Types without a provider fail their resource with "resource type X is
 // not supported by the local cloud". Types that have no local meaning (the
 // EC2 network of a Fargate service, CloudWatch dashboards and alarms) have

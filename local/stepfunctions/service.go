@@ -69,6 +69,9 @@ type Config struct {
 	DynamoDB DynamoDBCaller
 	// SQS runs sqs:sendMessage tasks; nil fails them with States.Runtime.
 	SQS MessageSender
+	// Events runs events:putEvents tasks; nil fails them with
+	// States.Runtime.
+	Events EventPutter
 	// IAM enforces machine roles: the trust policy on CreateStateMachine
 	// and UpdateStateMachine, the role's policies before every task; an
 	// *iam.Service is one. Nil disables enforcement, for embedders that
