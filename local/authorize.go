@@ -2,6 +2,7 @@ package local
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -31,12 +32,68 @@ func (c *Cloud) authorize(r *http.Request, svc core.Service, p core.Principal) e
 	} else {
 		perms = core.DefaultPermissions(svc.Name(), r)
 	}
+	rp, _ := svc.(resourcePolicies)
 	for _, perm := range perms {
-		if err := c.allowed(p, perm); err != nil {
+		err := c.allowed(p, perm)
+		if rp != nil {
+			err = withResourcePolicy(p, perm, rp.ResourcePolicy(perm), err)
+		}
+		if err != nil {
 			return accessDenied(protocolOf(svc.Name(), r), err)
 		}
 	}
 	return nil
+}
+
+// resourcePolicies is implemented by services whose resources carry
+// resource-based policies the router evaluates with the caller's identity
+// policies (S3 bucket policies).
+type resourcePolicies interface {
+	// ResourcePolicy returns the policy document of the resource perm
+	// acts on, "" when it has none.
+	ResourcePolicy(perm core.Permission) string
+}
+
+// withResourcePolicy combines the identity decision (identityErr, nil
+// when allowed) with the resource's policy, as AWS decides a request
+// within one account: an explicit Deny in either refuses it; otherwise an
+// Allow in either allows it. A resource policy allows a principal it
+// names (the role or the session), not one it reaches only through the
+// account ("arn:aws:iam::ACCOUNT:root" delegates to identity policies);
+// its Deny statements apply to the account's principals too.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics
+func withResourcePolicy(p core.Principal, perm core.Permission, doc string, identityErr error) error {
+	if doc == "" {
+		return identityErr
+	}
+	policy, err := iam.ParsePolicy(doc)
+	if err != nil {
+		return identityErr
+	}
+	decide := func(arn string) iam.Decision {
+		return iam.Evaluate(iam.Request{Action: perm.Action, Resource: perm.Resource, Principal: map[string]string{"AWS": arn}}, policy)
+	}
+	allowed := identityErr == nil
+	names := []string{p.ARN, p.RoleARN}
+	if p.Account != "" {
+		names = append(names, "arn:aws:iam::"+p.Account+":root", p.Account)
+	}
+	for i, arn := range names {
+		if arn == "" {
+			continue
+		}
+		switch d := decide(arn); {
+		case d == iam.ExplicitDeny:
+			return fmt.Errorf("User: %s is not authorized to perform: %s on resource: %s with an explicit deny in a resource-based policy",
+				p.ARN, perm.Action, perm.Resource)
+		case d == iam.Allow && i < 2:
+			allowed = true
+		}
+	}
+	if allowed {
+		return nil
+	}
+	return identityErr
 }
 
 // allowed evaluates one permission for p.

@@ -10,7 +10,6 @@ import (
 	"github.com/sparta-go/sparta/local/iam"
 	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
-	"github.com/sparta-go/sparta/local/s3"
 	"github.com/sparta-go/sparta/local/sns"
 	"github.com/sparta-go/sparta/local/sqs"
 	"github.com/sparta-go/sparta/local/ssm"
@@ -24,7 +23,7 @@ import (
 func builtinServices(opts Options) []core.Factory {
 	return []core.Factory{
 		sts.New,
-		s3.New,
+		s3Factory,
 		logs.New,
 		sns.New,
 		dynamodb.New,
