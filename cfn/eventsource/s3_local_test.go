@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package eventsource_test
 
 import (

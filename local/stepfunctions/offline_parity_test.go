@@ -1,3 +1,5 @@
+//go:build !lambdabinary
+
 package stepfunctions_test
 
 import (
