@@ -75,14 +75,11 @@ func (s *Service) apiGetPolicy(_ context.Context, params url.Values) (any, error
 // (for an AWS managed policy, its current default version as in the
 // snapshot).
 func (s *Service) apiGetPolicyVersion(_ context.Context, params url.Values) (any, error) {
-	arn, err := required(params, "PolicyArn")
+	args, err := requiredAll(params, "PolicyArn", "VersionId")
 	if err != nil {
 		return nil, err
 	}
-	v, err := required(params, "VersionId")
-	if err != nil {
-		return nil, err
-	}
+	arn, v := args[0], args[1]
 	_, doc, err := s.policyView(arn)
 	if err != nil {
 		return nil, err
@@ -99,14 +96,11 @@ func (s *Service) apiGetPolicyVersion(_ context.Context, params url.Values) (any
 }
 
 func (s *Service) apiCreatePolicy(_ context.Context, params url.Values) (any, error) {
-	name, err := required(params, "PolicyName")
+	v, err := requiredAll(params, "PolicyName", "PolicyDocument")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := required(params, "PolicyDocument")
-	if err != nil {
-		return nil, err
-	}
+	name, doc := v[0], v[1]
 	m, err := s.CreatePolicy(ManagedPolicyInput{PolicyName: name, Path: params.Get("Path"), Description: params.Get("Description"), Document: doc})
 	if err != nil {
 		return nil, err
@@ -124,26 +118,20 @@ func (s *Service) apiDeletePolicy(_ context.Context, params url.Values) (any, er
 }
 
 func (s *Service) apiAttachRolePolicy(_ context.Context, params url.Values) (any, error) {
-	role, err := required(params, "RoleName")
+	v, err := requiredAll(params, "RoleName", "PolicyArn")
 	if err != nil {
 		return nil, err
 	}
-	arn, err := required(params, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
+	role, arn := v[0], v[1]
 	return nil, s.AttachRolePolicy(role, arn)
 }
 
 func (s *Service) apiDetachRolePolicy(_ context.Context, params url.Values) (any, error) {
-	role, err := required(params, "RoleName")
+	v, err := requiredAll(params, "RoleName", "PolicyArn")
 	if err != nil {
 		return nil, err
 	}
-	arn, err := required(params, "PolicyArn")
-	if err != nil {
-		return nil, err
-	}
+	role, arn := v[0], v[1]
 	return nil, s.DetachRolePolicy(role, arn)
 }
 
