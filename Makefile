@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.6.1
 
-.PHONY: demo demo-offline demo-fargate demo-dragons test lint bench fuzz tools
+.PHONY: demo demo-offline demo-fargate demo-dragons test lint bench bench-peer fuzz tools
 
 # RUN runs a service's CLI. CGO_ENABLED=0 and -trimpath are the Lambda
 # build's settings: with them the CLI's compiled packages (the standard
@@ -21,9 +21,11 @@ demo:
 	$(RUN) ./examples/rolldie provision --local
 	$(RUN) ./examples/rolldie execute --local --input '{}'
 
-## demo-dragons: provision examples/dragons on the local cloud, then send one
-## valid and one invalid sighting to POST /dragons over plain HTTP (API
-## Gateway -> model validation -> StartExecution) and GET /dragons.
+## demo-dragons: provision examples/dragons on the local cloud, then POST
+## sightings over plain HTTP (API Gateway -> model validation ->
+## StartExecution): one stored in DynamoDB, one that waits on SQS until the
+## queue's Lambda consumer answers its task token, one invalid; show the
+## stored items and run the nightly report machine.
 demo-dragons:
 	$(GO) run ./examples/dragons provision --local
 	$(GO) run ./examples/dragons/cmd/sightings
@@ -50,9 +52,22 @@ lint: tools
 tools:
 	@test -x "$$($(GO) env GOPATH)/bin/staticcheck" || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-## bench: the speed and size goals, as Go benchmarks.
+## bench: the speed and size goals, as Go benchmarks, then the public Step
+## Functions benchmarks side by side with coinbase/step (bench-peer).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(MAKE) bench-peer
+
+## bench-peer: step's public benchmarks and coinbase/step v1.0.6's on the
+## same definition, in one run on one core (step/internal/peerbench, a module
+## of its own). Its go.mod is tidied into a scratch copy, not in place.
+PEER_MOD := $(shell mktemp -u /tmp/peerbench-XXXXXX).mod
+bench-peer:
+	cp step/internal/peerbench/go.mod $(PEER_MOD)
+	cp step/internal/peerbench/go.sum $(PEER_MOD:.mod=.sum)
+	cd step/internal/peerbench && $(GO) mod tidy -modfile=$(PEER_MOD) && \
+		$(GO) test -modfile=$(PEER_MOD) -run '^$$' -bench . -benchmem -count 5 -cpu 1
+	rm -f $(PEER_MOD) $(PEER_MOD:.mod=.sum)
 
 ## fuzz: a short fuzzing pass over every parser.
 fuzz:
@@ -61,6 +76,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIntrinsicParse -fuzztime 20s ./step/internal/intrinsic
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 20s ./step/engine
 	$(GO) test -run '^$$' -fuzz FuzzFromJSON -fuzztime 20s ./step
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 20s ./step/internal/jsonvalue
 	$(GO) test -run '^$$' -fuzz FuzzTemplate -fuzztime 20s ./local/apigateway/internal/vtl
 	$(GO) test -run '^$$' -fuzz FuzzRouting -fuzztime 20s ./local/apigateway
 

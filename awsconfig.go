@@ -118,8 +118,9 @@ func openTarget(ctx context.Context, useLocal bool, workDir string, log logrus.F
 	return t, nil
 }
 
-// RequestLogEnv names a file to which a --local command appends the local
-// cloud's request log (one JSON line per request).
+// RequestLogEnv names a file to which a --local command, or `local serve`
+// without --request-log, appends the local cloud's request log (one JSON
+// line per request).
 const RequestLogEnv = "SPARTA_LOCAL_REQUEST_LOG"
 
 // Close stops the local cloud, if one was started.

@@ -23,3 +23,11 @@ func NewDynamoDBTable(logicalID string, partitionKey KeyAttribute) *DynamoDBTabl
 
 // NewSQSQueue declares a standard queue with AWS's defaults.
 func NewSQSQueue(logicalID string) *SQSQueue { return service.NewSQSQueue(logicalID) }
+
+// S3Bucket declares an S3 bucket of the service; add it to the template
+// with cfn.S3BucketDecorator, notify functions of its events with an
+// S3Permission whose SourceArn is its ARN(), and grant access with Allow.
+type S3Bucket = service.S3Bucket
+
+// NewS3Bucket declares a private bucket.
+func NewS3Bucket(logicalID string) *S3Bucket { return service.NewS3Bucket(logicalID) }

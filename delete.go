@@ -34,6 +34,10 @@ func newDeleteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			}
 			defer t.Close()
 			phases := cli.NewPhases(entry)
+			// A site's bucket must be empty for the stack to delete it.
+			if err := phases.Run("empty site", func() error { return emptySite(cmd.Context(), t, svc.name, entry) }); err != nil {
+				return err
+			}
 			var existed bool
 			err = phases.Run("delete", func() error {
 				var err error

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/sparta-go/sparta/cfn"
@@ -146,6 +147,10 @@ func describeHTML(cmd *cobra.Command, svc *serviceDefinition, cl *CommandLine, f
 		return fmt.Errorf("--out %s: %w", out, err)
 	}
 	abs, _ := filepath.Abs(out)
+	if svc.site != nil {
+		entry.WithFields(logrus.Fields{"folder": svc.site.Resources(), "index": svc.site.IndexDocument(), "error": svc.site.ErrorDocument()}).
+			Info("S3 site: bucket " + svc.site.CloudFormationS3ResourceName() + ", uploaded by provision, URL in the stack output " + cfn.OutputS3SiteURL)
+	}
 	entry.WithField(cli.FieldPath, relPath(abs)).WithField(cli.FieldBytes, report.Len()).Info("Wrote describe report")
 	fmt.Fprintf(cmd.OutOrStdout(), "Open file://%s in a browser\n", filepath.ToSlash(abs))
 	return nil

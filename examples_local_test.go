@@ -17,14 +17,23 @@ func TestDragonsOnTheLocalCloud(t *testing.T) {
 		t.Fatalf("provision: %v\n%s", err, out)
 	}
 	lintTemplates(t, work)
-	out, err := localCLI(t, "./examples/dragons", work, "execute", "--input",
+	out, err := localCLI(t, "./examples/dragons", work, "execute", "--state-machine", "DragonSightings", "--input",
 		`{"dragonName":"Smok","location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`)
 	if err != nil || !strings.Contains(out, "Path:          ValidateReport -> AddDragon -> Confirmed? -> AlertUnconfirmed -> PendingConfirmation") {
 		t.Fatalf("execute (unconfirmed): %v\n%s", err, out)
 	}
+	// A sighting that asks for confirmation waits on the Confirmations
+	// queue until confirmSighting, its event source, answers the task
+	// token; then it is stored.
+	out, err = localCLI(t, "./examples/dragons", work, "execute", "--state-machine", "DragonSightings", "--input",
+		`{"dragonName":"Smok","confirmationRequired":true,"location":{"latitude":50.05,"longitude":19.93},"sizeFeet":60}`)
+	if err != nil || !strings.Contains(out, "Path:          ValidateReport -> AddDragon -> Confirmed? -> AwaitConfirmation -> Witnessed? -> StoreSighting -> CountSighting -> DragonAdded") ||
+		!strings.Contains(out, `"confirmedBy": "the dragon ranger"`) {
+		t.Fatalf("execute (confirmation) = %v:\n%s", err, out)
+	}
 	// The validation error is caught into an SNS alert, and the machine fails
 	// as designed: the Lambda error type crossed a real process boundary.
-	out, err = localCLI(t, "./examples/dragons", work, "execute", "--input",
+	out, err = localCLI(t, "./examples/dragons", work, "execute", "--state-machine", "DragonSightings", "--input",
 		`{"dragonName":"","location":{"latitude":1,"longitude":1},"sizeFeet":10}`)
 	if err == nil || !strings.Contains(out, "Path:          ValidateReport -> AlertInvalidReport -> ReportRejected") || !strings.Contains(out, "Error:         InvalidReport") {
 		t.Fatalf("execute (invalid report) = %v:\n%s", err, out)

@@ -22,6 +22,7 @@ type executeFlags struct {
 	input        string
 	stateMachine string
 	realClock    bool
+	taskSuccess  string
 }
 
 func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
@@ -58,7 +59,19 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 				}
 				return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 			}
-			opts := []step.ExecuteOption{step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr()))}
+			data, tables, err := offlineData(svc)
+			if err != nil {
+				return err
+			}
+			answer, err := taskSuccessOutput(f)
+			if err != nil {
+				return err
+			}
+			opts := []step.ExecuteOption{
+				step.WithTaskHandler(snsPublishResource, offlineSNSPublish(cmd.ErrOrStderr())),
+				step.WithTaskHandler(ecsRunTaskSyncResource, offlineECSRunTask(svc, cl.workDir, cmd.ErrOrStderr())),
+				step.WithOfflineData(data), step.WithCallbacks(offlineCallback(cmd.ErrOrStderr(), answer)),
+			}
 			if !f.realClock {
 				opts = append(opts, step.WithVirtualClock())
 			}
@@ -66,6 +79,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			printOfflineTables(cmd.ErrOrStderr(), data, tables)
 			return printExecution(cmd.OutOrStdout(), sm.Name(), exec)
 		},
 	}
@@ -74,6 +88,7 @@ func newExecuteCommand(svc *serviceDefinition, cl *CommandLine) *cobra.Command {
 	fl.StringVar(&f.input, "input", "{}", "execution input: JSON, @file, or @- for standard input")
 	fl.StringVar(&f.stateMachine, "state-machine", "", "which state machine to run, when the service has several")
 	fl.BoolVar(&f.realClock, "real-clock", false, "with --offline, really wait in Wait states and between retries")
+	fl.StringVar(&f.taskSuccess, "task-success", "", "with --offline, answer every .waitForTaskToken task with this output (JSON), as a consumer's SendTaskSuccess would; without it they time out")
 	return cmd
 }
 
@@ -174,7 +189,11 @@ func printExecution(w io.Writer, machine string, exec *step.Execution) error {
 	fmt.Fprintf(w, "State machine: %s\n", machine)
 	fmt.Fprintf(w, "Status:        %s\n", exec.Status)
 	fmt.Fprintf(w, "Duration:      %s (%d transitions)\n", exec.StopDate.Sub(exec.StartDate).Round(time.Millisecond), exec.Transitions)
-	fmt.Fprintf(w, "Path:          %s\n", strings.Join(exec.Path, " -> "))
+	if len(exec.Path) > 0 {
+		fmt.Fprintf(w, "Path:          %s\n", strings.Join(exec.Path, " -> "))
+	} else if exec.Transitions == 0 {
+		fmt.Fprintf(w, "Path:          (not recorded: AWS keeps no history of Express executions)\n")
+	}
 	if exec.Status == step.StatusSucceeded {
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, exec.Output, "", "  ") != nil {

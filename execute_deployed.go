@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/sirupsen/logrus"
 
 	"github.com/sparta-go/sparta/internal/cli"
@@ -34,6 +36,9 @@ func executeDeployed(ctx context.Context, svc *serviceDefinition, cl *CommandLin
 	arn, err := machineARN(ctx, t, svc.name, sm)
 	if err != nil {
 		return nil, err
+	}
+	if sm.Type() == step.Express {
+		return executeExpress(ctx, t, arn, input)
 	}
 	client := sfn.NewFromConfig(t.cfg)
 	started, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(string(input))})
@@ -74,6 +79,42 @@ func executeDeployed(ctx context.Context, svc *serviceDefinition, cl *CommandLin
 		return nil, err
 	}
 	return exec, nil
+}
+
+// executeExpress runs an Express machine with StartSyncExecution: AWS
+// keeps no history of Express executions and refuses DescribeExecution for
+// them (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html),
+// so the answer of the synchronous call is all there is, and the path is
+// unknown. The SDK sends StartSyncExecution to the host sync-<endpoint>,
+// which does not resolve for a loopback address, so for the local cloud
+// the prefix is left out (the cloud serves both).
+func executeExpress(ctx context.Context, t *target, arn string, input json.RawMessage) (*step.Execution, error) {
+	client := sfn.NewFromConfig(t.cfg, func(o *sfn.Options) {
+		if t.local {
+			o.APIOptions = append(o.APIOptions, withoutHostPrefix)
+		}
+	})
+	out, err := client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(string(input))})
+	if err != nil {
+		return nil, fmt.Errorf("running an execution of the Express machine %s: %w", arn, err)
+	}
+	return &step.Execution{
+		Status:    string(out.Status),
+		Output:    json.RawMessage(aws.ToString(out.Output)),
+		Error:     aws.ToString(out.Error),
+		Cause:     aws.ToString(out.Cause),
+		StartDate: aws.ToTime(out.StartDate),
+		StopDate:  aws.ToTime(out.StopDate),
+	}, nil
+}
+
+// withoutHostPrefix stops the SDK from putting an operation's host prefix
+// (sync-) in front of the endpoint's host.
+func withoutHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("SpartaWithoutHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
 }
 
 // executionPath reads an execution's history: the top-level states it

@@ -4,7 +4,9 @@ package sparta
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,10 +19,11 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 		Short: "The embedded local cloud: an AWS-compatible endpoint on 127.0.0.1",
 	}
 	var port int
-	var stateDir, addr, credFile string
+	var stateDir, addr, credFile, requestLog string
 	var creds, origins, hosts []string
 	var expose bool
 	var concurrency int
+	var customResourceTimeout time.Duration
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the local cloud in the foreground for any AWS client (aws --endpoint-url, SDKs)",
@@ -43,6 +46,7 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 			}
 			opts := local.Options{Addr: addr, StateDir: stateDir, Log: log, ExposeToNetwork: expose,
 				AllowOrigins: origins, AllowHosts: hosts, LambdaConcurrency: concurrency}
+			opts.CustomResourceTimeout = customResourceTimeout
 			for _, c := range creds {
 				cred, err := local.ParseCredential(c)
 				if err != nil {
@@ -57,6 +61,17 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 				}
 				opts.Credentials = append(opts.Credentials, fromFile...)
 			}
+			if requestLog == "" {
+				requestLog = os.Getenv(RequestLogEnv)
+			}
+			if requestLog != "" {
+				f, err := os.OpenFile(requestLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+				if err != nil {
+					return fmt.Errorf("--request-log: %w", err)
+				}
+				defer f.Close()
+				opts.RequestLog = f
+			}
 			return local.Serve(cmd.Context(), opts)
 		},
 	}
@@ -68,7 +83,9 @@ func newLocalCommand(cl *CommandLine) *cobra.Command {
 	serve.Flags().StringArrayVar(&origins, "allow-origin", nil, "a web origin (http://host:port) whose pages may call the cloud from a browser; repeatable (default none)")
 	serve.Flags().StringArrayVar(&hosts, "allow-host", nil, "a Host name the cloud answers to besides loopback, localhost and *.localhost (.domain for a whole domain); repeatable")
 	serve.Flags().IntVar(&concurrency, "lambda-concurrency", 0, "the account's Lambda concurrency limit (default 1000, AWS's); lower it on a machine short of memory")
+	serve.Flags().DurationVar(&customResourceTimeout, "custom-resource-timeout", 0, "how long a custom resource waits for its function's response when it sets no ServiceTimeout (default 1h, AWS's)")
 	serve.Flags().StringVar(&stateDir, "state-dir", "", "directory of the durable state (default <work-dir>/local)")
+	serve.Flags().StringVar(&requestLog, "request-log", "", "append one JSON line per request served (service, operation, status) to this file (default $"+RequestLogEnv+")")
 	cmd.AddCommand(serve)
 	return cmd
 }

@@ -257,6 +257,9 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 
 	if f.noop {
 		phases.Skip("deploy")
+		if svc.site != nil {
+			phases.Skip("site")
+		}
 		summarizeNoop(entry, res)
 		phases.Summary("Provision (noop) complete")
 		return res, nil
@@ -280,6 +283,13 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 		} else {
 			in.TemplateBody = string(res.Template)
 		}
+		if svc.site == nil {
+			// A site removed from main.go leaves a bucket the update
+			// deletes, which S3 refuses while it holds the site's files.
+			if err := emptySite(ctx, tgt, svc.name, entry); err != nil {
+				return err
+			}
+		}
 		d := newDeployer(tgt, entry, f.cancelOnInterrupt)
 		var err error
 		res.Deploy, err = d.Deploy(ctx, in)
@@ -287,6 +297,12 @@ func provision(ctx context.Context, svc *serviceDefinition, f provisionFlags, lo
 	})
 	if err != nil {
 		return res, explainDeployError(svc.name, f.local, err)
+	}
+	if svc.site != nil {
+		err = phases.Run("site", func() error { return uploadSite(ctx, tgt, svc, res.Deploy.Outputs, entry) })
+		if err != nil {
+			return res, err
+		}
 	}
 	summarizeDeploy(entry, svc.name, f.local, res.Deploy)
 	phases.Summary("Provision complete")
@@ -364,6 +380,8 @@ type templateInputs struct {
 // what describe draws is what provision deploys.
 func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateInputs) (*cloudformation.Template, error) {
 	template := cfn.NewServiceTemplate(svc.description, in.buildID, Version)
+	var fns []*LambdaAWSInfo
+	var fnResources []cfn.FunctionResources
 	for _, l := range svc.lambdas {
 		a := in.archOverride
 		if a == "" {
@@ -380,6 +398,12 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 		}
 		res := cfn.AddFunction(template, svc.name, l, in.artifacts[a])
 		if err := eventsource.Add(template, svc.name, l, res); err != nil {
+			return nil, err
+		}
+		fns, fnResources = append(fns, l), append(fnResources, res)
+	}
+	if svc.site != nil {
+		if err := cfn.AddS3Site(template, svc.site); err != nil {
 			return nil, err
 		}
 	}
@@ -406,6 +430,11 @@ func assembleTemplate(ctx context.Context, svc *serviceDefinition, in templateIn
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	// Buckets come from decorators too, so S3 notifications are attached
+	// once every decorator has run.
+	if err := eventsource.AttachS3(template, svc.name, fns, fnResources); err != nil {
+		return nil, err
+	}
 	if in.hooks != nil {
 		sc.Log = in.log
 		if err := in.hooks.validators(ctx, sc); err != nil {
@@ -422,11 +451,10 @@ func validateService(svc *serviceDefinition) error {
 	if svc.name == "" {
 		errs = append(errs, errors.New("service name is empty: pass one to sparta.MainEx"))
 	}
-	// Static sites are declared by Sparta's Main/MainEx parameters; until
-	// their provisioning exists they are refused here, before anything is
-	// built, rather than silently dropped. The API validates as a decorator.
+	// The static site of Main/MainEx: its folder must exist before
+	// anything is built. The API validates as a decorator.
 	if svc.site != nil {
-		errs = append(errs, errors.New("S3 site: provisioning a static site is not supported yet; pass nil as the site argument of sparta.MainEx"))
+		errs = append(errs, splitJoined(svc.site.Validate())...)
 	}
 	if svc.useCGO {
 		errs = append(errs, errors.New("useCGO: cgo builds for Lambda are not supported; pass false as the useCGO argument of sparta.MainEx"))
@@ -434,6 +462,7 @@ func validateService(svc *serviceDefinition) error {
 	if err := service.ValidateLambdas(svc.lambdas); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, splitJoined(eventsource.ValidateS3Sources(svc.lambdas, declaredBuckets(svc)))...)
 	errs = append(errs, validateMachineFunctions(svc)...)
 	for i, d := range svc.decorators() {
 		if d == nil {
@@ -447,6 +476,18 @@ func validateService(svc *serviceDefinition) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// declaredBuckets lists the buckets the service's decorators declare
+// (cfn.S3BucketDecorator).
+func declaredBuckets(svc *serviceDefinition) []*service.S3Bucket {
+	var out []*service.S3Bucket
+	for _, d := range svc.decorators() {
+		if b, ok := service.Unwrap(d).(interface{ S3Buckets() []*service.S3Bucket }); ok {
+			out = append(out, b.S3Buckets()...)
+		}
+	}
+	return out
 }
 
 // validateMachineFunctions reports every Lambda task whose function was not

@@ -90,6 +90,12 @@ func TestSparta15Lifecycle(t *testing.T) {
 	if err != nil || !strings.Contains(out, path) || !strings.Contains(out, "Status:        SUCCEEDED") {
 		t.Fatalf("execute --local: %v\n%s", err, out)
 	}
+	// AWS keeps no history of Express executions and refuses
+	// DescribeExecution for them: execute runs them synchronously.
+	out, err = localCLI(t, pkg, work, "execute", "--state-machine", "Sparta15Express")
+	if err != nil || !strings.Contains(out, "Status:        SUCCEEDED") || !strings.Contains(out, `"greeting": "express"`) || !strings.Contains(out, "no history of Express executions") {
+		t.Fatalf("execute --local of the Express machine: %v\n%s", err, out)
+	}
 	if out, err := localCLI(t, pkg, work, "delete"); err != nil {
 		t.Fatalf("delete --local: %v\n%s", err, out)
 	}
@@ -157,7 +163,31 @@ func TestSparta15DockerImageRunsItsCommand(t *testing.T) {
 		t.Fatalf("provision -n with the image: %v\n%s", err, out)
 	}
 	out, err := exec.Command("docker", "run", "--rm", "sparta15:"+tag).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "hello from Sparta15-") {
+	if err != nil || !strings.Contains(string(out), "fargate task of Sparta15-") {
 		t.Errorf("docker run sparta15:%s = %v:\n%s", tag, err, out)
+	}
+}
+
+// TestSparta15FargateOffline runs the Fargate machine with execute
+// --offline from the program's directory, as a user runs it: the task runs
+// the program's own binary, built as the image carries it (the Lambda
+// build, the only one with the fargateTask command), with the CMD of
+// ./Dockerfile (the file Sparta's docker.BuildDockerImage(service, "", ...)
+// builds). Elsewhere, with no Dockerfile, the state fails naming the file.
+func TestSparta15FargateOffline(t *testing.T) {
+	bin := cliBinary(t, "./testdata/sparta15")
+	run := func(dir string) string {
+		cmd := exec.Command(bin, "execute", "--offline", "--state-machine", "Sparta15Fargate", "--work-dir", t.TempDir())
+		cmd.Dir = dir
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	out := run("testdata/sparta15")
+	if !strings.Contains(out, "fargate task of Sparta15-") || !strings.Contains(out, "Status:        SUCCEEDED") || !strings.Contains(out, `"StopCode": "EssentialContainerExited"`) {
+		t.Errorf("execute --offline of the Fargate machine:\n%s", out)
+	}
+	out = run(t.TempDir())
+	if !strings.Contains(out, "Status:        FAILED") || !strings.Contains(out, "reading the image's Dockerfile") {
+		t.Errorf("execute --offline without a Dockerfile:\n%s", out)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // and stack outputs with their names, ARNs and URLs. It validates every
 // declaration first and adds nothing when one is invalid.
 func DataDecorator(tables []*service.DynamoDBTable, queues []*service.SQSQueue) service.ServiceDecoratorHookHandler {
-	return service.NamedDecorator("tables and queues", service.ServiceDecoratorFunc(func(_ context.Context, sc *service.ServiceContext) error {
+	return service.NamedDecorator("tables and queues", &dataDecorator{tables: tables, queues: queues, ServiceDecoratorFunc: func(_ context.Context, sc *service.ServiceContext) error {
 		var errs []error
 		for _, t := range tables {
 			errs = append(errs, t.Validate())
@@ -52,7 +52,20 @@ func DataDecorator(tables []*service.DynamoDBTable, queues []*service.SQSQueue) 
 			sc.Template.Outputs[q.LogicalID+"Arn"] = cloudformation.Output{Value: GetAtt(q.LogicalID, "Arn")}
 		}
 		return nil
-	}))
+	}})
+}
+
+// dataDecorator is what DataDecorator returns: Declarations lets
+// `execute --offline` create the same tables and queues in memory.
+type dataDecorator struct {
+	service.ServiceDecoratorFunc
+	tables []*service.DynamoDBTable
+	queues []*service.SQSQueue
+}
+
+// Declarations returns the tables and queues the decorator adds.
+func (d *dataDecorator) Declarations() ([]*service.DynamoDBTable, []*service.SQSQueue) {
+	return d.tables, d.queues
 }
 
 func keySchema(pk service.KeyAttribute, sk *service.KeyAttribute) []dynamodb.Table_KeySchema {

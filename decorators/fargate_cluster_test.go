@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/sns"
 
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/decorators"
@@ -28,7 +29,11 @@ func cluster() *decorators.FargateCluster {
 
 func render(t *testing.T) []byte {
 	t.Helper()
-	sc := &service.ServiceContext{Service: "Reports", Template: cloudformation.NewTemplate(), Values: map[string]any{
+	// The service's template holds the topic the task publishes to, so
+	// that the golden is a whole template cfn-lint can check.
+	tpl := cloudformation.NewTemplate()
+	tpl.Resources["ReportsTopic"] = &sns.Topic{}
+	sc := &service.ServiceContext{Service: "Reports", Template: tpl, Values: map[string]any{
 		decorators.ImageURIValue:   "123456789012.dkr.ecr.us-east-1.amazonaws.com/reports@sha256:0123",
 		decorators.RepositoryValue: "reports",
 	}}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"github.com/sparta-go/sparta/local/cloudformation"
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/lambda"
 	"github.com/sparta-go/sparta/local/logs"
@@ -74,6 +75,10 @@ type Options struct {
 	// (default 1,000, AWS's); invocations beyond it are throttled with
 	// TooManyRequestsException.
 	LambdaConcurrency int
+	// CustomResourceTimeout is how long a custom resource waits for its
+	// function's response when the resource sets no ServiceTimeout
+	// (default one hour, as on AWS).
+	CustomResourceTimeout time.Duration
 	// RequestLog, when set, receives one JSON line per request served:
 	// {"time","service","operation","status"}. Tests use it to show what a
 	// command called (an unchanged re-provision uploads nothing and executes
@@ -98,6 +103,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.LambdaConcurrency < 0 {
 		return o, fmt.Errorf("local: LambdaConcurrency %d is negative; use 0 for the default of %d", o.LambdaConcurrency, lambda.DefaultMaxConcurrency)
+	}
+	if o.CustomResourceTimeout < 0 {
+		return o, fmt.Errorf("local: CustomResourceTimeout %s is negative; use 0 for the default of %s", o.CustomResourceTimeout, cloudformation.DefaultCustomResourceTimeout)
 	}
 	if err := checkAddr(o.Addr, o.ExposeToNetwork); err != nil {
 		return o, err
@@ -316,6 +324,8 @@ func Serve(ctx context.Context, opts Options) error {
 		core.DefaultAccessKeyID, core.DefaultSecretAccessKey, c.endpoint, c.endpoint)
 	log.Infof("Credentials: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s (the account root; every request must be signed)",
 		core.DefaultAccessKeyID, core.DefaultSecretAccessKey)
+	log.Infof("Operations with an SDK host prefix (aws stepfunctions start-sync-execution calls sync-HOST, which does not resolve): "+
+		"export AWS_DISABLE_HOST_PREFIX_INJECTION=true (AWS CLI and SDKs since March 2025), or run that command with HTTP_PROXY=%s (any CLI)", c.endpoint)
 	log.Infof("Browser origins allowed: %s", describeOrigins(c.opts.AllowOrigins))
 	if c.opts.ExposeToNetwork && !isLoopbackAddr(c.opts.Addr) {
 		log.Warnf("The local cloud listens on %s, beyond loopback: anyone who can reach it and has credentials can run code on this machine as %s",

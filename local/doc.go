@@ -53,6 +53,8 @@
 //   - logs: CloudWatch Logs groups, streams and events
 //     ([github.com/sparta-go/sparta/local/logs]).
 //   - sns: topics and kept messages ([github.com/sparta-go/sparta/local/sns]).
+//   - ssm: the Parameter Store, String and StringList parameters with their
+//     versions ([github.com/sparta-go/sparta/local/ssm]).
 //   - apigateway: REST APIs and their execute-api data plane
 //     ([github.com/sparta-go/sparta/local/apigateway]).
 //

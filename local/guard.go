@@ -51,9 +51,16 @@ func (g *guard) check(r *http.Request) error {
 	if g == nil {
 		return nil
 	}
-	if !g.hostAllowed(r.Host) {
+	host, prefixed := g.thisMachine(r.Host)
+	if !host {
 		return errForbidden("the local cloud does not answer to the Host %q: use 127.0.0.1, localhost or a *.localhost name "+
 			"(a name that can only mean this machine, so no web page can rebind it), or allow it with --allow-host", r.Host)
+	}
+	if prefixed && (r.Header.Get("Origin") != "" || r.Header.Get("Sec-Fetch-Site") != "") {
+		// SDK host prefixes are for SDKs and the AWS CLI, which send no
+		// Origin: a browser sending one for a name such as sync-localhost
+		// resolved it through a DNS server that could rebind it.
+		return errForbidden("the local cloud answers to the Host %q (an SDK host prefix on a loopback name) only from SDKs and the AWS CLI, not from web pages", r.Host)
 	}
 	if origin := r.Header.Get("Origin"); origin != "" && !g.originAllowed(origin, r) {
 		return errForbidden("the local cloud refuses requests from web pages of the origin %q: a page may not call it from a browser "+
@@ -75,6 +82,34 @@ func (g *guard) originAllowed(origin string, r *http.Request) bool {
 		return true
 	}
 	return o == "http://"+strings.ToLower(r.Host) || o == "https://"+strings.ToLower(r.Host)
+}
+
+// sdkHostPrefixes are the prefixes AWS SDKs and the AWS CLI put in front
+// of the endpoint's host for some operations (the "hostPrefix" of the
+// operation in the service's model), even with an endpoint URL:
+// StartSyncExecution goes to sync-HOST, CloudWatch Logs' StartLiveTail
+// and GetLogObject to stream-HOST, Cloud Map's DiscoverInstances to
+// data-HOST.
+// See https://smithy.io/2.0/spec/endpoint-traits.html#endpoint-trait
+var sdkHostPrefixes = []string{"sync-", "data-", "stream-"}
+
+// thisMachine reports whether hostport names this machine (hostAllowed),
+// possibly behind one of the SDK host prefixes (prefixed), as the AWS CLI
+// sends it when it reaches the cloud through a name that resolves (a
+// *.localhost name where the resolver pins those to loopback) or through
+// HTTP_PROXY set to the cloud's own address (which answers for its own
+// names and never forwards anything).
+func (g *guard) thisMachine(hostport string) (ok, prefixed bool) {
+	if g.hostAllowed(hostport) {
+		return true, false
+	}
+	lower := strings.ToLower(hostport)
+	for _, p := range sdkHostPrefixes {
+		if rest, cut := strings.CutPrefix(lower, p); cut && g.hostAllowed(rest) {
+			return true, true
+		}
+	}
+	return false, false
 }
 
 // hostAllowed accepts a loopback address, the address the cloud is bound

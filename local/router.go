@@ -52,7 +52,12 @@ func (rt *router) lookup(name string) (core.Service, bool) {
 // scope's service), for error messages; svc is nil when nothing serves it.
 func (rt *router) route(r *http.Request) (svc core.Service, scope core.Scope, name string) {
 	if sc, ok := core.ScopeFromRequest(r); ok {
-		return rt.byName[sc.Service], sc, sc.Service
+		if svc, known := rt.byName[sc.Service]; known || !publicMatch(rt.order, r) {
+			return svc, sc, sc.Service
+		}
+		// A signing name no service has, on a request a public service
+		// claims: an execute-api call signed for an API's AWS_IAM method,
+		// which API Gateway verifies itself.
 	}
 	for _, fallbacks := range []bool{false, true} {
 		for _, s := range rt.order {
@@ -63,6 +68,19 @@ func (rt *router) route(r *http.Request) (svc core.Service, scope core.Scope, na
 		}
 	}
 	return nil, core.Scope{}, ""
+}
+
+// publicMatch reports whether a non-fallback matcher that serves public
+// requests claims r.
+func publicMatch(services []core.Service, r *http.Request) bool {
+	for _, s := range services {
+		m, isMatcher := s.(core.Matcher)
+		p, isPublic := s.(core.Public)
+		if _, fb := s.(core.Fallback); isMatcher && isPublic && !fb && m.Match(r) && p.Public(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -243,6 +243,26 @@ func securityAttacks(mark string) []attack {
 			localtest.Sign(t, r, "s3", nil)
 			return r
 		}, 403, "AccessDenied"},
+		{"SDK host prefix on a foreign name", func(t *testing.T, e string) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, e+"/private/secret.txt", nil)
+			r.Host = "sync-rebind.evil.example"
+			localtest.Sign(t, r, "s3", nil)
+			return r
+		}, 403, "AccessDenied"},
+		{"SDK host prefix from a web page (Origin)", func(t *testing.T, e string) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, e+"/private/secret.txt", nil)
+			r.Host = "sync-localhost"
+			r.Header.Set("Origin", "http://sync-localhost")
+			localtest.Sign(t, r, "s3", nil)
+			return r
+		}, 403, "AccessDenied"},
+		{"SDK host prefix from a web page (Sec-Fetch-Site)", func(t *testing.T, e string) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, e+"/private/secret.txt", nil)
+			r.Host = "sync-127.0.0.1"
+			r.Header.Set("Sec-Fetch-Site", "same-origin")
+			localtest.Sign(t, r, "s3", nil)
+			return r
+		}, 403, "AccessDenied"},
 		{"Host of a LAN address", func(t *testing.T, e string) *http.Request {
 			r := s3Get(t, e, key, secret, now)
 			r.Host = "192.0.2.7"
@@ -301,7 +321,10 @@ func TestSecurityAttacksAreRefused(t *testing.T) {
 	if resp.StatusCode != 200 || string(body) != "secret" {
 		t.Errorf("valid presigned GET = %d %q", resp.StatusCode, body)
 	}
-	for _, host := range []string{"localhost", "bucket.localhost", "abc123.execute-api.localhost", "127.0.0.2", "[::1]"} {
+	// The SDKs' host prefixes (sync-, data-, stream-) on this machine's
+	// names are the AWS CLI reaching it for StartSyncExecution and the like.
+	for _, host := range []string{"localhost", "bucket.localhost", "abc123.execute-api.localhost", "127.0.0.2", "[::1]",
+		"sync-127.0.0.1", "sync-localhost:4566", "data-aws.localhost", "STREAM-127.0.0.1"} {
 		r, _ := http.NewRequest(http.MethodGet, c.Endpoint()+"/private/secret.txt", nil)
 		r.Host = host
 		localtest.Sign(t, r, "s3", nil)

@@ -29,6 +29,8 @@ type API struct {
 
 	resources   []*Resource
 	authorizers []*Authorizer
+	keys        []*APIKey
+	plans       []*UsagePlan
 }
 
 // CORSOptions are the headers of the CORS preflight responses, as Sparta's
@@ -173,6 +175,13 @@ func (a *API) Validate() error {
 			errs = append(errs, fmt.Errorf("API %q: %w", a.name, err))
 		}
 	}
+	for _, au := range a.authorizers {
+		for _, err := range au.validate() {
+			errs = append(errs, fmt.Errorf("API %q: %w", a.name, err))
+		}
+	}
+	errs = append(errs, a.validateUsagePlans()...)
+	keyed := false
 	seen := map[string]string{}
 	methods := 0
 	for _, r := range a.resources {
@@ -186,6 +195,7 @@ func (a *API) Validate() error {
 				errs = append(errs, fmt.Errorf("API %q: %s is declared for both %s and %s", a.name, key, prev, r.target()))
 			}
 			seen[key] = r.target()
+			keyed = keyed || m.APIKeyRequired
 			if m.httpMethod == "OPTIONS" && a.CORSHeaders() != nil {
 				errs = append(errs, fmt.Errorf("API %q: %s: CORS is enabled, so the API answers OPTIONS itself; remove the method or disable CORS", a.name, key))
 			}
@@ -196,6 +206,9 @@ func (a *API) Validate() error {
 				errs = append(errs, fmt.Errorf("API %q: %s: %w", a.name, key, err))
 			}
 		}
+	}
+	if keyed && len(a.plans) == 0 {
+		errs = append(errs, fmt.Errorf("API %q: methods require an API key but no usage plan gives one: every request would be refused 403; declare a plan with api.NewUsagePlan and a key with api.NewAPIKey", a.name))
 	}
 	if methods == 0 && a.name != "" {
 		errs = append(errs, fmt.Errorf("API %q has no methods: declare one with resource.NewMethod", a.name))

@@ -3,6 +3,7 @@ package service
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Authorizer is a Lambda authorizer of an API: a function that decides,
@@ -16,9 +17,72 @@ type Authorizer struct {
 	fn   *LambdaAWSInfo
 	typ  string
 	// IdentitySource is where the identity comes from; for TOKEN the
-	// default is "method.request.header.Authorization". A request without
-	// it is refused with 401 before the function runs.
+	// default is "method.request.header.Authorization". A REQUEST
+	// authorizer lists its sources separated by commas
+	// ("method.request.header.X-User, method.request.querystring.tenant").
+	// A request without one of them is refused with 401 before the
+	// function runs.
 	IdentitySource string
+	// ResultTTLInSeconds is how long API Gateway keeps the policy the
+	// function returned for an identity, so that further requests with
+	// the same identity source values do not invoke it: 0 means API
+	// Gateway's default (300 s), AuthorizerNoCache turns caching off, at
+	// most 3600. A cached policy applies to every method of the API that
+	// uses this authorizer, so a policy for a cached authorizer should
+	// name all of them.
+	// See https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
+	ResultTTLInSeconds int
+}
+
+// AuthorizerNoCache, as Authorizer.ResultTTLInSeconds, invokes the
+// authorizer for every request.
+const AuthorizerNoCache = -1
+
+// DefaultAuthorizerResultTTL is API Gateway's default authorizer cache
+// time, in seconds.
+const DefaultAuthorizerResultTTL = 300
+
+// ResultTTL is the cache time the template declares: the default for 0,
+// 0 for AuthorizerNoCache.
+func (au *Authorizer) ResultTTL() int {
+	switch {
+	case au.ResultTTLInSeconds == 0:
+		return DefaultAuthorizerResultTTL
+	case au.ResultTTLInSeconds < 0:
+		return 0
+	}
+	return au.ResultTTLInSeconds
+}
+
+// IdentitySources are the authorizer's identity sources, split.
+func (au *Authorizer) IdentitySources() []string {
+	var out []string
+	for _, src := range strings.Split(au.IdentitySource, ",") {
+		if src = strings.TrimSpace(src); src != "" {
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
+func (au *Authorizer) validate() []error {
+	var errs []error
+	for _, src := range au.IdentitySources() {
+		loc, _, ok := ParseParameter(src)
+		if !ok || (loc != "header" && loc != "querystring") {
+			errs = append(errs, fmt.Errorf("authorizer %q: identity source %q is not method.request.{header,querystring}.NAME", au.name, src))
+		}
+	}
+	if au.typ == AuthorizerToken && len(au.IdentitySources()) != 1 {
+		errs = append(errs, fmt.Errorf("authorizer %q: a TOKEN authorizer has exactly one identity source, not %q", au.name, au.IdentitySource))
+	}
+	if au.ResultTTLInSeconds > 3600 || au.ResultTTLInSeconds < AuthorizerNoCache {
+		errs = append(errs, fmt.Errorf("authorizer %q: ResultTTLInSeconds %d is not between 0 and 3600 (or AuthorizerNoCache)", au.name, au.ResultTTLInSeconds))
+	}
+	if au.typ == AuthorizerRequest && au.ResultTTL() > 0 && len(au.IdentitySources()) == 0 {
+		errs = append(errs, fmt.Errorf("authorizer %q: a cached REQUEST authorizer needs an IdentitySource, the values its results are cached by; set one, or ResultTTLInSeconds = sparta.AuthorizerNoCache", au.name))
+	}
+	return errs
 }
 
 // Authorizer types.

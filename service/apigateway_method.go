@@ -102,6 +102,55 @@ type Method struct {
 	// Authorizer, when set, must allow a request before the integration
 	// runs (declare it with API.NewLambdaAuthorizer).
 	Authorizer *Authorizer
+	// AuthorizationType is "" (no authorization, or CUSTOM when Authorizer
+	// is set) or AuthorizationIAM: the request must then be signed with
+	// SigV4 (service "execute-api") by a principal whose IAM policies allow
+	// execute-api:Invoke on the method's ARN.
+	// See https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html
+	AuthorizationType string
+	// APIKeyRequired makes clients send, in the x-api-key header, an API
+	// key of a usage plan of this API's stage (API.NewUsagePlan); a request
+	// without one is refused with 403 {"message":"Forbidden"}, as Sparta's
+	// Method.APIKeyRequired.
+	APIKeyRequired bool
+}
+
+// Method authorization types (Method.AuthorizationType).
+const (
+	// AuthorizationNone lets anyone call the method (the default).
+	AuthorizationNone = "NONE"
+	// AuthorizationIAM requires a SigV4 signature by a principal allowed
+	// execute-api:Invoke on the method.
+	AuthorizationIAM = "AWS_IAM"
+)
+
+// NewAuthorizedMethod declares a method as NewMethod does, with the given
+// authorization type (AuthorizationIAM), as Sparta's
+// Resource.NewAuthorizedMethod. For a Lambda authorizer use NewMethod and
+// set Method.Authorizer.
+func (r *Resource) NewAuthorizedMethod(httpMethod, authorizationType string, defaultHTTPStatusCode int, possibleHTTPStatusCodeResponses ...int) (*Method, error) {
+	if authorizationType != AuthorizationIAM && authorizationType != AuthorizationNone {
+		return nil, fmt.Errorf("resource %s: method %s: authorization type %q is neither %s nor %s (for a Lambda authorizer, set Method.Authorizer)",
+			r.path, httpMethod, authorizationType, AuthorizationIAM, AuthorizationNone)
+	}
+	m, err := r.NewMethod(httpMethod, defaultHTTPStatusCode, possibleHTTPStatusCodeResponses...)
+	if err != nil {
+		return nil, err
+	}
+	m.AuthorizationType = authorizationType
+	return m, nil
+}
+
+// Authorization is the method's AuthorizationType as API Gateway names
+// it: NONE, AWS_IAM or CUSTOM (a Lambda authorizer).
+func (m *Method) Authorization() string {
+	switch {
+	case m.Authorizer != nil:
+		return "CUSTOM"
+	case m.AuthorizationType == "":
+		return AuthorizationNone
+	}
+	return m.AuthorizationType
 }
 
 // HTTPMethod is the method's verb.
@@ -186,10 +235,14 @@ func (m *Method) validate(r *Resource) []error {
 			errs = append(errs, fmt.Errorf("model for %s: the schema is not a JSON object: %v", ct, err))
 		}
 	}
-	if m.Authorizer != nil && m.Authorizer.IdentitySource != "" {
-		if _, _, ok := ParseParameter(m.Authorizer.IdentitySource); !ok {
-			errs = append(errs, fmt.Errorf("authorizer %q: identity source %q is not method.request.{header,querystring}.NAME", m.Authorizer.name, m.Authorizer.IdentitySource))
+	switch m.AuthorizationType {
+	case "", AuthorizationNone:
+	case AuthorizationIAM:
+		if m.Authorizer != nil {
+			errs = append(errs, fmt.Errorf("both AuthorizationType %s and authorizer %q are set: a method has one authorization; drop one", AuthorizationIAM, m.Authorizer.name))
 		}
+	default:
+		errs = append(errs, fmt.Errorf("AuthorizationType %q is neither %s nor %s (for a Lambda authorizer, set Method.Authorizer)", m.AuthorizationType, AuthorizationIAM, AuthorizationNone))
 	}
 	if r.lambda != nil && len(m.Integration.RequestTemplates) > 0 {
 		errs = append(errs, errors.New("request templates apply to state machine methods only; a Lambda method receives the request as its event"))

@@ -1,9 +1,13 @@
 package service
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sparta-go/sparta/internal/eventpattern"
+	"github.com/sparta-go/sparta/internal/schedule"
 )
 
 // LambdaPermissionExporter is a push event source of a function: an AWS
@@ -177,6 +181,14 @@ func (p CloudWatchEventsPermission) Validate(fn string) error {
 		if err := validateRule(r.ScheduleExpression, r.EventPattern); err != nil {
 			errs = append(errs, fmt.Errorf("function %q: CloudWatchEventsPermission rule %q: %w", fn, name, err))
 		}
+		if t := r.RuleTarget; t != nil {
+			if t.Input != "" && t.InputPath != "" {
+				errs = append(errs, fmt.Errorf("function %q: CloudWatchEventsPermission rule %q: RuleTarget sets both Input and InputPath: EventBridge takes one", fn, name))
+			}
+			if t.Input != "" && !json.Valid([]byte(t.Input)) {
+				errs = append(errs, fmt.Errorf("function %q: CloudWatchEventsPermission rule %q: RuleTarget.Input %q is not JSON text", fn, name, t.Input))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -192,14 +204,29 @@ func (p EventBridgePermission) Validate(fn string) error {
 	return nil
 }
 
-// validateRule holds EventBridge's rule that a rule has a schedule, a
-// pattern or both, and that a schedule is rate() or cron().
-func validateRule(schedule string, pattern map[string]any) error {
-	if schedule == "" && len(pattern) == 0 {
+// validateRule holds EventBridge's rules: a rule has a schedule, a
+// pattern or both; a schedule is a valid rate() or cron() and a pattern a
+// valid event pattern, as PutRule would judge them
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html,
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html).
+func validateRule(expr string, pattern map[string]any) error {
+	if expr == "" && len(pattern) == 0 {
 		return errors.New("neither ScheduleExpression nor EventPattern is set: set one")
 	}
-	if schedule != "" && !strings.HasPrefix(schedule, "rate(") && !strings.HasPrefix(schedule, "cron(") {
-		return fmt.Errorf("ScheduleExpression %q is neither rate(...) nor cron(...)", schedule)
+	var errs []error
+	if expr != "" {
+		if _, err := schedule.Parse(expr); err != nil {
+			errs = append(errs, fmt.Errorf("ScheduleExpression: %w", err))
+		}
 	}
-	return nil
+	if len(pattern) > 0 {
+		b, err := json.Marshal(pattern)
+		if err == nil {
+			_, err = eventpattern.Compile(string(b))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("EventPattern: %w", err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -101,15 +101,14 @@ func effectiveLanguage(s State, inherited QueryLanguage) QueryLanguage {
 	return inherited
 }
 
-func rawPath(p string) json.RawMessage {
+func rawPath(p string) wirePath {
 	switch p {
 	case "":
-		return nil
+		return wirePath{}
 	case JSONNull:
-		return json.RawMessage("null")
+		return wirePath{set: true, null: true}
 	}
-	b, _ := marshalJSON(p)
-	return b
+	return wirePath{set: true, path: p}
 }
 
 func (f *flow) wire(w *wireState) {
@@ -227,7 +226,7 @@ func toWire(s State, inherited QueryLanguage) (*wireState, error) {
 		st.ioPaths.wire(w)
 		w.Assign = st.assign
 		w.Default = nameOf(st.defaultState)
-		w.Choices = make([]json.RawMessage, 0, len(st.choices))
+		w.Choices = make([]any, 0, len(st.choices))
 		for i, r := range st.choices {
 			raw, err := ruleJSON(r.Comparison, r, true)
 			if err != nil {

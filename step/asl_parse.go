@@ -1,14 +1,16 @@
 package step
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	mathbits "math/bits"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sparta-go/sparta/step/internal/jsonvalue"
 )
 
 // FromJSON reads an ASL definition, in JSONPath or JSONata, into typed
@@ -21,11 +23,20 @@ import (
 //
 // See https://states-language.net/spec.html.
 func FromJSON(data []byte) (*StateMachine, error) {
-	var w wireMachine
-	if err := decodeStrict(data, &w); err != nil {
+	// One decode serves both the typed states and, at the first Execute,
+	// the engine (see compile).
+	// The decoded strings are substrings of source: one copy of data.
+	source := string(data)
+	value, order, err := jsonvalue.DecodeKeepingOrder(source, "States")
+	if err != nil {
 		return nil, &ValidationError{Reason: "reading the definition: " + err.Error()}
 	}
-	p := &parser{problems: problems{}}
+	r := &wireReader{order: order}
+	w := r.machine(value)
+	if w == nil {
+		return nil, r.err()
+	}
+	p := &parser{problems: problems{}, r: r}
 	sm := &StateMachine{
 		comment:       w.Comment,
 		version:       w.Version,
@@ -38,66 +49,27 @@ func FromJSON(data []byte) (*StateMachine, error) {
 		}
 		sm.timeoutSeconds = n
 	}
-	sm.body = p.scope(w.StartAt, w.States)
+	sm.body = p.scope(w.StartAt, w.read)
+	// A field of the wrong type reads as absent: what the parser made of
+	// it does not matter.
+	if err := r.err(); err != nil {
+		return nil, err
+	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	sm.source = bytes.Clone(data)
+	sm.source = source
+	sm.sourceValue = value
 	sm.sourceRev = revisions.Load()
 	return sm, nil
 }
 
-// decodeStrict decodes one JSON value into v, keeping numbers as
-// json.Number and refusing unknown fields and trailing data.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("unexpected data after the definition")
-	}
-	return nil
-}
-
-func (o *orderedStates) UnmarshalJSON(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	// Each state decodes straight from this decoder, strictly: one
-	// decoder for the whole States object, not one per state.
-	dec.DisallowUnknownFields()
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return errors.New("States must be an object")
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name := tok.(string)
-		if seen[name] {
-			return fmt.Errorf("state %q is defined twice in one States object", name)
-		}
-		seen[name] = true
-		ws := new(wireState)
-		if err := dec.Decode(ws); err != nil {
-			return fmt.Errorf("state %q: %w", name, err)
-		}
-		*o = append(*o, namedState{name: name, state: ws})
-	}
-	_, err = dec.Token()
-	return err
-}
-
 type parser struct {
 	problems
+	r *wireReader
+	// depth is the nesting of the scope being parsed (0: the top level),
+	// which picks the reader's scratch wireState.
+	depth int
 }
 
 // pending is a transition to resolve once a scope's states all exist.
@@ -105,23 +77,32 @@ type pending struct {
 	from  State
 	field string
 	name  string
-	set   func(State)
+	// to is the field the resolved state goes to (a pointer, not a
+	// closure: one allocation less per state).
+	to *State
 }
 
 // scope builds the states of one States object and resolves transitions
 // within it.
-func (p *parser) scope(startAt string, states orderedStates) scope {
-	byName := make(map[string]State, len(states))
-	var todo []pending
-	sc := scope{declared: make([]State, 0, len(states))}
-	for _, ns := range states {
-		s := p.state(ns.name, ns.state, &todo)
+func (p *parser) scope(startAt string, states statesRead) scope {
+	byName := make(map[string]State, len(states.names))
+	todo := make([]pending, 0, len(states.names))
+	sc := scope{declared: make([]State, 0, len(states.names))}
+	p.depth++
+	for _, name := range states.names {
+		// The wire form of one state lives only while it is parsed.
+		w := p.r.state(name, states.m[name], p.depth)
+		if w == nil {
+			continue
+		}
+		s := p.state(name, w, &todo)
 		if s == nil {
 			continue
 		}
-		byName[ns.name] = s
+		byName[name] = s
 		sc.declared = append(sc.declared, s)
 	}
+	p.depth--
 	resolve := func(name string) State {
 		if s, ok := byName[name]; ok {
 			return s
@@ -129,7 +110,7 @@ func (p *parser) scope(startAt string, states orderedStates) scope {
 		return &missingState{stateCommon{name: name}}
 	}
 	for _, t := range todo {
-		t.set(resolve(t.name))
+		*t.to = resolve(t.name)
 	}
 	if startAt == "" {
 		p.addNamed("", "", "StartAt", "is required")
@@ -176,13 +157,30 @@ var allowedFields = func() map[StateType]map[string]bool {
 	}
 }()
 
+// wireFieldNames are the JSON names of wireState's fields, in order, and
+// wireFieldIndex their positions: the bits of wireState.present.
 var wireFieldNames = func() []string {
 	t := reflect.TypeFor[wireState]()
-	out := make([]string, t.NumField())
-	for i := range out {
-		out[i] = strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+	var out []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			break // present and what follows are not JSON fields
+		}
+		out = append(out, name)
+	}
+	if len(out) > 64 {
+		panic("wireState has more JSON fields than wireState.present has bits")
 	}
 	return out
+}()
+
+var wireFieldIndex = func() map[string]int {
+	m := make(map[string]int, len(wireFieldNames))
+	for i, f := range wireFieldNames {
+		m[f] = i
+	}
+	return m
 }()
 
 // state builds one typed state from its wire form; transitions are queued.
@@ -193,10 +191,9 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 		p.addNamed(name, "", "Type", "unknown state type %q; want Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map", w.Type)
 		return nil
 	}
-	v := reflect.ValueOf(w).Elem()
 	bad := false
-	for i, f := range wireFieldNames {
-		if !allowed[f] && !v.Field(i).IsZero() {
+	for bits := w.present; bits != 0; bits &= bits - 1 {
+		if f := wireFieldNames[mathbits.TrailingZeros64(bits)]; !allowed[f] {
 			p.addNamed(name, t, f, "a %s state has no field %s", t, f)
 			bad = true
 		}
@@ -226,7 +223,7 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 		st := &ChoiceState{stateCommon: c, assign: w.Assign}
 		p.io(st, &st.ioPaths, w)
 		if w.Default != "" {
-			*todo = append(*todo, pending{st, "Default", w.Default, func(d State) { st.defaultState = d }})
+			*todo = append(*todo, pending{st, "Default", w.Default, &st.defaultState})
 		}
 		for i, raw := range w.Choices {
 			if r := p.rule(st, indexField("Choices", i), raw, todo); r != nil {
@@ -257,7 +254,7 @@ func (p *parser) state(name string, w *wireState, todo *[]pending) State {
 			if b.ProcessorConfig != nil {
 				p.add(st, indexField("Branches", i)+".ProcessorConfig", "a Parallel branch has no ProcessorConfig; only a Map's ItemProcessor or Iterator does")
 			}
-			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.States)})
+			st.branches = append(st.branches, &Branch{comment: b.Comment, body: p.scope(b.StartAt, b.read)})
 		}
 		if w.Branches == nil {
 			st.branches = nil
@@ -292,12 +289,12 @@ func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapStat
 		p.add(st, "Iterator", "cannot be combined with ItemProcessor, which replaces it")
 	case w.ItemProcessor != nil:
 		ip := w.ItemProcessor
-		st.processor = &Branch{comment: ip.Comment, body: p.scope(ip.StartAt, ip.States)}
+		st.processor = &Branch{comment: ip.Comment, body: p.scope(ip.StartAt, ip.read)}
 		if pc := ip.ProcessorConfig; pc != nil {
 			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)
 		}
 	case w.Iterator != nil:
-		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.States)}
+		st.processor = &Branch{comment: w.Iterator.Comment, body: p.scope(w.Iterator.StartAt, w.Iterator.read)}
 		st.legacyIterator = true
 		if pc := w.Iterator.ProcessorConfig; pc != nil {
 			st.processor.mode, st.processor.executionType = ProcessorMode(pc.Mode), MachineType(pc.ExecutionType)
@@ -309,7 +306,7 @@ func (p *parser) mapState(c stateCommon, w *wireState, todo *[]pending) *MapStat
 func (p *parser) flow(s State, f *flow, w *wireState, todo *[]pending) {
 	f.strict, f.end = true, w.End
 	if w.Next != "" {
-		*todo = append(*todo, pending{s, "Next", w.Next, func(n State) { f.next = n }})
+		*todo = append(*todo, pending{s, "Next", w.Next, &f.next})
 	}
 }
 
@@ -325,22 +322,19 @@ func (p *parser) result(s State, r *resultFields, w *wireState) {
 }
 
 // path reads a path field that may be null.
-func (p *parser) path(s State, field string, raw json.RawMessage) string {
-	if len(raw) == 0 {
+func (p *parser) path(s State, field string, w wirePath) string {
+	switch {
+	case !w.set:
 		return ""
-	}
-	if string(raw) == "null" {
+	case w.null:
 		return JSONNull
-	}
-	var str string
-	if err := json.Unmarshal(raw, &str); err != nil {
-		p.add(s, field, "must be a string or null, not %s", raw)
+	case w.bad != nil:
+		p.add(s, field, "must be a string or null, not %s", jsonText(w.bad))
 		return ""
-	}
-	if str == "" {
+	case w.path == "":
 		p.add(s, field, "is empty; write \"$\" or null")
 	}
-	return str
+	return w.path
 }
 
 func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]pending) {
@@ -366,10 +360,12 @@ func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]
 	e.catch = make([]Catcher, len(w.Catch))
 	for i, c := range w.Catch {
 		field := indexField("Catch", i)
-		ct := Catcher{ErrorEquals: c.ErrorEquals, Comment: c.Comment, Output: c.Output,
+		// Catcher's fields are exported: it gets its own copies of the
+		// decoded values, which the engine shares.
+		ct := Catcher{ErrorEquals: c.ErrorEquals, Comment: c.Comment, Output: cloneValue(c.Output),
 			ResultPath: p.path(s, field+".ResultPath", c.ResultPath)}
 		if c.Assign != nil {
-			m, ok := c.Assign.(map[string]any)
+			m, ok := cloneValue(c.Assign).(map[string]any)
 			if !ok {
 				p.add(s, field+".Assign", "must be an object")
 			}
@@ -380,7 +376,7 @@ func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]
 			p.add(s, field+".Next", "is required")
 			continue
 		}
-		*todo = append(*todo, pending{s, field + ".Next", c.Next, func(n State) { e.catch[i].Next = n }})
+		*todo = append(*todo, pending{s, field + ".Next", c.Next, &e.catch[i].Next})
 	}
 	if len(e.catch) == 0 {
 		e.catch = nil
@@ -391,42 +387,45 @@ func (p *parser) errorHandling(s State, e *errorHandling, w *wireState, todo *[]
 var ruleKeys = map[string]bool{"Next": true, "Comment": true, "Assign": true, "Output": true}
 
 // rule parses a top-level choice rule.
-func (p *parser) rule(s State, field string, raw json.RawMessage, todo *[]pending) *ChoiceRule {
-	var obj map[string]json.RawMessage
-	if err := decodeStrict(raw, &obj); err != nil || obj == nil {
+func (p *parser) rule(s State, field string, v any, todo *[]pending) *ChoiceRule {
+	obj, ok := v.(map[string]any)
+	if !ok {
 		p.add(s, field, "must be an object")
 		return nil
 	}
 	r := &ChoiceRule{}
 	if v, ok := obj["Comment"]; ok {
-		if json.Unmarshal(v, &r.Comment) != nil {
+		if c, ok := v.(string); ok {
+			r.Comment = c
+		} else if v != nil {
 			p.add(s, field+".Comment", "must be a string")
 		}
 	}
+	// Assign and Output are exported fields: the rule gets its own copies
+	// of the decoded values, which the engine shares.
 	if v, ok := obj["Assign"]; ok {
-		if decodeStrict(v, &r.Assign) != nil || r.Assign == nil {
+		if m, ok := v.(map[string]any); ok {
+			r.Assign = cloneValue(m).(map[string]any)
+		} else {
 			p.add(s, field+".Assign", "must be an object")
 		}
 	}
 	if v, ok := obj["Output"]; ok {
-		var out any
-		_ = decodeStrict(v, &out)
-		r.Output = out
+		r.Output = cloneValue(v)
 	}
-	var next string
 	if v, ok := obj["Next"]; !ok {
 		p.add(s, field+".Next", "is required in a top-level choice rule")
-	} else if json.Unmarshal(v, &next) != nil || next == "" {
+	} else if next, _ := v.(string); next == "" {
 		p.add(s, field+".Next", "must be a state name")
 	} else {
-		*todo = append(*todo, pending{s, field + ".Next", next, func(n State) { r.Next = n }})
+		*todo = append(*todo, pending{s, field + ".Next", next, &r.Next})
 	}
 	r.Comparison = p.comparison(s, field, obj, true)
 	return r
 }
 
 // comparison parses the Boolean expression of a rule object.
-func (p *parser) comparison(s State, field string, obj map[string]json.RawMessage, top bool) Comparison {
+func (p *parser) comparison(s State, field string, obj map[string]any, top bool) Comparison {
 	var ops []string
 	for k := range obj {
 		switch {
@@ -447,21 +446,21 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		return nil
 	}
 	op := ops[0]
-	_, hasVar := obj["Variable"]
+	variableValue, hasVar := obj["Variable"]
 	switch op {
 	case "And", "Or":
 		if hasVar {
 			p.add(s, field+".Variable", "is not allowed beside %s", op)
 		}
-		var list []json.RawMessage
-		if json.Unmarshal(obj[op], &list) != nil {
+		list, ok := obj[op].([]any)
+		if !ok && obj[op] != nil {
 			p.add(s, field+"."+op, "must be an array of rules")
 			return nil
 		}
 		cmps := make([]Comparison, 0, len(list))
 		for i, raw := range list {
-			var sub map[string]json.RawMessage
-			if decodeStrict(raw, &sub) != nil || sub == nil {
+			sub, ok := raw.(map[string]any)
+			if !ok {
 				p.add(s, indexField(field+"."+op, i), "must be an object")
 				continue
 			}
@@ -477,8 +476,8 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		if hasVar {
 			p.add(s, field+".Variable", "is not allowed beside Not")
 		}
-		var sub map[string]json.RawMessage
-		if decodeStrict(obj["Not"], &sub) != nil || sub == nil {
+		sub, ok := obj["Not"].(map[string]any)
+		if !ok {
 			p.add(s, field+".Not", "must be an object")
 			return nil
 		}
@@ -488,9 +487,7 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		}
 		return &Not{Comparison: inner}
 	case "Condition":
-		var cond any
-		_ = decodeStrict(obj["Condition"], &cond)
-		switch c := cond.(type) {
+		switch c := obj["Condition"].(type) {
 		case string:
 			return Condition(c)
 		case bool:
@@ -507,8 +504,8 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 		p.add(s, field, "unknown comparison operator %q", op)
 		return nil
 	}
-	var variable string
-	if !hasVar || json.Unmarshal(obj["Variable"], &variable) != nil || variable == "" {
+	variable, _ := variableValue.(string)
+	if variable == "" {
 		p.add(s, field+".Variable", "%s needs a Variable path", op)
 	}
 	val, err := leafValue(def.kind, obj[op])
@@ -519,24 +516,32 @@ func (p *parser) comparison(s State, field string, obj map[string]json.RawMessag
 	return def.make(variable, val)
 }
 
-func leafValue(kind valueKind, raw json.RawMessage) (any, error) {
+// leafValue reads a comparison's operand; null reads as the zero value,
+// as it did when rules were decoded with encoding/json.
+func leafValue(kind valueKind, v any) (any, error) {
 	switch kind {
 	case kindString, kindPath:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("must be a string, not %s", raw)
+		switch s := v.(type) {
+		case nil:
+			return "", nil
+		case string:
+			return s, nil
 		}
-		return s, nil
+		return nil, fmt.Errorf("must be a string, not %s", jsonText(v))
 	case kindNumber:
-		var f float64
-		if json.Unmarshal(raw, &f) != nil {
-			return nil, fmt.Errorf("must be a number, not %s", raw)
+		switch n := v.(type) {
+		case nil:
+			return float64(0), nil
+		case json.Number:
+			if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+				return f, nil
+			}
 		}
-		return f, nil
+		return nil, fmt.Errorf("must be a number, not %s", jsonText(v))
 	case kindTimestamp:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("must be an RFC 3339 timestamp string, not %s", raw)
+		s, ok := v.(string)
+		if !ok && v != nil {
+			return nil, fmt.Errorf("must be an RFC 3339 timestamp string, not %s", jsonText(v))
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
@@ -544,11 +549,13 @@ func leafValue(kind valueKind, raw json.RawMessage) (any, error) {
 		}
 		return t, nil
 	case kindBool:
-		var b bool
-		if json.Unmarshal(raw, &b) != nil {
-			return nil, fmt.Errorf("must be true or false, not %s", raw)
+		switch b := v.(type) {
+		case nil:
+			return false, nil
+		case bool:
+			return b, nil
 		}
-		return b, nil
+		return nil, fmt.Errorf("must be true or false, not %s", jsonText(v))
 	}
 	return nil, errors.New("unknown operator kind")
 }

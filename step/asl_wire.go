@@ -15,6 +15,9 @@ type wireMachine struct {
 	States         orderedStates `json:"States"`
 	TimeoutSeconds any           `json:"TimeoutSeconds,omitempty"`
 	Version        string        `json:"Version,omitempty"`
+
+	// read is States as FromJSON decoded it (States is for writing).
+	read statesRead
 }
 
 // wireBranch is a Parallel branch or a Map Iterator.
@@ -24,6 +27,8 @@ type wireBranch struct {
 	ProcessorConfig *wireProcessorConfig `json:"ProcessorConfig,omitempty"`
 	StartAt         string               `json:"StartAt"`
 	States          orderedStates        `json:"States"`
+
+	read statesRead
 }
 
 // wireProcessor is a Map state's ItemProcessor.
@@ -32,6 +37,8 @@ type wireProcessor struct {
 	ProcessorConfig *wireProcessorConfig `json:"ProcessorConfig,omitempty"`
 	StartAt         string               `json:"StartAt"`
 	States          orderedStates        `json:"States"`
+
+	read statesRead
 }
 
 type wireProcessorConfig struct {
@@ -39,9 +46,30 @@ type wireProcessorConfig struct {
 	ExecutionType string `json:"ExecutionType,omitempty"`
 }
 
+// wirePath is a path field (InputPath, ResultPath, OutputPath), which may
+// be absent (the zero value), null or a string; bad holds a value of any
+// other type, for the parser to report.
+type wirePath struct {
+	set, null bool
+	path      string
+	bad       any
+}
+
+func (p wirePath) IsZero() bool { return !p.set }
+
+func (p wirePath) MarshalJSON() ([]byte, error) {
+	switch {
+	case p.null:
+		return []byte("null"), nil
+	case p.bad != nil:
+		return marshalJSON(p.bad)
+	}
+	return marshalJSON(p.path)
+}
+
 // wireState is the union of every state's fields, in the order
-// MarshalJSON writes them. Fields that may be JSON null are raw, so that
-// null and absent stay apart.
+// MarshalJSON writes them. Path fields are wirePaths, so that null and
+// absent stay apart.
 type wireState struct {
 	Type          string `json:"Type"`
 	Comment       string `json:"Comment,omitempty"`
@@ -50,8 +78,8 @@ type wireState struct {
 	Resource    string `json:"Resource,omitempty"`
 	Credentials any    `json:"Credentials,omitempty"`
 
-	Choices []json.RawMessage `json:"Choices,omitempty"`
-	Default string            `json:"Default,omitempty"`
+	Choices []any  `json:"Choices,omitempty"`
+	Default string `json:"Default,omitempty"`
 
 	Seconds       any    `json:"Seconds,omitempty"`
 	SecondsPath   string `json:"SecondsPath,omitempty"`
@@ -81,15 +109,15 @@ type wireState struct {
 	ToleratedFailureCountPath      string         `json:"ToleratedFailureCountPath,omitempty"`
 	Label                          string         `json:"Label,omitempty"`
 
-	InputPath      json.RawMessage `json:"InputPath,omitempty"`
-	Parameters     any             `json:"Parameters,omitempty"`
-	Arguments      any             `json:"Arguments,omitempty"`
-	Result         any             `json:"Result,omitempty"`
-	ResultSelector any             `json:"ResultSelector,omitempty"`
-	ResultPath     json.RawMessage `json:"ResultPath,omitempty"`
-	OutputPath     json.RawMessage `json:"OutputPath,omitempty"`
-	Output         any             `json:"Output,omitempty"`
-	Assign         any             `json:"Assign,omitempty"`
+	InputPath      wirePath `json:"InputPath,omitzero"`
+	Parameters     any      `json:"Parameters,omitempty"`
+	Arguments      any      `json:"Arguments,omitempty"`
+	Result         any      `json:"Result,omitempty"`
+	ResultSelector any      `json:"ResultSelector,omitempty"`
+	ResultPath     wirePath `json:"ResultPath,omitzero"`
+	OutputPath     wirePath `json:"OutputPath,omitzero"`
+	Output         any      `json:"Output,omitempty"`
+	Assign         any      `json:"Assign,omitempty"`
 
 	TimeoutSeconds       any    `json:"TimeoutSeconds,omitempty"`
 	TimeoutSecondsPath   string `json:"TimeoutSecondsPath,omitempty"`
@@ -101,6 +129,11 @@ type wireState struct {
 
 	Next string `json:"Next,omitempty"`
 	End  bool   `json:"End,omitempty"`
+
+	// present has bit i set when field i (see wireFieldNames) was read
+	// with a value other than its zero value: the fields a state of the
+	// wrong type must not have.
+	present uint64
 }
 
 type wireRetrier struct {
@@ -114,12 +147,12 @@ type wireRetrier struct {
 }
 
 type wireCatcher struct {
-	ErrorEquals []string        `json:"ErrorEquals"`
-	Comment     string          `json:"Comment,omitempty"`
-	ResultPath  json.RawMessage `json:"ResultPath,omitempty"`
-	Output      any             `json:"Output,omitempty"`
-	Assign      any             `json:"Assign,omitempty"`
-	Next        string          `json:"Next"`
+	ErrorEquals []string `json:"ErrorEquals"`
+	Comment     string   `json:"Comment,omitempty"`
+	ResultPath  wirePath `json:"ResultPath,omitzero"`
+	Output      any      `json:"Output,omitempty"`
+	Assign      any      `json:"Assign,omitempty"`
+	Next        string   `json:"Next"`
 }
 
 // orderedStates is a States object whose keys keep their order, which a Go

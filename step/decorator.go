@@ -150,6 +150,9 @@ func (d *stateMachineDecorator) DecorateService(_ context.Context, sc *service.S
 		machine.TracingConfiguration = &stepfunctions.StateMachine_TracingConfiguration{Enabled: cloudformation.Bool(true)}
 	}
 	sc.Template.Resources[machineID] = machine
+	if err := sm.addTriggers(sc.Template, machineID); err != nil {
+		return err
+	}
 
 	if sc.Template.Outputs == nil {
 		sc.Template.Outputs = cloudformation.Outputs{}

@@ -74,6 +74,8 @@ type executeConfig struct {
 	clockStart     time.Time
 	maxTransitions int
 	name           string
+	data           *OfflineData
+	callbacks      func(*CallbackTask)
 }
 
 // WithTaskHandler serves the tasks whose Resource is resource (an SNS
@@ -114,6 +116,9 @@ func WithExecutionName(name string) ExecuteOption { return func(c *executeConfig
 type compiledProgram struct {
 	program *engine.Program
 	lambdas map[string]*service.LambdaAWSInfo
+	// refs maps "${placeholder}" to the logical ID of the template
+	// resource it stands for (see invoker.resolve).
+	refs map[string]string
 	// rev is the machine's latestRevision when it was compiled; seen is the
 	// global revision counter when that was last checked, so that runs of
 	// an unchanged program do not even walk the machine.
@@ -148,8 +153,10 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 		// StartExecution refuses such an input (InvalidExecutionInput).
 		return nil, fmt.Errorf("state machine %q: input: %d bytes, more than the %d bytes Step Functions accepts", sm.name, len(raw), engine.MaxPayloadBytes)
 	}
+	inv := &invoker{machine: sm.name, lambdas: c.lambdas, handlers: cfg.handlers, refs: c.refs,
+		data: cfg.data, callbacks: cfg.callbacks, ready: make(chan struct{})}
 	eo := engine.Options{
-		Invoke:           newInvoker(sm.name, c.lambdas, cfg.handlers),
+		Invoke:           inv.invoke,
 		MaxTransitions:   cfg.maxTransitions,
 		ExecutionName:    cfg.name,
 		StateMachineName: sm.name,
@@ -159,9 +166,12 @@ func (sm *StateMachine) Execute(ctx context.Context, input any, opts ...ExecuteO
 		if start.IsZero() {
 			start = time.Now().UTC()
 		}
-		eo.Clock = engine.NewVirtualClock(start)
+		inv.clock = engine.NewVirtualClock(start)
+		eo.Clock = inv.clock
 	}
 	run, err := c.program.Start(ctx, raw, eo)
+	inv.exec = run
+	close(inv.ready)
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}
@@ -216,10 +226,11 @@ func (sm *StateMachine) program() (*compiledProgram, error) {
 }
 
 func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
-	if sm.source != nil && seen == sm.sourceRev {
+	if sm.source != "" && seen == sm.sourceRev {
 		// Read by FromJSON and nothing changed anywhere since: the
-		// definition as written, whose tasks name no Go functions.
-		p, err := engine.Compile(sm.source)
+		// definition as written, whose tasks name no Go functions. It was
+		// decoded once, by FromJSON.
+		p, err := engine.CompileValue(sm.sourceValue)
 		if err != nil {
 			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 		}
@@ -228,21 +239,24 @@ func (sm *StateMachine) compile(seen uint64) (*compiledProgram, error) {
 		return c, nil
 	}
 	rev := sm.latestRevision()
-	definition := sm.source
-	if definition == nil || rev > sm.sourceRev {
+	var p *engine.Program
+	var err error
+	if sm.source == "" || rev > sm.sourceRev {
 		if err := sm.Validate(); err != nil {
 			return nil, err
 		}
-		var err error
-		if definition, err = sm.MarshalJSON(); err != nil {
-			return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
+		definition, merr := sm.MarshalJSON()
+		if merr != nil {
+			return nil, fmt.Errorf("state machine %q: %w", sm.name, merr)
 		}
+		p, err = engine.Compile(definition)
+	} else {
+		p, err = engine.CompileValue(sm.sourceValue)
 	}
-	p, err := engine.Compile(definition)
 	if err != nil {
 		return nil, fmt.Errorf("state machine %q: %w", sm.name, err)
 	}
-	c := &compiledProgram{program: p, lambdas: sm.LambdaFunctions(), rev: rev, seen: seen}
+	c := &compiledProgram{program: p, lambdas: sm.LambdaFunctions(), refs: sm.referencedResources(), rev: rev, seen: seen}
 	sm.compiled.Store(c)
 	return c, nil
 }
@@ -264,4 +278,24 @@ func inputJSON(input any) (json.RawMessage, error) {
 	default:
 		return json.Marshal(v)
 	}
+}
+
+// referencedResources maps the placeholder of each template reference the
+// machine's tasks make ("${DynamoDBTable1a2b3c4d}") to the logical ID it
+// refers to (cfn.Ref or cfn.GetAtt of it).
+func (sm *StateMachine) referencedResources() map[string]string {
+	out := map[string]string{}
+	sm.Walk(func(s, _ State) bool {
+		if t, ok := s.(*TaskState); ok {
+			for key, value := range t.refs {
+				if id, ok := refTarget(value); ok {
+					out["${"+key+"}"] = id
+				} else if id, ok := getAttTarget(value); ok {
+					out["${"+key+"}"] = id
+				}
+			}
+		}
+		return true
+	})
+	return out
 }

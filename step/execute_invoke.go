@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -28,23 +29,94 @@ const lambdaInvokeResource = "arn:aws:states:::lambda:invoke"
 // defaultLambdaTimeout is Lambda's default function timeout.
 const defaultLambdaTimeout = 3 * time.Second
 
+// invoker serves the Task states of one offline run.
 type invoker struct {
 	machine  string
 	lambdas  map[string]*service.LambdaAWSInfo // by placeholder
 	handlers map[string]TaskHandler
+	// refs maps the placeholders of template references to the logical
+	// IDs they refer to, which name tables and queues offline.
+	refs map[string]string
+	// data is WithOfflineData's, or made at the first data task.
+	data     *OfflineData
+	dataOnce sync.Once
+	// callbacks plays the consumer of ".waitForTaskToken" tasks; may be nil.
+	callbacks func(*CallbackTask)
+	clock     *engine.VirtualClock // nil on the wall clock
+	// ready is closed once exec is set: tasks may run before Start
+	// returns the execution they complete.
+	ready chan struct{}
+	exec  *engine.Execution
 }
 
-func newInvoker(machine string, lambdas map[string]*service.LambdaAWSInfo, handlers map[string]TaskHandler) func(context.Context, *engine.TaskRequest) (any, error) {
-	inv := &invoker{machine: machine, lambdas: lambdas, handlers: handlers}
-	return inv.invoke
+func (inv *invoker) now() time.Time {
+	if inv.clock != nil {
+		return inv.clock.Now()
+	}
+	return time.Now()
 }
 
+// invoke runs a task, then, for a ".waitForTaskToken" task, hands it to
+// the consumer (see WithCallbacks) once its work is done.
 func (inv *invoker) invoke(ctx context.Context, req *engine.TaskRequest) (any, error) {
+	out, err := inv.work(ctx, req)
+	if err != nil || req.TaskToken == "" {
+		return out, err
+	}
+	inv.callback(req)
+	return out, nil
+}
+
+func (inv *invoker) callback(req *engine.TaskRequest) {
+	<-inv.ready
+	if inv.exec == nil {
+		return
+	}
+	input, _ := json.Marshal(req.Input)
+	start := inv.now()
+	cb := &CallbackTask{
+		State: req.StateName, Resource: req.Resource, Token: req.TaskToken, Input: input,
+		Message: callbackMessage(req), HeartbeatTimeout: req.Heartbeat, Timeout: req.Timeout,
+		exec: inv.exec, clock: inv.clock, start: start, lastBeat: start,
+	}
+	if inv.callbacks != nil {
+		inv.callbacks(cb)
+	}
+	cb.unanswered()
+}
+
+// callbackMessage is what carries a callback task's token to its consumer.
+func callbackMessage(req *engine.TaskRequest) string {
+	params, _ := req.Input.(map[string]any)
+	var v any = req.Input
+	switch trimPattern(req.Resource) {
+	case ResourceSQSSendMessage:
+		v = params["MessageBody"]
+	case ResourceSNSPublish:
+		v = params["Message"]
+	case ResourceLambdaInvoke:
+		v = params["Payload"]
+	case ResourceStatesStartExecution:
+		v = params["Input"]
+	}
+	s, _ := messageText(v)
+	return s
+}
+
+func (inv *invoker) work(ctx context.Context, req *engine.TaskRequest) (any, error) {
 	if h, ok := inv.handlers[req.Resource]; ok {
 		return callHandler(ctx, h, req.Input)
 	}
 	if fn, ok := inv.lambdas[req.Resource]; ok {
 		return invokeGoLambda(ctx, fn, req.Input)
+	}
+	if out, ok, err := inv.dataTask(ctx, req); ok {
+		return out, err
+	}
+	if h, ok := inv.handlers[trimPattern(req.Resource)]; ok && req.TaskToken != "" {
+		// A handler of the request-response integration does the work of
+		// its callback form too.
+		return callHandler(ctx, h, req.Input)
 	}
 	if base, _, _ := strings.Cut(strings.TrimPrefix(req.Resource, lambdaInvokeResource), ":"); strings.HasPrefix(req.Resource, lambdaInvokeResource) && (base == "" || base == ".waitForTaskToken") {
 		params, _ := req.Input.(map[string]any)

@@ -200,3 +200,30 @@ func TestExecuteRefusesWhatCannotStart(t *testing.T) {
 		t.Error("Execute with an ended context = nil error, want the context's")
 	}
 }
+
+// FromJSON decodes a definition once, for its typed states and for the
+// engine; the typed model's exported values (a Choice rule's Assign) are
+// its own copies, so changing one in place leaves the definition as
+// written, which is what an unchanged FromJSON machine runs.
+func TestFromJSONRunsTheDefinitionAsWrittenAfterAnInPlaceChange(t *testing.T) {
+	sm, err := step.FromJSON([]byte(`{"StartAt":"C","States":{
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsPresent":true,"Assign":{"x":1},"Next":"S"}],"Default":"S"},
+		"S":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm.WithName("AsWritten")
+	sm.Walk(func(s, _ step.State) bool {
+		if c, ok := s.(*step.ChoiceState); ok {
+			c.Choices()[0].Assign["x"] = 2
+		}
+		return true
+	})
+	ex, err := sm.Execute(context.Background(), json.RawMessage(`{"a":0}`), step.WithVirtualClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Status != step.StatusSucceeded || string(ex.Output) != `{"x":1}` {
+		t.Errorf("Execute = %s %s %s, want SUCCEEDED with {\"x\":1}", ex.Status, ex.Output, ex.Cause)
+	}
+}

@@ -213,6 +213,8 @@ func (g *policyGrants) task(t *TaskState, w *wireState, subs map[string]string) 
 		if table, ok := need("DynamoDB table", "TableName"); ok {
 			g.allow([]string{tableARN(table)}, action)
 		}
+	case ResourceEventBridgePutEvents:
+		g.putEvents(t, params, subs)
 	case ResourceStatesStartExecution:
 		machine, ok := need("state machine", "StateMachineArn")
 		if !ok {
@@ -327,6 +329,22 @@ func refTarget(s string) (string, bool) {
 		return "", false
 	}
 	return ref.Ref, true
+}
+
+// getAttTarget returns X when s is the cfn encoding of
+// {"Fn::GetAtt": ["X", attribute]}.
+func getAttTarget(s string) (string, bool) {
+	if !isTemplateIntrinsic(s) {
+		return "", false
+	}
+	raw, _ := base64.StdEncoding.DecodeString(s)
+	var ga struct {
+		GetAtt []string `json:"Fn::GetAtt"`
+	}
+	if json.Unmarshal(raw, &ga) != nil || len(ga.GetAtt) != 2 {
+		return "", false
+	}
+	return ga.GetAtt[0], true
 }
 
 // trustPolicy lets Step Functions assume the role, only on behalf of this

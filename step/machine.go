@@ -61,6 +61,8 @@ type StateMachine struct {
 	substitutions map[string]string
 	privileges    []service.IAMRolePrivilege
 	roleARN       string
+	// triggers are the EventBridge rules that start the machine (trigger.go).
+	triggers []Trigger
 
 	// compiled caches Execute's engine program (a *compiledProgram) with
 	// the revision it was compiled at; it is derived data, not run-time
@@ -69,8 +71,11 @@ type StateMachine struct {
 	compiled atomic.Value
 	// source is the definition FromJSON read, compiled as written while
 	// no builder method has changed the machine since (sourceRev).
-	source    []byte
+	source    string
 	sourceRev uint64
+	// sourceValue is source decoded, which the engine compiles (FromJSON
+	// decodes a definition once); nothing changes it.
+	sourceValue any
 	revision
 }
 

@@ -41,9 +41,9 @@ func (sm *StateMachine) latestRevision() uint64 {
 // read (compacted), as written, while no builder method has changed the
 // machine since; otherwise what MarshalJSON writes from the typed model.
 func (sm *StateMachine) definition() ([]byte, error) {
-	if sm.source != nil && sm.latestRevision() <= sm.sourceRev {
+	if sm.source != "" && sm.latestRevision() <= sm.sourceRev {
 		var b bytes.Buffer
-		if err := json.Compact(&b, sm.source); err == nil {
+		if err := json.Compact(&b, []byte(sm.source)); err == nil {
 			return b.Bytes(), nil
 		}
 	}

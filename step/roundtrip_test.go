@@ -73,6 +73,15 @@ func TestFromJSONRejects(t *testing.T) {
 		{"nested Next", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.a","IsNull":true,"Next":"C"},"Next":"C"}]}}}`, `Choices[0].Not.Next: is allowed only in top-level choice rules`},
 		{"not JSON", `{"StartAt":`, `reading the definition`},
 		{"trailing data", `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}} {}`, `unexpected data`},
+		// Field names match exactly, as AWS matches them (encoding/json
+		// would have read "type" as Type).
+		{"field name in another case", `{"StartAt":"A","States":{"A":{"type":"Pass","End":true}}}`, `state "A": unknown field "type"`},
+		{"field of the wrong JSON type", `{"StartAt":"A","States":{"A":{"Type":5}}}`, `state "A": Type: must be a string, not a number`},
+		{"null branch", `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[null],"End":true}}}`, `state "P": Branches[0]: must be an object, not null`},
+		{"fractional retry interval", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":1.5}],"End":true}}}`, `Retry[0].IntervalSeconds: must be an integer, not 1.5`},
+		{"not an object", `["StartAt"]`, `must be a JSON object with StartAt and States`},
+		{"state not an object", `{"StartAt":"A","States":{"A":5}}`, `reading the definition: state "A": must be an object, not a number`},
+		{"States not an object", `{"StartAt":"A","States":[]}`, `States: must be an object`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

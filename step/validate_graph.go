@@ -46,6 +46,7 @@ func (sm *StateMachine) Validate() error {
 		byName:   map[string]State{},
 	}
 	v.machineFields(sm)
+	v.triggers(sm)
 	ql := sm.queryLanguage
 	if ql == "" {
 		ql = JSONPath

@@ -206,6 +206,7 @@ var integrationPatterns = map[string]map[string]bool{
 	ResourceDynamoDBDeleteItem:   {},
 	ResourceStatesStartExecution: {suffixSync: true, suffixSync2: true, suffixWaitForTaskToken: true},
 	ResourceECSRunTask:           {suffixSync: true, suffixWaitForTaskToken: true},
+	ResourceEventBridgePutEvents: {suffixWaitForTaskToken: true},
 }
 
 func (v *validator) task(t *TaskState, ql QueryLanguage, lang languageChecker) {

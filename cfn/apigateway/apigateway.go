@@ -204,6 +204,7 @@ func Add(t *cloudformation.Template, serviceName string, api *service.API, lambd
 	}
 	t.Resources[stageID] = st
 	e.added.Deployment, e.added.Stage = depID, stageID
+	e.usagePlans(stageID)
 	t.Outputs[URLOutput] = cloudformation.Output{
 		Description: cloudformation.String(fmt.Sprintf("Invoke URL of API %s, stage %s", api.Name(), stage.Name())),
 		Value:       cfn.Sub("https://${" + e.restID + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + stage.Name()),
@@ -245,11 +246,13 @@ func (e *emitter) base(r *service.Resource, m *service.Method, resourceID string
 		RestApiId:         cfn.Ref(e.restID),
 		ResourceId:        resourceID,
 		HttpMethod:        m.HTTPMethod(),
-		AuthorizationType: cloudformation.String("NONE"),
+		AuthorizationType: cloudformation.String(m.Authorization()),
 	}
 	if au := m.Authorizer; au != nil {
-		gm.AuthorizationType = cloudformation.String("CUSTOM")
 		gm.AuthorizerId = cloudformation.String(cfn.Ref(authorizerID(e.api, au)))
+	}
+	if m.APIKeyRequired {
+		gm.ApiKeyRequired = cloudformation.Bool(true)
 	}
 	required := false
 	if len(m.Parameters) > 0 {
@@ -502,12 +505,11 @@ func (e *emitter) authorizer(au *service.Authorizer) {
 	id := authorizerID(e.api, au)
 	fnID := cfn.FunctionLogicalID(au.Lambda().Name)
 	ga := &gapi.Authorizer{
-		RestApiId:     cfn.Ref(e.restID),
-		Name:          au.Name(),
-		Type:          au.Type(),
-		AuthorizerUri: cloudformation.String(cfn.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")),
-		// No caching: a changed token or policy applies at once.
-		AuthorizerResultTtlInSeconds: cloudformation.Int(0),
+		RestApiId:                    cfn.Ref(e.restID),
+		Name:                         au.Name(),
+		Type:                         au.Type(),
+		AuthorizerUri:                cloudformation.String(cfn.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")),
+		AuthorizerResultTtlInSeconds: cloudformation.Int(au.ResultTTL()),
 	}
 	if au.IdentitySource != "" {
 		ga.IdentitySource = cloudformation.String(au.IdentitySource)
@@ -518,5 +520,67 @@ func (e *emitter) authorizer(au *service.Authorizer) {
 		FunctionName: cfn.GetAtt(fnID, "Arn"),
 		Principal:    "apigateway.amazonaws.com",
 		SourceArn:    cloudformation.String(cfn.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + e.restID + "}/authorizers/${" + id + "}")),
+	}
+}
+
+// APIKeyOutput is the stack output holding the ID of an API key, for
+// `aws apigateway get-api-key --api-key ID --include-value`.
+func APIKeyOutput(api *service.API, key *service.APIKey) string {
+	return cfn.LogicalID(api.Name(), "APIKey", key.Name()) + "Id"
+}
+
+// usagePlans adds the API keys, the usage plans of the stage and the
+// UsagePlanKeys that put each key in its plans.
+// See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+func (e *emitter) usagePlans(stageID string) {
+	keyIDs := map[*service.APIKey]string{}
+	for _, k := range e.api.APIKeys() {
+		id := cfn.LogicalID(e.api.Name(), "APIKey", k.Name())
+		keyIDs[k] = id
+		gk := &gapi.ApiKey{Name: cloudformation.String(cfn.Sub("${AWS::StackName}-" + e.api.Name() + "-" + k.Name())), Enabled: cloudformation.Bool(!k.Disabled)}
+		if k.Description != "" {
+			gk.Description = cloudformation.String(k.Description)
+		}
+		if k.Value != "" {
+			gk.Value = cloudformation.String(k.Value)
+		}
+		e.t.Resources[id] = gk
+		e.t.Outputs[APIKeyOutput(e.api, k)] = cloudformation.Output{
+			Description: cloudformation.String(fmt.Sprintf("ID of API key %s of API %s", k.Name(), e.api.Name())),
+			Value:       cfn.Ref(id),
+		}
+	}
+	for _, p := range e.api.UsagePlans() {
+		id := cfn.LogicalID(e.api.Name(), "UsagePlan", p.Name())
+		gp := &gapi.UsagePlan{
+			UsagePlanName: cloudformation.String(cfn.Sub("${AWS::StackName}-" + e.api.Name() + "-" + p.Name())),
+			// The stage's Ref is its name, so the plan waits for it.
+			ApiStages: []gapi.UsagePlan_ApiStage{{ApiId: cloudformation.String(cfn.Ref(e.restID)), Stage: cloudformation.String(cfn.Ref(stageID))}},
+		}
+		if p.Description != "" {
+			gp.Description = cloudformation.String(p.Description)
+		}
+		if t := p.Throttle; t != nil {
+			burst := t.BurstLimit
+			if burst == 0 {
+				burst = int(t.RateLimit)
+				if float64(burst) < t.RateLimit {
+					burst++
+				}
+			}
+			gp.Throttle = &gapi.UsagePlan_ThrottleSettings{RateLimit: cloudformation.Float64(t.RateLimit), BurstLimit: cloudformation.Int(burst)}
+		}
+		if q := p.Quota; q != nil {
+			gp.Quota = &gapi.UsagePlan_QuotaSettings{Limit: cloudformation.Int(q.Limit), Period: cloudformation.String(q.Period)}
+			if q.Offset > 0 {
+				gp.Quota.Offset = cloudformation.Int(q.Offset)
+			}
+		}
+		e.t.Resources[id] = gp
+		for _, k := range p.Keys() {
+			e.t.Resources[cfn.LogicalID(e.api.Name(), "UsagePlanKey", p.Name(), k.Name())] = &gapi.UsagePlanKey{
+				KeyId: cfn.Ref(keyIDs[k]), KeyType: "API_KEY", UsagePlanId: cfn.Ref(id),
+			}
+		}
 	}
 }

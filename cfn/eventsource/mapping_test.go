@@ -20,9 +20,9 @@ import (
 
 func consume(context.Context, map[string]any) error { return nil }
 
-// build adds fn and its event sources, with the tables and queues, to a
+// buildTemplate adds fn and its event sources, with the tables and queues, to a
 // template and returns it marshalled.
-func build(t testing.TB, fn *service.LambdaAWSInfo, tables []*service.DynamoDBTable, queues []*service.SQSQueue) ([]byte, error) {
+func buildTemplate(t testing.TB, fn *service.LambdaAWSInfo, tables []*service.DynamoDBTable, queues []*service.SQSQueue) ([]byte, error) {
 	t.Helper()
 	tmpl := cfn.NewServiceTemplate("Events", "build-1", "test")
 	res := cfn.AddFunction(tmpl, "Events", fn, service.Artifact{Bucket: "bucket", Key: "sparta/Events/arm64-abc.zip"})
@@ -62,7 +62,7 @@ func TestMappingsTemplate(t *testing.T) {
 		{EventSourceArn: table.StreamARN(), StartingPosition: "TRIM_HORIZON", BisectBatchOnFunctionError: true, MaximumRetryAttempts: 2},
 		{EventSourceArn: "arn:aws:sqs:us-east-1:123456789012:other", Disabled: true},
 	}
-	got, err := build(t, fn, []*service.DynamoDBTable{table}, []*service.SQSQueue{queue, dlq})
+	got, err := buildTemplate(t, fn, []*service.DynamoDBTable{table}, []*service.SQSQueue{queue, dlq})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestMappingRefusals(t *testing.T) {
 			fn := newFunction(t, "worker")
 			m := tc.m
 			fn.EventSourceMappings = []*service.EventSourceMapping{&m}
-			_, err := build(t, fn, nil, nil)
+			_, err := buildTemplate(t, fn, nil, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `function "worker"`) {
 				t.Errorf("Add(%+v) = %v, want an error naming the function and %q", tc.m, err, tc.want)
 			}

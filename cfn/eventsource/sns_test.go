@@ -22,7 +22,7 @@ func TestSNSTemplate(t *testing.T) {
 	fn.Permissions = append(fn.Permissions,
 		service.SNSPermission{BasePermission: service.BasePermission{SourceArn: cfn.Ref("Alerts")}},
 		&service.SNSPermission{BasePermission: service.BasePermission{SourceArn: "arn:aws:sns:us-east-1:123456789012:other", SourceAccount: "123456789012"}})
-	got, err := build(t, fn, nil, nil)
+	got, err := buildTemplate(t, fn, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestSNSTemplate(t *testing.T) {
 	if !strings.Contains(string(permJSON), `"Principal":"sns.amazonaws.com"`) || !strings.Contains(string(permJSON), `"SourceArn":{"Ref":"Alerts"}`) {
 		t.Errorf("permission = %s, want sns.amazonaws.com scoped to the topic", permJSON)
 	}
-	if _, err := build(t, &service.LambdaAWSInfo{Name: "bad", Permissions: []service.LambdaPermissionExporter{service.SNSPermission{}}}, nil, nil); err == nil ||
+	if _, err := buildTemplate(t, &service.LambdaAWSInfo{Name: "bad", Permissions: []service.LambdaPermissionExporter{service.SNSPermission{}}}, nil, nil); err == nil ||
 		!strings.Contains(err.Error(), "SNSPermission: SourceArn is empty") {
 		t.Errorf("an SNSPermission without a topic = %v", err)
 	}

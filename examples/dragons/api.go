@@ -47,7 +47,8 @@ const DragonModel = `{
 // workflow's input (a Sighting): the body read with $input.path, an object
 // built from its fields, escaped into StartExecution's input, and the
 // machine's ARN injected where ${StateMachineArn} stands. A sighting whose
-// reporter asks for no confirmation names the reporter as its witness.
+// reporter asks for no confirmation names the reporter as its witness; one
+// that asks for it keeps confirmationRequired, and waits for a witness.
 const SightingTemplate = `#set($data = $input.path('$'))
 #if($data.confirmationRequired)#set($witness = "")#else#set($witness = $data.reportingPhoneNumber)#end
 #if($data.sizeFeet)#set($size = $data.sizeFeet)#else#set($size = 0)#end
@@ -58,7 +59,8 @@ const SightingTemplate = `#set($data = $input.path('$'))
   "description": "$data.description ($data.family), $data.neighborhood, $data.city, $data.state, $data.country",
   "reportedBy": "$witness",
   "location": {"latitude": $lat, "longitude": $lng},
-  "sizeFeet": $size
+  "sizeFeet": $size,
+  "confirmationRequired": $data.confirmationRequired
 })
 {
   "input": "$util.escapeJavaScript($sighting).replaceAll("\\'", "'")",

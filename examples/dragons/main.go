@@ -1,10 +1,15 @@
 // Command dragons is the dragon-sighting workflow of the AWS Step Functions
 // workshop, written with the framework: a report is validated by two Lambda
-// functions in parallel; a validation error is caught and sent as an SNS
-// alert; a valid report is added, and a Choice on its confirmation either
-// ends the run or alerts that the sighting needs confirming.
+// functions in parallel (a validation error is caught and sent as an SNS
+// alert); a sighting with a witness is stored in the Sightings DynamoDB
+// table with dynamodb:putItem; one whose reporter asked for confirmation
+// is sent to the Confirmations SQS queue with its task token
+// (sqs:sendMessage.waitForTaskToken) and waits until the confirmSighting
+// function answers with SendTaskSuccess; a sighting nobody confirms ends
+// in an alert. A second machine, DragonReport, reads the count of stored
+// sightings and publishes a report.
 //
-//	go run ./examples/dragons execute --offline --input '{"dragonName":"Bahamut","reportedBy":"Ana","location":{"latitude":48.1,"longitude":11.6},"sizeFeet":120}'
+//	go run ./examples/dragons execute --offline --state-machine DragonSightings --input '{"dragonName":"Bahamut","reportedBy":"Ana","location":{"latitude":48.1,"longitude":11.6},"sizeFeet":120}'
 //	go run ./examples/dragons provision --noop
 package main
 
@@ -26,6 +31,9 @@ type Sighting struct {
 	ReportedBy  string   `json:"reportedBy,omitempty"`
 	Location    Location `json:"location"`
 	SizeFeet    int      `json:"sizeFeet"`
+	// ConfirmationRequired sends the sighting to the Confirmations queue
+	// and waits for a witness before it is stored.
+	ConfirmationRequired bool `json:"confirmationRequired,omitempty"`
 }
 
 // Location is where the dragon was seen.
@@ -34,10 +42,12 @@ type Location struct {
 	Longitude float64 `json:"longitude"`
 }
 
-// Confirmation is what adding a dragon answers; the Choice reads confirmed.
+// Confirmation is what adding a dragon answers, and what the confirming
+// function sends back with the task token; the Choices read confirmed.
 type Confirmation struct {
-	DragonID  string `json:"dragonId"`
-	Confirmed bool   `json:"confirmed"`
+	DragonID    string `json:"dragonId"`
+	Confirmed   bool   `json:"confirmed"`
+	ConfirmedBy string `json:"confirmedBy,omitempty"`
 }
 
 // ErrValidation is the error name Catch matches; NewTaskError keeps it as the
@@ -92,13 +102,44 @@ func newMachine(validateNameFn, validateLocationFn, addDragonFn *sparta.LambdaAW
 	}).WithResultPath(step.JSONNull).Next(rejected)
 
 	added := step.NewSuccessState("DragonAdded")
+	count := step.NewDynamoDBUpdateItemState("CountSighting", cfn.Ref(sightingsTable.LogicalID), map[string]any{
+		"Key":                       reportKey,
+		"UpdateExpression":          "ADD sightings :one",
+		"ExpressionAttributeValues": map[string]any{":one": map[string]any{"N": "1"}},
+	}).WithResultPath(step.JSONNull).Next(added)
+	store := step.NewDynamoDBPutItemState("StoreSighting", cfn.Ref(sightingsTable.LogicalID), map[string]any{
+		"Item":                sightingItem,
+		"ConditionExpression": "attribute_not_exists(sightingId)",
+	}).WithResultPath(step.JSONNull).Next(count)
+
 	pending := step.NewSuccessState("PendingConfirmation")
 	alertUnconfirmed := step.NewSNSPublishState("AlertUnconfirmed", cfn.Ref(alertsTopic), map[string]any{
 		"Subject":   "Unconfirmed dragon sighting",
 		"Message.$": "States.Format('Dragon {} was reported without a witness', $.dragonName)",
 	}).WithResultPath(step.JSONNull).Next(pending)
+
+	witnessed := step.NewChoiceState("Witnessed?",
+		step.When(&step.BooleanEquals{Variable: "$.confirmation.confirmed", Value: true}, store),
+	).WithDefault(alertUnconfirmed)
+	// The workshop's callback: the message carries the task token, and
+	// the execution waits until confirmSighting answers with it.
+	await := step.NewSQSSendMessageState("AwaitConfirmation", cfn.Ref(confirmationsQueue.LogicalID), map[string]any{
+		"MessageBody": map[string]any{
+			"dragonId.$":   "$.confirmation.dragonId",
+			"dragonName.$": "$.dragonName",
+			"taskToken.$":  "$$.Task.Token",
+		},
+	}).WaitForTaskToken().WithHeartbeatSeconds(confirmationHeartbeatSeconds).
+		WithResultPath("$.confirmation").
+		WithCatchers(step.Catcher{ErrorEquals: []string{step.ErrorTimeout}, Next: alertUnconfirmed, ResultPath: "$.confirmationError"}).
+		Next(witnessed)
+
 	confirmed := step.NewChoiceState("Confirmed?",
-		step.When(&step.BooleanEquals{Variable: "$.confirmation.confirmed", Value: true}, added),
+		step.When(&step.And{Comparison: []step.Comparison{
+			&step.IsPresent{Variable: "$.confirmationRequired", Value: true},
+			&step.BooleanEquals{Variable: "$.confirmationRequired", Value: true},
+		}}, await),
+		step.When(&step.BooleanEquals{Variable: "$.confirmation.confirmed", Value: true}, store),
 	).WithDefault(alertUnconfirmed)
 
 	add := step.NewLambdaTaskState("AddDragon", addDragonFn).
@@ -113,8 +154,12 @@ func newMachine(validateNameFn, validateLocationFn, addDragonFn *sparta.LambdaAW
 		WithCatchers(step.Catcher{ErrorEquals: []string{ErrValidation}, Next: alertInvalid, ResultPath: "$.validationError"}).
 		Next(add)
 	return step.NewStateMachine("DragonSightings", validate).
-		WithComment("Validate a dragon sighting in parallel, add it, and alert on invalid or unconfirmed reports")
+		WithComment("Validate a dragon sighting in parallel, confirm it with a witness when asked, store it, and alert on invalid or unconfirmed reports")
 }
+
+// confirmationHeartbeatSeconds bounds the wait for a witness: with no
+// answer (or heartbeat) within an hour the sighting counts as unconfirmed.
+const confirmationHeartbeatSeconds = 3600
 
 // extraDecorators holds decorators that touch the template; they live in
 // files built without the lambdabinary tag (see docs/decorators.md).
@@ -125,10 +170,14 @@ func main() {
 	validateLocationFn := newLambda("validateLocation", validateLocation)
 	addDragonFn := newLambda("addDragon", addDragon)
 	machine := newMachine(validateNameFn, validateLocationFn, addDragonFn)
+	report := newReportMachine()
 	listDragonsFn := newLambda("listDragons", listDragons)
+	confirmFn := newConfirmLambda(machine)
 
-	hooks := &sparta.WorkflowHooks{ServiceDecorators: append(extraDecorators, machine.StateMachineDecorator())}
-	lambdas := []*sparta.LambdaAWSInfo{validateNameFn, validateLocationFn, addDragonFn, listDragonsFn}
+	hooks := &sparta.WorkflowHooks{ServiceDecorators: append(extraDecorators,
+		cfn.DataDecorator([]*sparta.DynamoDBTable{sightingsTable}, []*sparta.SQSQueue{confirmationsQueue}),
+		machine.StateMachineDecorator(), report.StateMachineDecorator())}
+	lambdas := []*sparta.LambdaAWSInfo{validateNameFn, validateLocationFn, addDragonFn, listDragonsFn, confirmFn}
 	api := newAPI(machine, listDragonsFn) // api.go: POST and GET /dragons
 	if err := sparta.MainEx(cfn.UserScopedStackName("Dragons"), "Dragon sighting reports", lambdas, api, nil, hooks, false); err != nil {
 		os.Exit(1)

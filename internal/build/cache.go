@@ -69,7 +69,11 @@ func cacheDir(o Options) string {
 	if err != nil {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(o.Dir + "\x00" + o.Package + "\x00" + o.GOARCH + "\x00" + strings.Join(o.Tags, ",")))
+	id := o.Dir + "\x00" + o.Package + "\x00" + o.GOARCH + "\x00" + strings.Join(o.Tags, ",")
+	if o.goos() != "linux" { // linux keeps the directory it always had
+		id += "\x00" + o.goos()
+	}
+	sum := sha256.Sum256([]byte(id))
 	return filepath.Join(base, "sparta-go", "lambda", hex.EncodeToString(sum[:8]))
 }
 

@@ -27,8 +27,12 @@ type Options struct {
 	Package string
 	// Dir is where `go build` runs; "" means the current directory.
 	Dir string
-	// GOARCH is the target architecture (arm64 or amd64). GOOS is linux.
+	// GOARCH is the target architecture (arm64 or amd64).
 	GOARCH string
+	// GOOS is the target system; empty is linux, Lambda's. execute
+	// --offline builds the Lambda build for the host to run a container's
+	// command.
+	GOOS string
 	// Tags are build tags, such as LambdaBuildTag.
 	Tags []string
 	// Output is the path of the binary to write.
@@ -49,7 +53,7 @@ func (e *CompileError) Error() string {
 
 func (e *CompileError) Unwrap() error { return e.Err }
 
-// Compile cross-compiles a static Linux binary: CGO off, -trimpath and
+// Compile cross-compiles a static binary (Linux unless o.GOOS): CGO off, -trimpath and
 // -buildvcs=false so that the bytes depend on the source only, and -s -w to
 // drop symbol tables and DWARF, which Lambda never reads.
 func Compile(ctx context.Context, o Options) error {
@@ -61,7 +65,7 @@ func Compile(ctx context.Context, o Options) error {
 		args = append(args, "-tags", strings.Join(o.Tags, ","))
 	}
 	args = append(args, o.Package)
-	env := append(os.Environ(), "GOOS=linux", "GOARCH="+o.GOARCH, "CGO_ENABLED=0", "GOFLAGS=")
+	env := append(os.Environ(), "GOOS="+o.goos(), "GOARCH="+o.GOARCH, "CGO_ENABLED=0", "GOFLAGS=")
 	key := cacheKey(ctx, o, args, env)
 	if fromCache(o, key) {
 		return nil
@@ -77,6 +81,13 @@ func Compile(ctx context.Context, o Options) error {
 	}
 	toCache(o, key)
 	return nil
+}
+
+func (o Options) goos() string {
+	if o.GOOS == "" {
+		return "linux"
+	}
+	return o.GOOS
 }
 
 // goTool is the go command of the toolchain that built this program when it

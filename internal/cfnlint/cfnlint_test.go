@@ -37,3 +37,22 @@ func TestCheckPassesACleanTemplate(t *testing.T) {
 	}
 	cfnlint.Check(t, path)
 }
+
+// CheckASL accepts a definition AWS accepts and names what is wrong with
+// one it refuses.
+func TestCheckASL(t *testing.T) {
+	good := `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`
+	if err := cfnlint.CheckASL([]byte(good)); err != nil {
+		t.Errorf("CheckASL(%s) = %v, want nil", good, err)
+	}
+	for _, bad := range []string{
+		`{"StartAt":"A","States":{"A":{"Type":"Passs","End":true}}}`,
+		`{"States":{"A":{"Type":"Pass","End":true}}}`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Bogus":1}}}`,
+		`not json`,
+	} {
+		if err := cfnlint.CheckASL([]byte(bad)); err == nil {
+			t.Errorf("CheckASL(%s) = nil, want an error", bad)
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 // are refused by name.
 func (s *Service) serveControlPlane(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	op, v, err := s.control(r.Method, parts)
+	op, v, err := s.control(r.Method, parts, r.URL.Query())
 	if call := core.CallFrom(r.Context()); call != nil && op != "" {
 		call.SetOperation(op)
 	}
@@ -41,7 +41,14 @@ func epoch(t time.Time) int64 { return t.Unix() }
 
 // control dispatches on the method and path parts; it returns the
 // operation name for the logs.
-func (s *Service) control(verb string, p []string) (string, any, error) {
+func (s *Service) control(verb string, p []string, query map[string][]string) (string, any, error) {
+	if len(p) > 0 && (p[0] == "apikeys" || p[0] == "usageplans") {
+		if verb != http.MethodGet {
+			return "", nil, core.Errorf(http.StatusNotImplemented, "NotImplemented",
+				"the local API Gateway reads API keys and usage plans; it creates and changes them only through CloudFormation (%s /%s is not supported)", verb, strings.Join(p, "/"))
+		}
+		return s.keysAndPlans(p, query)
+	}
 	if len(p) == 0 || p[0] != "restapis" {
 		return "", nil, core.Errorf(http.StatusNotFound, "NotFoundException", "the local API Gateway has no resource %s", "/"+strings.Join(p, "/"))
 	}

@@ -174,6 +174,10 @@ type exchange struct {
 	// authorizerContext is what a Lambda authorizer allowed the request
 	// with: principalId and its context.
 	authorizerContext map[string]any
+	// caller is the principal of a request signed for an AWS_IAM method.
+	caller *core.Principal
+	// key is the API key the request was admitted with.
+	key *apiKey
 }
 
 // gatewayError is a response API Gateway itself writes.
@@ -238,6 +242,11 @@ func (s *Service) serveDataPlane(w http.ResponseWriter, r *http.Request, apiID, 
 		x.gatewayError(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token")
 		return
 	}
+	// IAM authorization verifies the signature, which covers the body,
+	// before anything else reads it.
+	if x.m.AuthorizationType == "AWS_IAM" && !x.authorizeIAM() {
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
 	if err != nil {
 		x.gatewayError(http.StatusBadRequest, "BadRequestException", "the request body could not be read")
@@ -255,6 +264,9 @@ func (s *Service) serveDataPlane(w http.ResponseWriter, r *http.Request, apiID, 
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	if x.m.AuthorizationType == "CUSTOM" && !x.authorize(ctx) {
+		return
+	}
+	if x.m.APIKeyRequired && !x.checkAPIKey() {
 		return
 	}
 	if !x.validate() {
@@ -364,6 +376,17 @@ func (x *exchange) contextVars() *vtl.Map {
 	identity := vtl.NewMap()
 	identity.Set("sourceIp", x.sourceIP())
 	identity.Set("userAgent", x.r.UserAgent())
+	if x.key != nil {
+		identity.Set("apiKey", x.key.Value)
+		identity.Set("apiKeyId", x.key.ID)
+	}
+	if p := x.caller; p != nil {
+		identity.Set("accountId", p.Account)
+		identity.Set("accessKey", p.AccessKeyID)
+		identity.Set("caller", p.UserID())
+		identity.Set("user", p.UserID())
+		identity.Set("userArn", p.ARN)
+	}
 	c.Set("identity", identity)
 	c.Set("path", "/"+x.stage.StageName+x.path)
 	c.Set("protocol", x.r.Proto)

@@ -5,7 +5,8 @@
 // # Calling an API
 //
 // A deployed stage answers, without SigV4 (as an API whose methods have no
-// IAM authorization does on AWS), at
+// IAM authorization does on AWS; an AWS_IAM method verifies the signature
+// itself), at
 //
 //	http://API-ID.execute-api.localhost:PORT/STAGE/PATH
 //
@@ -18,14 +19,18 @@
 //
 // CloudFormation types AWS::ApiGateway::RestApi (Ref: the ID; GetAtt
 // RootResourceId), Resource, Method, Model (JSON Schema draft 4),
-// RequestValidator, Deployment (a snapshot of the API: stages serve the
-// deployment they point to, so a changed API reaches clients only through
-// a new deployment, as on AWS) and Stage (variables, access log settings).
+// RequestValidator, Authorizer, Deployment (a snapshot of the API: stages
+// serve the deployment they point to, so a changed API reaches clients
+// only through a new deployment, as on AWS), Stage (variables, access log
+// settings), and the account's ApiKey, UsagePlan (throttle, quota) and
+// UsagePlanKey.
 //
-// Read calls of the REST API, signed for "apigateway": GetRestApis,
+// Read calls of the REST API, signed for "apigateway" and held to IAM as
+// apigateway:VERB on arn:aws:apigateway:REGION::/PATH (authz.go): GetRestApis,
 // GetRestApi, GetResources, GetResource, GetMethod, GetIntegration,
 // GetStages, GetStage, GetDeployments, GetModels, GetRequestValidators,
-// and DeleteRestApi. Other writes are refused (NotImplemented) naming the
+// GetApiKeys, GetApiKey, GetUsagePlans, GetUsagePlan, GetUsagePlanKeys,
+// GetUsagePlanKey, and DeleteRestApi. Other writes are refused (NotImplemented) naming the
 // call: APIs are made through CloudFormation.
 //
 // The data plane routes by the resource tree (literal parts first, then
@@ -54,7 +59,22 @@
 // {"Message":"User is not authorized to access this resource"}, "... with
 // an explicit deny" for a Deny); principalId and the context reach the
 // integration as requestContext.authorizer and $context.authorizer.
-// Results are not cached.
+// Results are cached for AuthorizerResultTtlInSeconds (default 300) by
+// stage, deployment, authorizer and identity source values, and the cached
+// policy is evaluated against each request's method, as on AWS.
+//
+// AWS_IAM methods need a SigV4 signature for execute-api by a key of the
+// cloud's keyring; the principal's IAM policies must allow
+// execute-api:Invoke on the method's ARN (the root is allowed, an IAM user
+// has no policies). The refusals are API Gateway's 403s: Missing
+// Authentication Token, the signature errors, and {"Message":"User: ...
+// is not authorized to perform: execute-api:Invoke on resource: ..."}.
+//
+// Methods with ApiKeyRequired take the x-api-key header: an enabled key of
+// a usage plan of the stage (else 403 Forbidden), within the plan's
+// throttle (a token bucket per key: 429 Too Many Requests) and quota (per
+// UTC day, week or month: 429 Limit Exceeded). Counters and cached
+// authorizer results live in memory.
 //
 // Mapping templates (request and response) are evaluated by the VTL
 // subset of internal/vtl with $input (body, json, path, params), $util
@@ -69,8 +89,8 @@
 //
 // # Refused
 //
-// IAM authorization (AWS_IAM) and Cognito authorizers, API keys
-// (ApiKeyRequired), OpenAPI bodies, HTTP and VPC link integrations, and
+// Cognito authorizers, resource policies, API keys from authorizers,
+// per-method usage plan throttles and ApiKey StageKeys, OpenAPI bodies, HTTP and VPC link integrations, and
 // AWS integrations other than Lambda and Step Functions are refused or
 // answered 500 with a log line naming what is unsupported.
 package apigateway

@@ -3,6 +3,7 @@
 package apigateway_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -101,7 +102,7 @@ func deploy(t testing.TB) *stack {
 	if _, err := build.Zip(typedBin, typedZip); err != nil {
 		t.Fatal(err)
 	}
-	c := localtest.Start(t)
+	c := localtest.Start(t, local.Options{Credentials: callerCredentials})
 	cfg := localtest.Config(c)
 	s3c := s3sdk.NewFromConfig(cfg, func(o *s3sdk.Options) { o.UsePathStyle = true })
 	if _, err := s3c.CreateBucket(ctx, &s3sdk.CreateBucketInput{Bucket: aws.String("artifacts")}); err != nil {
@@ -157,6 +158,7 @@ func deploy(t testing.TB) *stack {
 	secret, _ := api.NewResource("/secret", fn)
 	sm, _ := secret.NewMethod("GET", 200)
 	sm.Authorizer = au
+	addAccessControl(t, api, fn)
 	greet, _ := api.NewResource("/greet", typed)
 	greet.NewMethod("POST", 201)
 	sr, _ := api.NewStateMachineResource("/sync", express)
@@ -167,6 +169,7 @@ func deploy(t testing.TB) *stack {
 	tpl := cfn.NewServiceTemplate("apigateway e2e", "b1", "dev")
 	cfn.AddFunction(tpl, "dragons", fn, service.Artifact{Bucket: "artifacts", Key: "code.zip"})
 	cfn.AddFunction(tpl, "dragons", typed, service.Artifact{Bucket: "artifacts", Key: "typed.zip"})
+	addCallerRoles(tpl)
 	sc := &service.ServiceContext{Service: "dragons", Template: tpl, Lambdas: []*service.LambdaAWSInfo{fn, typed}, Values: map[string]any{}}
 	for _, d := range []service.ServiceDecoratorHookHandler{standard.StateMachineDecorator(), express.StateMachineDecorator(), failing.StateMachineDecorator(), cfnapi.Decorator(api)} {
 		if err := d.DecorateService(ctx, sc); err != nil {
@@ -177,9 +180,14 @@ func deploy(t testing.TB) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The template is over CreateStack's 51,200-byte TemplateBody limit:
+	// it goes through S3, as provision sends large templates.
+	if _, err := s3c.PutObject(ctx, &s3sdk.PutObjectInput{Bucket: aws.String("artifacts"), Key: aws.String("template.json"), Body: bytes.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
 	cf := cfnsdk.NewFromConfig(cfg)
-	if _, err := cf.CreateStack(ctx, &cfnsdk.CreateStackInput{StackName: aws.String("dragons"), TemplateBody: aws.String(string(body)),
-		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}}); err != nil {
+	if _, err := cf.CreateStack(ctx, &cfnsdk.CreateStackInput{StackName: aws.String("dragons"), TemplateURL: aws.String("https://artifacts.s3.amazonaws.com/template.json"),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam, cfntypes.CapabilityCapabilityNamedIam}}); err != nil {
 		t.Fatal(err)
 	}
 	var outputs map[string]string

@@ -64,9 +64,7 @@ func (x *exchange) invoke(ctx context.Context, uri, sourceARN string, payload []
 	if err != nil {
 		return fail("Invalid permissions on Lambda function " + fn + ": it has no resource policy allowing apigateway.amazonaws.com")
 	}
-	var doc any
-	_ = json.Unmarshal([]byte(policy), &doc)
-	p, err := iam.ParsePolicy(doc)
+	p, err := x.s.resourcePolicy(policy)
 	if err != nil || iam.Evaluate(iam.Request{Action: "lambda:InvokeFunction", Resource: fn,
 		Principal: map[string]string{"Service": "apigateway.amazonaws.com"},
 		Context:   map[string]string{"aws:SourceArn": sourceARN, "aws:SourceAccount": x.s.env.AccountID}}, p) != iam.Allow {
@@ -132,7 +130,7 @@ func (x *exchange) proxyEvent() events.APIGatewayProxyRequest {
 		RequestID:         x.requestID,
 		ExtendedRequestID: x.requestID,
 		Protocol:          x.r.Proto,
-		Identity:          events.APIGatewayRequestIdentity{SourceIP: x.sourceIP(), UserAgent: x.r.UserAgent()},
+		Identity:          x.requestIdentity(),
 		ResourcePath:      x.res.Path,
 		Path:              "/" + x.stage.StageName + x.path,
 		HTTPMethod:        x.r.Method,
@@ -346,3 +344,40 @@ func logGroupName(arn string) (string, bool) {
 	}
 	return strings.TrimSuffix(name, ":*"), true
 }
+
+// requestIdentity is requestContext.identity: the client, the API key it
+// was admitted with, and the IAM principal of a signed request.
+func (x *exchange) requestIdentity() events.APIGatewayRequestIdentity {
+	id := events.APIGatewayRequestIdentity{SourceIP: x.sourceIP(), UserAgent: x.r.UserAgent()}
+	if x.key != nil {
+		id.APIKey, id.APIKeyID = x.key.Value, x.key.ID
+	}
+	if p := x.caller; p != nil {
+		id.AccountID, id.AccessKey, id.Caller, id.User, id.UserArn = p.Account, p.AccessKeyID, p.UserID(), p.UserID(), p.ARN
+	}
+	return id
+}
+
+// resourcePolicy parses a function's resource policy once per text: it
+// is read on every request and changes only with AddPermission and
+// RemovePermission, which change the text.
+func (s *Service) resourcePolicy(text string) (*iam.Policy, error) {
+	if p, ok := s.policies.Load(text); ok {
+		return p.(*iam.Policy), nil
+	}
+	p, err := iam.ParsePolicy(text)
+	if err != nil {
+		return nil, err
+	}
+	if s.policyCount.Add(1) > maxPolicyCache {
+		// Bounded: many functions with changing policies must not grow
+		// the cache without end.
+		s.policies.Clear()
+		s.policyCount.Store(1)
+	}
+	s.policies.Store(text, p)
+	return p, nil
+}
+
+// maxPolicyCache bounds the parsed resource policies kept.
+const maxPolicyCache = 1024

@@ -100,6 +100,8 @@ type authorizer struct {
 	Type           string `json:"type"`
 	AuthorizerURI  string `json:"authorizerUri"`
 	IdentitySource string `json:"identitySource,omitempty"`
+	// ResultTTL is AuthorizerResultTtlInSeconds: 0 caches nothing.
+	ResultTTL int `json:"authorizerResultTtlInSeconds"`
 }
 
 type stage struct {

@@ -22,6 +22,9 @@ func (s *Service) Providers() map[string]resource.Provider {
 		"AWS::ApiGateway::Authorizer":       authorizerProvider{s},
 		"AWS::ApiGateway::Deployment":       deploymentProvider{s},
 		"AWS::ApiGateway::Stage":            stageProvider{s},
+		"AWS::ApiGateway::ApiKey":           apiKeyProvider{s},
+		"AWS::ApiGateway::UsagePlan":        usagePlanProvider{s},
+		"AWS::ApiGateway::UsagePlanKey":     usagePlanKeyProvider{s},
 	}
 }
 
@@ -145,16 +148,13 @@ func methodFromProperties(props map[string]any) (*method, error) {
 		m.AuthorizationType = "NONE"
 	}
 	switch m.AuthorizationType {
-	case "NONE":
+	case "NONE", "AWS_IAM":
 	case "CUSTOM":
 		if m.AuthorizerID = resource.String(props, "AuthorizerId"); m.AuthorizerID == "" {
 			return nil, fmt.Errorf("AuthorizationType CUSTOM needs an AuthorizerId")
 		}
 	default:
-		return nil, fmt.Errorf("AuthorizationType %s is not supported by the local API Gateway (NONE, or CUSTOM with a Lambda authorizer)", m.AuthorizationType)
-	}
-	if m.APIKeyRequired {
-		return nil, fmt.Errorf("ApiKeyRequired is not supported by the local API Gateway")
+		return nil, fmt.Errorf("AuthorizationType %s is not supported by the local API Gateway (NONE, AWS_IAM, or CUSTOM with a Lambda authorizer)", m.AuthorizationType)
 	}
 	if params := stringMap(props["RequestParameters"]); len(params) > 0 {
 		m.RequestParameters = map[string]bool{}
@@ -386,6 +386,13 @@ func (p authorizerProvider) Create(_ context.Context, req resource.Request) (res
 	}
 	au := &authorizer{ID: id, Name: resource.String(req.Properties, "Name"), Type: resource.String(req.Properties, "Type"),
 		AuthorizerURI: resource.String(req.Properties, "AuthorizerUri"), IdentitySource: resource.String(req.Properties, "IdentitySource")}
+	// Absent, the TTL is API Gateway's default.
+	au.ResultTTL = 300
+	if n, ok, err := resource.Int(req.Properties, "AuthorizerResultTtlInSeconds"); err != nil || (ok && (n < 0 || n > 3600)) {
+		return resource.Result{}, fmt.Errorf("Authorizer %s: AuthorizerResultTtlInSeconds must be a number from 0 to 3600", req.LogicalID)
+	} else if ok {
+		au.ResultTTL = n
+	}
 	if au.Type != "TOKEN" && au.Type != "REQUEST" {
 		return resource.Result{}, fmt.Errorf("Authorizer %s: type %s is not supported by the local API Gateway (TOKEN, REQUEST)", req.LogicalID, au.Type)
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -25,6 +26,18 @@ type Service struct {
 	apis map[string]*restAPI
 	// compiled caches the routers of deployments, by API and deployment ID.
 	compiled map[string]*router
+	// keys and plans are the account's API keys and usage plans by ID;
+	// keyByValue finds a key by what clients send in x-api-key.
+	keys       map[string]*apiKey
+	keyByValue map[string]string
+	plans      map[string]*usagePlan
+	// limits counts the keys' use of their plans; authCache keeps Lambda
+	// authorizers' results.
+	limits    *limits
+	authCache authCache
+	// policies holds parsed Lambda resource policies by their text.
+	policies    sync.Map
+	policyCount atomic.Int64
 
 	// accessLogs carries access log lines to the goroutine that writes
 	// them, off the request's path, as AWS delivers them asynchronously.
@@ -48,11 +61,16 @@ var (
 func New(env *core.Env) (core.Service, error) {
 	s := &Service{env: env, log: env.Log.WithField(core.FieldService, "apigateway"),
 		apis: map[string]*restAPI{}, compiled: map[string]*router{},
+		keys: map[string]*apiKey{}, keyByValue: map[string]string{}, plans: map[string]*usagePlan{},
+		limits: newLimits(), authCache: authCache{entries: map[string]*authResult{}},
 		accessLogs: make(chan accessLine, 4096), logsDone: make(chan struct{})}
 	err := store.ScanAs(s.coll(), "REST API", func(id string, a *restAPI) error {
 		s.apis[id] = a
 		return nil
 	})
+	if err == nil {
+		err = s.loadKeysAndPlans()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("apigateway: reloading state: %w", err)
 	}
@@ -60,15 +78,57 @@ func New(env *core.Env) (core.Service, error) {
 	return s, nil
 }
 
-// writeAccessLogs appends access log lines to CloudWatch Logs in order.
+// accessLogBatch is how long the writer gathers access log lines before
+// it appends them, one call per stream: AWS delivers access logs with a
+// delay too, and one append per request would cost a store write on the
+// request's CPU budget.
+const accessLogBatch = 100 * time.Millisecond
+
+// writeAccessLogs appends access log lines to CloudWatch Logs in order,
+// in batches.
 func (s *Service) writeAccessLogs() {
 	defer close(s.logsDone)
-	for l := range s.accessLogs {
-		svc, _ := s.env.Lookup("logs")
-		if ls, ok := svc.(*logs.Service); ok {
-			if err := ls.Append(l.group, l.stream, logs.Event{Timestamp: l.at, Message: l.message}); err != nil {
-				s.log.WithError(err).Warn("writing an access log line")
+	for first := range s.accessLogs {
+		batch := []accessLine{first}
+		timer := time.NewTimer(accessLogBatch)
+	gather:
+		for len(batch) < 1000 {
+			select {
+			case l, ok := <-s.accessLogs:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, l)
+			case <-timer.C:
+				break gather
 			}
+		}
+		timer.Stop()
+		s.appendAccessLogs(batch)
+	}
+}
+
+// appendAccessLogs writes a batch, one Append per group and stream, each
+// stream's lines in their order.
+func (s *Service) appendAccessLogs(batch []accessLine) {
+	svc, _ := s.env.Lookup("logs")
+	ls, ok := svc.(*logs.Service)
+	if !ok {
+		return
+	}
+	type stream struct{ group, name string }
+	var order []stream
+	events := map[stream][]logs.Event{}
+	for _, l := range batch {
+		k := stream{l.group, l.stream}
+		if _, seen := events[k]; !seen {
+			order = append(order, k)
+		}
+		events[k] = append(events[k], logs.Event{Timestamp: l.at, Message: l.message})
+	}
+	for _, k := range order {
+		if err := ls.Append(k.group, k.name, events[k]...); err != nil {
+			s.log.WithError(err).Warn("writing access log lines")
 		}
 	}
 }

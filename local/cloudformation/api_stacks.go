@@ -26,6 +26,7 @@ func (s *Service) actions() map[string]core.QueryAction {
 		"ListStacks":             s.listStacks,
 		"GetTemplate":            s.getTemplate,
 		"ValidateTemplate":       s.validateTemplate,
+		"GetTemplateSummary":     s.getTemplateSummary,
 		"ListExports":            s.listExports,
 		"DescribeStackEvents":    s.describeStackEvents,
 		"DescribeStackResource":  s.describeStackResource,

@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,6 +31,10 @@ type op struct {
 // newOpLocked prepares an operation of st toward tpl with params.
 func (s *Service) newOpLocked(st *stackDoc, tpl *template.Template, params map[string]string) (*op, error) {
 	o := &op{s: s, st: st, tpl: tpl, imports: map[string]bool{}}
+	params, err := ssmParameters(s.cfg.Parameters, tpl, params)
+	if err != nil {
+		return nil, err
+	}
 	eval, err := tpl.Evaluator(s.envLocked(st, params, stackRefs{st}, o.imports))
 	if err != nil {
 		return nil, err
@@ -119,6 +124,9 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 	}
 	def := o.tpl.Resources[id]
 	props, perr := o.eval.Properties(id)
+	if perr == nil {
+		props, perr = resolveDynamic(s.cfg.Parameters, id, props)
+	}
 	var meta any
 	if perr == nil && def.Metadata != nil {
 		meta, perr = o.eval.Resolve(def.Metadata, "Resources."+id+".Metadata")
@@ -195,6 +203,13 @@ func (o *op) apply(ctx context.Context, id string, deps []string) bool {
 		// the old ones back.
 		return o.failLocked(cur, StatusUpdateFailed, err.Error())
 	}
+	if res.PhysicalID != "" && res.PhysicalID != cur.PhysicalID && isCustomType(cur.Type) {
+		// A custom resource answered an Update with a new physical ID: a
+		// replacement, whose old resource gets a Delete in the cleanup.
+		old := cur.clone()
+		old.Properties = oldProps
+		o.st.Cleanup = append(o.st.Cleanup, old)
+	}
 	if res.PhysicalID != "" {
 		cur.PhysicalID = res.PhysicalID
 	}
@@ -242,6 +257,10 @@ func (o *op) create(ctx context.Context, prov resource.Provider, r *state, props
 			s.resourceEventLocked(o.st, r, failed, cancelled)
 			_ = s.saveLocked(o.st)
 			return false
+		}
+		var partial *failedCreate
+		if errors.As(err, &partial) {
+			r.PhysicalID = partial.physicalID // the rollback deletes it
 		}
 		return o.failLocked(r, failed, err.Error())
 	}

@@ -241,7 +241,11 @@ func (s *Service) planLocked(st *stackDoc, stackName string, in *deployInput) ([
 	}
 	refs := planRefs{st: st, unknown: map[string]bool{}}
 	imports := map[string]bool{}
-	eval, err := in.tpl.Evaluator(s.envLocked(probe, in.params, refs, imports))
+	params, err := ssmParameters(s.cfg.Parameters, in.tpl, in.params)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	eval, err := in.tpl.Evaluator(s.envLocked(probe, params, refs, imports))
 	if err != nil {
 		return nil, false, nil, validationErr(err)
 	}
@@ -262,6 +266,12 @@ func (s *Service) planLocked(st *stackDoc, stackName string, in *deployInput) ([
 		var missing *template.MissingExportError
 		if errors.As(perr, &missing) {
 			return nil, false, nil, validationErr(perr)
+		}
+		if perr == nil {
+			var err error
+			if props, err = resolveDynamic(s.cfg.Parameters, id, props); err != nil {
+				return nil, false, nil, err
+			}
 		}
 		cur := probe.Resources[id]
 		if cur == nil || cur.Status == StatusDeleteComplete {

@@ -104,6 +104,9 @@ func (r stackRefs) GetAtt(id, attr string) (any, error) {
 	}
 	v, ok := res.Attributes[attr]
 	if !ok {
+		if isCustomType(res.Type) {
+			return nil, customAttributeError(r.st.ID, id, attr, res.Attributes)
+		}
 		return nil, fmt.Errorf("Template error: resource %s does not support attribute type %s in Fn::GetAtt", id, attr)
 	}
 	return v, nil

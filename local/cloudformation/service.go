@@ -41,9 +41,22 @@ type Config struct {
 	Log logrus.FieldLogger
 	// Clock is the time source of timestamps; nil means time.Now.
 	Clock func() time.Time
+	// Parameters resolves {{resolve:ssm:...}} dynamic references (the
+	// local Parameter Store); nil refuses them, naming the resource.
+	Parameters ParameterStore
 	// Concurrency bounds the resources created, updated or deleted at once
 	// in one stack operation; zero means 8.
 	Concurrency int
+	// Functions runs the Lambda functions behind custom resources; nil
+	// fails custom resources with a clear error.
+	Functions FunctionInvoker
+	// Endpoint is the local cloud's base URL, where custom resources'
+	// ResponseURLs point (http://127.0.0.1:PORT).
+	Endpoint string
+	// CustomResourceTimeout is how long a custom resource operation waits
+	// for its response when the resource sets no ServiceTimeout; zero
+	// means DefaultCustomResourceTimeout (one hour, as on AWS).
+	CustomResourceTimeout time.Duration
 }
 
 // Service is the local cloud's CloudFormation: the awsQuery API, stacks and
@@ -66,13 +79,20 @@ type Service struct {
 	stacks     map[string]*stackDoc     // by stack ID, deleted ones included
 	byName     map[string]string        // live stack name -> ID
 	changeSets map[string]*changeSetDoc // by change set ID
+	// custom holds the custom resource requests waiting for a response.
+	custom customResponses
+
 	// changed is closed and replaced whenever a stack's status changes, so
 	// that waiters wake up.
 	changed chan struct{}
 	closed  bool
 }
 
-var _ core.Service = (*Service)(nil)
+var (
+	_ core.Service = (*Service)(nil)
+	_ core.Matcher = (*Service)(nil)
+	_ core.Public  = (*Service)(nil)
+)
 
 // New builds the service and loads its state from cfg.Store. Operations
 // that were under way when the previous process stopped end in a failed
@@ -91,6 +111,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8
+	}
+	if cfg.CustomResourceTimeout <= 0 {
+		cfg.CustomResourceTimeout = DefaultCustomResourceTimeout
 	}
 	log := cfg.Log
 	if log == nil {
@@ -114,6 +137,9 @@ func New(cfg Config) (*Service, error) {
 		changed:     make(chan struct{}),
 	}
 	s.QueryService = core.QueryService{Service: "CloudFormation", Namespace: Namespace, Actions: s.actions()}
+	if _, ok := s.providers[CustomResourceType]; !ok {
+		s.providers[CustomResourceType] = customProvider{s}
+	}
 	if err := s.load(); err != nil {
 		cancel()
 		return nil, err
@@ -122,7 +148,15 @@ func New(cfg Config) (*Service, error) {
 }
 
 // provider returns the provider of a resource type, nil when none.
-func (s *Service) provider(typ string) resource.Provider { return s.providers[typ] }
+func (s *Service) provider(typ string) resource.Provider {
+	if p, ok := s.providers[typ]; ok {
+		return p
+	}
+	if isCustomType(typ) {
+		return s.providers[CustomResourceType]
+	}
+	return nil
+}
 
 // registry merges the configured providers with the inert ones, which fill
 // only the types no service claims.

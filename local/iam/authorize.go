@@ -2,7 +2,7 @@ package iam
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 )
 
 // AccessDeniedError is a request a role's policies do not allow. Its text
@@ -35,8 +35,9 @@ func (e *AccessDeniedError) Error() string {
 
 // Authorize checks that the role roleARN, assumed under session (random
 // when empty), may perform req.Action on req.Resource: its inline
-// policies, the AWS::IAM::Policy documents attached to it and the managed
-// policies the local cloud knows are evaluated together. It returns nil or
+// policies, the AWS::IAM::Policy documents attached to it and its managed
+// policies (AWS managed, from the embedded snapshot, and customer managed)
+// are evaluated together. It returns nil or
 // an *AccessDeniedError.
 func (s *Service) Authorize(roleARN, session string, req Request) error {
 	if session == "" {
@@ -81,8 +82,13 @@ func (s *Service) identityPolicies(name string) ([]*Policy, bool) {
 		}
 	}
 	for _, arn := range e.ManagedPolicyArns {
-		if p := managedPolicy(arn); p != nil {
+		if p, ok := s.resolveManagedLocked(arn); ok {
 			out = append(out, p)
+		}
+	}
+	for _, arn := range sortedKeys(s.managed) {
+		if m := s.managed[arn]; slices.Contains(m.Roles, name) && !slices.Contains(e.ManagedPolicyArns, arn) {
+			out = append(out, m.doc)
 		}
 	}
 	return out, true
@@ -122,55 +128,6 @@ func SessionName() string {
 		b[i] = letters[int(b[i])%len(letters)]
 	}
 	return string(b)
-}
-
-// managedPolicies are the AWS managed policies the local cloud can
-// evaluate: the ones whose grants are stable and matter to the services it
-// runs. See https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html
-var managedPolicies = map[string]string{
-	"AdministratorAccess":                      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
-	"PowerUserAccess":                          `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"}]}`,
-	"service-role/AWSLambdaRole":               `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:InvokeFunction"],"Resource":["*"]}]}`,
-	"AWSLambda_FullAccess":                     `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:*","states:*","sns:*","logs:*","s3:*"],"Resource":"*"}]}`,
-	"AWSLambdaExecute":                         `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:*"],"Resource":"arn:aws:logs:*:*:*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::*"}]}`,
-	"service-role/AWSLambdaBasicExecutionRole": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`,
-	"AmazonSNSFullAccess":                      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sns:*"],"Resource":"*"}]}`,
-	"AWSStepFunctionsFullAccess":               `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"states:*","Resource":"*"}]}`,
-	"CloudWatchLogsFullAccess":                 `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:*"],"Resource":"*"}]}`,
-	"AmazonS3FullAccess":                       `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":"*"}]}`,
-	"AmazonS3ReadOnlyAccess":                   `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}`,
-}
-
-var parsedManaged = func() map[string]*Policy {
-	out := make(map[string]*Policy, len(managedPolicies))
-	for k, doc := range managedPolicies {
-		p, err := ParsePolicy(doc)
-		if err != nil {
-			panic(fmt.Sprintf("iam: managed policy %s: %v", k, err)) // a typo above; caught by every test
-		}
-		out[k] = p
-	}
-	return out
-}()
-
-// managedPolicy returns the known AWS managed policy of arn, or nil.
-func managedPolicy(arn string) *Policy {
-	name, ok := strings.CutPrefix(arn, "arn:aws:iam::aws:policy/")
-	if !ok {
-		return nil
-	}
-	return parsedManaged[name]
-}
-
-// warnManaged logs, once per ARN, managed policies that grant nothing
-// locally. The caller holds s.mu.
-func (s *Service) warnManaged(r Role) {
-	for _, arn := range r.ManagedPolicyArns {
-		if managedPolicy(arn) == nil && !s.warned[arn] {
-			s.warned[arn] = true
-			s.log.WithField("role", r.RoleName).Warnf("managed policy %s is not known to the local cloud: it grants nothing here; put the statements the role needs inline", arn)
-		}
-	}
 }
 
 // TrustsAWSPrincipal reports whether the role's trust policy lets the AWS

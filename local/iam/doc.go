@@ -1,16 +1,18 @@
 // Package iam owns the local cloud's IAM: roles (trust policy, inline
 // policies, managed policy ARNs, and the AWS::IAM::Policy documents attached
-// to them) and the policy evaluator other services call before acting on a
-// role's behalf, so that a missing permission fails locally the way it
-// fails on AWS.
+// to them), users and groups, customer managed policies, the AWS managed
+// policies as AWS publishes them, and the policy evaluator the router and
+// other services call, so that a missing permission fails locally the way
+// it fails on AWS.
 //
 // # Where IAM is enforced
 //
-// Callers of the local cloud are not authorized: any credentials work. IAM
-// is enforced where a service assumes a role: Step Functions checks that a
-// machine's role trusts states.amazonaws.com when the machine is created,
-// and that it allows lambda:InvokeFunction or sns:Publish before each task.
-// [Service.Authorize] and [Service.CheckTrust] are that API; their errors
+// The router holds every signed request but the account root's to IAM
+// (local/authorize.go): a role session through [Service.Authorize], a key
+// configured as an IAM user through [Service.AuthorizeUser]. Services that
+// act for a role check it too: Step Functions checks that a machine's role
+// trusts states.amazonaws.com when the machine is created
+// ([Service.CheckTrust]), and that it allows each task's call. The errors
 // carry AWS's wording ("User: arn:aws:sts::...:assumed-role/... is not
 // authorized to perform: ...").
 //
@@ -35,23 +37,39 @@
 // apply, so the local cloud may deny what AWS allows but never allows what
 // AWS would deny because of it.
 //
-// Managed policy ARNs are resolved for a few AWS managed policies whose
-// meaning is stable (AdministratorAccess, service-role/AWSLambdaRole,
-// AmazonSNSFullAccess, AWSLambda_FullAccess, AWSStepFunctionsFullAccess,
-// ...); other managed policies grant nothing locally and are logged once
-// when a role names them.
+// Managed policies: an AWS managed policy ARN (arn:aws:iam::aws:policy/...)
+// resolves to the document AWS publishes, from a dated snapshot of every
+// attachable AWS managed policy embedded in the package
+// (managed_policies.json.gz, made by internal/managedgen from
+// https://github.com/zoph-io/MAMIP; see [ManagedSnapshot]); a customer
+// managed policy (AWS::IAM::ManagedPolicy, CreatePolicy) resolves to its
+// document. A role, user or group naming an ARN that is neither fails, as
+// on AWS, with "Policy ARN does not exist or is not attachable.".
+//
+// Users and groups (AWS::IAM::User, AWS::IAM::Group) carry inline and
+// managed policies as roles do; a user's groups' policies are the user's
+// too, and [Service.AuthorizeUser] evaluates them for a key the local
+// cloud is configured with as that user.
 //
 // # Storage
 //
 // Roles and policies live in the [store.Collection] given to [New]
-// (roles under "roles", AWS::IAM::Policy documents under "policies"), held
+// (roles under "roles", AWS::IAM::Policy documents under "policies",
+// customer managed policies under "managed", users and groups under
+// "users" and "groups"), held
 // in memory and written through on every change.
 //
 // # API
 //
 // Besides the Go API, [Service.ServeHTTP] serves a subset of the IAM query
 // API for the AWS CLI and SDKs: GetRole, ListRoles, CreateRole, DeleteRole,
-// PutRolePolicy, GetRolePolicy, ListRolePolicies and DeleteRolePolicy.
+// PutRolePolicy, GetRolePolicy, ListRolePolicies, DeleteRolePolicy,
+// CreatePolicy, GetPolicy, GetPolicyVersion (v1, the default version),
+// DeletePolicy, AttachRolePolicy, DetachRolePolicy,
+// ListAttachedRolePolicies, GetUser, ListGroupsForUser,
+// ListAttachedUserPolicies, ListAttachedGroupPolicies, and
+// SimulatePrincipalPolicy for roles, users and groups.
 // [Service.Providers] returns the CloudFormation providers of
-// AWS::IAM::Role and AWS::IAM::Policy.
+// AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
+// AWS::IAM::User and AWS::IAM::Group.
 package iam

@@ -12,12 +12,16 @@ import (
 	"github.com/sparta-go/sparta/local/resource"
 )
 
-// Providers returns the CloudFormation providers of AWS::IAM::Role and
-// AWS::IAM::Policy.
+// Providers returns the CloudFormation providers of AWS::IAM::Role,
+// AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::User and
+// AWS::IAM::Group.
 func (s *Service) Providers() map[string]resource.Provider {
 	return map[string]resource.Provider{
-		"AWS::IAM::Role":   roleProvider{s},
-		"AWS::IAM::Policy": policyProvider{s},
+		"AWS::IAM::Role":          roleProvider{s},
+		"AWS::IAM::Policy":        policyProvider{s},
+		"AWS::IAM::ManagedPolicy": managedPolicyProvider{s},
+		"AWS::IAM::User":          userProvider{s},
+		"AWS::IAM::Group":         groupProvider{s},
 	}
 }
 
@@ -158,7 +162,7 @@ func tags(v any) ([]Tag, error) {
 }
 
 // policyProvider implements AWS::IAM::Policy: an inline policy that
-// CloudFormation puts on the listed roles. Ref and GetAtt Id return its
+// CloudFormation puts on the listed roles, users and groups. Ref and GetAtt Id return its
 // generated physical ID.
 // See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html
 type policyProvider struct{ s *Service }
@@ -197,9 +201,13 @@ func (p policyProvider) put(req resource.Request, id string) (resource.Result, e
 	if a.Roles, err = strs(req.Properties, "Roles"); err != nil {
 		return resource.Result{}, err
 	}
-	users, _ := strs(req.Properties, "Users")
-	groups, _ := strs(req.Properties, "Groups")
-	if len(a.Roles)+len(users)+len(groups) == 0 {
+	if a.Users, err = strs(req.Properties, "Users"); err != nil {
+		return resource.Result{}, err
+	}
+	if a.Groups, err = strs(req.Properties, "Groups"); err != nil {
+		return resource.Result{}, err
+	}
+	if len(a.Roles)+len(a.Users)+len(a.Groups) == 0 {
 		return resource.Result{}, validation("At least one of [Groups,Roles,Users] must be non-empty.")
 	}
 	if err := p.s.PutAttachedPolicy(a); err != nil {

@@ -2,9 +2,11 @@ package iam
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sparta-go/sparta/local/core"
@@ -26,6 +28,20 @@ func (s *Service) initQuery() {
 			"GetRolePolicy":    s.apiGetRolePolicy,
 			"ListRolePolicies": s.apiListRolePolicies,
 			"DeleteRolePolicy": s.apiDeleteRolePolicy,
+
+			"GetPolicy":                s.apiGetPolicy,
+			"GetPolicyVersion":         s.apiGetPolicyVersion,
+			"CreatePolicy":             s.apiCreatePolicy,
+			"DeletePolicy":             s.apiDeletePolicy,
+			"AttachRolePolicy":         s.apiAttachRolePolicy,
+			"DetachRolePolicy":         s.apiDetachRolePolicy,
+			"ListAttachedRolePolicies": s.apiListAttachedRolePolicies,
+			"SimulatePrincipalPolicy":  s.apiSimulatePrincipalPolicy,
+
+			"GetUser":                   s.apiGetUser,
+			"ListGroupsForUser":         s.apiListGroupsForUser,
+			"ListAttachedUserPolicies":  s.apiListAttachedPrincipalPolicies(userKind, "UserName"),
+			"ListAttachedGroupPolicies": s.apiListAttachedPrincipalPolicies(groupKind, "GroupName"),
 		},
 	}
 }
@@ -61,11 +77,33 @@ func toXMLRole(r Role) xmlRole {
 }
 
 func required(params url.Values, name string) (string, error) {
-	v := params.Get(name)
-	if v == "" {
-		return "", core.Errorf(http.StatusBadRequest, "ValidationError", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", name)
+	v, err := requiredAll(params, name)
+	if err != nil {
+		return "", err
 	}
-	return v, nil
+	return v[0], nil
+}
+
+// requiredAll reads the named parameters. When any is missing, the error
+// names every missing one in one message, as AWS's validation errors do
+// ("2 validation errors detected: Value null at 'A' ...; Value null at
+// 'B' ...").
+func requiredAll(params url.Values, names ...string) ([]string, error) {
+	values := make([]string, len(names))
+	var missing []string
+	for i, n := range names {
+		values[i] = params.Get(n)
+		if values[i] == "" {
+			missing = append(missing, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", n))
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return values, nil
+	case 1:
+		return nil, core.Errorf(http.StatusBadRequest, "ValidationError", "1 validation error detected: %s", missing[0])
+	}
+	return nil, core.Errorf(http.StatusBadRequest, "ValidationError", "%d validation errors detected: %s", len(missing), strings.Join(missing, "; "))
 }
 
 func (s *Service) apiGetRole(_ context.Context, params url.Values) (any, error) {
@@ -95,14 +133,11 @@ func (s *Service) apiListRoles(_ context.Context, params url.Values) (any, error
 }
 
 func (s *Service) apiCreateRole(_ context.Context, params url.Values) (any, error) {
-	name, err := required(params, "RoleName")
+	v, err := requiredAll(params, "RoleName", "AssumeRolePolicyDocument")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := required(params, "AssumeRolePolicyDocument")
-	if err != nil {
-		return nil, err
-	}
+	name, doc := v[0], v[1]
 	in := RoleInput{RoleName: name, Path: params.Get("Path"), AssumeRolePolicyDocument: doc, Description: params.Get("Description")}
 	for _, t := range core.QueryStructs(params, "Tags.member") {
 		in.Tags = append(in.Tags, Tag{Key: t.Get("Key"), Value: t.Get("Value")})
@@ -123,30 +158,20 @@ func (s *Service) apiDeleteRole(_ context.Context, params url.Values) (any, erro
 }
 
 func (s *Service) apiPutRolePolicy(_ context.Context, params url.Values) (any, error) {
-	role, err := required(params, "RoleName")
+	v, err := requiredAll(params, "RoleName", "PolicyName", "PolicyDocument")
 	if err != nil {
 		return nil, err
 	}
-	name, err := required(params, "PolicyName")
-	if err != nil {
-		return nil, err
-	}
-	doc, err := required(params, "PolicyDocument")
-	if err != nil {
-		return nil, err
-	}
+	role, name, doc := v[0], v[1], v[2]
 	return nil, s.PutRolePolicy(role, name, doc)
 }
 
 func (s *Service) apiGetRolePolicy(_ context.Context, params url.Values) (any, error) {
-	role, err := required(params, "RoleName")
+	v, err := requiredAll(params, "RoleName", "PolicyName")
 	if err != nil {
 		return nil, err
 	}
-	name, err := required(params, "PolicyName")
-	if err != nil {
-		return nil, err
-	}
+	role, name := v[0], v[1]
 	r, err := s.GetRole(role)
 	if err != nil {
 		return nil, err
@@ -179,13 +204,10 @@ func (s *Service) apiListRolePolicies(_ context.Context, params url.Values) (any
 }
 
 func (s *Service) apiDeleteRolePolicy(_ context.Context, params url.Values) (any, error) {
-	role, err := required(params, "RoleName")
+	v, err := requiredAll(params, "RoleName", "PolicyName")
 	if err != nil {
 		return nil, err
 	}
-	name, err := required(params, "PolicyName")
-	if err != nil {
-		return nil, err
-	}
+	role, name := v[0], v[1]
 	return nil, s.DeleteRolePolicy(role, name)
 }

@@ -24,8 +24,7 @@ type Config struct {
 	Store *store.Collection
 	// AccountID goes into role ARNs ("000000000000").
 	AccountID string
-	// Log receives a warning when a role names a managed policy the local
-	// cloud cannot resolve; nil discards.
+	// Log receives the service's diagnostics; nil discards.
 	Log logrus.FieldLogger
 }
 
@@ -68,12 +67,15 @@ type RoleInput struct {
 }
 
 // AttachedPolicy is an AWS::IAM::Policy: an inline policy document that
-// CloudFormation puts on roles (with PutRolePolicy) under its PolicyName.
+// CloudFormation puts on roles, users and groups (with PutRolePolicy,
+// PutUserPolicy, PutGroupPolicy) under its PolicyName.
 type AttachedPolicy struct {
 	ID         string
 	PolicyName string
 	Document   string
 	Roles      []string
+	Users      []string `json:",omitempty"`
+	Groups     []string `json:",omitempty"`
 }
 
 // Service is the local IAM. Build it with [New].
@@ -84,10 +86,17 @@ type Service struct {
 	log      logrus.FieldLogger
 	query    core.QueryService
 
+	// managedStore holds customer managed policies by policy ID.
+	managedStore *store.Collection
+	// userStore and groupStore hold IAM users and groups by name.
+	userStore, groupStore *store.Collection
+
 	mu       sync.RWMutex
 	byName   map[string]*roleEntry
 	attached map[string]*attachedEntry
-	warned   map[string]bool
+	managed  map[string]*managedEntry // customer managed policies by ARN
+	users    map[string]*principalEntry
+	groups   map[string]*principalEntry
 }
 
 // roleEntry is a role with its documents parsed once.
@@ -121,11 +130,16 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{
 		cfg: cfg, log: log,
-		roles:    cfg.Store.Sub("roles"),
-		policies: cfg.Store.Sub("policies"),
-		byName:   map[string]*roleEntry{},
-		attached: map[string]*attachedEntry{},
-		warned:   map[string]bool{},
+		roles:        cfg.Store.Sub("roles"),
+		policies:     cfg.Store.Sub("policies"),
+		managedStore: cfg.Store.Sub("managed"),
+		userStore:    cfg.Store.Sub("users"),
+		groupStore:   cfg.Store.Sub("groups"),
+		byName:       map[string]*roleEntry{},
+		attached:     map[string]*attachedEntry{},
+		managed:      map[string]*managedEntry{},
+		users:        map[string]*principalEntry{},
+		groups:       map[string]*principalEntry{},
 	}
 	err := store.ScanAs(s.roles, "iam: role", func(key string, r Role) error {
 		e, err := newRoleEntry(r)
@@ -148,6 +162,34 @@ func New(cfg Config) (*Service, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	err = store.ScanAs(s.managedStore, "iam: managed policy", func(key string, m ManagedPolicy) error {
+		doc, err := ParsePolicy(m.Document)
+		if err != nil {
+			return fmt.Errorf("iam: managed policy %s: %w", key, err)
+		}
+		s.managed[m.Arn] = &managedEntry{ManagedPolicy: m, doc: doc}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []principalKind{userKind, groupKind} {
+		err = store.ScanAs(s.principalStore(k), "iam: "+k.word, func(key string, p Principal) error {
+			e := &principalEntry{Principal: p, inline: map[string]*Policy{}}
+			for name, doc := range p.Policies {
+				parsed, err := ParsePolicy(doc)
+				if err != nil {
+					return fmt.Errorf("iam: %s %s: policy %s: %w", k.word, key, name, err)
+				}
+				e.inline[name] = parsed
+			}
+			s.kindMaps(k)[p.Name] = e
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	s.initQuery()
 	return s, nil
@@ -181,8 +223,10 @@ var (
 )
 
 // CreateRole stores a new role. It fails with EntityAlreadyExists when the
-// name is taken and MalformedPolicyDocument when a document is not a
-// policy.
+// name is taken, MalformedPolicyDocument when a document is not a policy,
+// and NoSuchEntity ("Policy ARN does not exist or is not attachable.")
+// when a managed policy ARN names neither an AWS managed policy nor a
+// customer managed policy of the account.
 func (s *Service) CreateRole(in RoleInput) (Role, error) {
 	if in.Path == "" {
 		in.Path = "/"
@@ -218,11 +262,13 @@ func (s *Service) CreateRole(in RoleInput) (Role, error) {
 	if _, dup := s.byName[r.RoleName]; dup {
 		return Role{}, core.Errorf(http.StatusConflict, "EntityAlreadyExists", "Role with name %s already exists.", r.RoleName)
 	}
+	if err := s.checkAttachableLocked(r.ManagedPolicyArns); err != nil {
+		return Role{}, err
+	}
 	if err := s.roles.Put(r.RoleName, r); err != nil {
 		return Role{}, err
 	}
 	s.byName[r.RoleName] = e
-	s.warnManaged(r)
 	return r, nil
 }
 
@@ -250,11 +296,13 @@ func (s *Service) UpdateRole(in RoleInput) (Role, error) {
 	if err != nil {
 		return Role{}, asMalformed(err)
 	}
+	if err := s.checkAttachableLocked(r.ManagedPolicyArns); err != nil {
+		return Role{}, err
+	}
 	if err := s.roles.Put(r.RoleName, r); err != nil {
 		return Role{}, err
 	}
 	s.byName[r.RoleName] = e
-	s.warnManaged(r)
 	return r, nil
 }
 
@@ -386,8 +434,8 @@ func (s *Service) DeleteRolePolicy(roleName, policyName string) error {
 }
 
 // PutAttachedPolicy stores an AWS::IAM::Policy under its ID: a document
-// that applies to each of roles as an inline policy would. Every role must
-// exist.
+// that applies to each of its roles, users and groups as an inline policy
+// would. Every one of them must exist.
 func (s *Service) PutAttachedPolicy(p AttachedPolicy) error {
 	doc, err := ParsePolicy(p.Document)
 	if err != nil {
@@ -395,10 +443,8 @@ func (s *Service) PutAttachedPolicy(p AttachedPolicy) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range p.Roles {
-		if _, ok := s.byName[r]; !ok {
-			return noSuchRole(r)
-		}
+	if err := s.attachableToLocked(p.Roles, p.Users, p.Groups); err != nil {
+		return err
 	}
 	if err := s.policies.Put(p.ID, p); err != nil {
 		return err

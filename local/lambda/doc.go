@@ -20,6 +20,18 @@
 // (next, response, error, init/error). See
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 //
+// python3.x and nodejs*.x functions run the same way with this machine's
+// python3 and node, which run a runtime-interface client of this package
+// (runtimes/bootstrap.py, runtimes/bootstrap.js) following AWS's handler,
+// context and error conventions; the interpreter may be up to two
+// versions older than the declared runtime (docs/lambda-runtimes.md), and
+// a runtime no interpreter here fits fails each invocation with
+// Runtime.InvalidRuntime naming what to install. [InlineZip] packages
+// CloudFormation's Code.ZipFile (index.py or index.js, with a cfn-response
+// module of ours when the code loads it). Runtime deprecations are
+// enforced as AWS does: no create after a runtime's block-create date, no
+// code or configuration update after its block-update date.
+//
 // Sandboxes are reused while warm (LIFO, so the warmest one serves next)
 // and retired when the function's code or configuration changes or after
 // [Config.IdleTimeout]. Each invocation in flight holds one sandbox, so N
@@ -48,8 +60,11 @@
 // a per-sandbox TMPDIR rather than a private mount, Event invocations are
 // not retried on error and have no destinations or dead-letter queue,
 // layers, container images, SnapStart, provisioned concurrency, function
-// URLs are not supported, and resource policies
-// are kept (AddPermission, GetPolicy) but not enforced.
+// URLs are not supported. Resource policies are kept (AddPermission,
+// GetPolicy) and checked by the services that invoke on their own behalf
+// (API Gateway, EventBridge), not on Invoke calls, which are held to the
+// caller's IAM policies. Java, .NET and Ruby runtimes are refused at invoke
+// (Runtime.InvalidRuntime).
 //
 // # Event source mappings
 //

@@ -259,6 +259,9 @@ func (s *Service) CreateFunction(ctx context.Context, in CreateFunctionInput) (F
 	if err := validateConfig(&c); err != nil {
 		return FunctionConfiguration{}, err
 	}
+	if err := s.checkCreateRuntime(c.Runtime); err != nil {
+		return FunctionConfiguration{}, err
+	}
 	if in.ReservedConcurrentExecutions != nil && *in.ReservedConcurrentExecutions < 0 {
 		return FunctionConfiguration{}, errInvalid("ReservedConcurrentExecutions must not be negative")
 	}
@@ -325,6 +328,11 @@ func (s *Service) prepare(c FunctionConfiguration, digest string) {
 		s.log.WithField("function", c.FunctionName).Warn(msg)
 		return
 	}
+	if m, ok := parseManaged(c.Runtime); ok {
+		if _, fail := s.interpreterFor(m); fail != nil {
+			s.log.WithField("function", c.FunctionName).Warn(fail.message)
+		}
+	}
 	dir, err := s.codeDir(digest)
 	if err != nil {
 		s.log.WithField("function", c.FunctionName).Warnf("unpacking the code: %v", err)
@@ -333,17 +341,6 @@ func (s *Service) prepare(c FunctionConfiguration, digest string) {
 	if msg := dir.refusal(c.FunctionName); msg != "" {
 		s.log.WithField("function", c.FunctionName).Warn(msg)
 	}
-}
-
-// unsupportedRuntime explains why a runtime cannot run locally; "" means it
-// can.
-func unsupportedRuntime(runtime string) string {
-	switch runtime {
-	case "provided.al2023", "provided.al2", "provided":
-		return ""
-	}
-	return "runtime " + runtime + " is not supported by the local Lambda, which runs bootstrap executables " +
-		"(provided.al2023, provided.al2): build the function as a Go binary named bootstrap"
 }
 
 // UpdateFunctionCode replaces the code of $LATEST (and publishes a version
@@ -377,6 +374,10 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, in UpdateFunctionCodeI
 		err = checkRevision(f.Latest.Config.RevisionID, in.RevisionID)
 	}
 	if err != nil {
+		s.mu.Unlock()
+		return FunctionConfiguration{}, err
+	}
+	if err := s.checkUpdateRuntime(f.Latest.Config.Runtime); err != nil {
 		s.mu.Unlock()
 		return FunctionConfiguration{}, err
 	}
@@ -460,6 +461,14 @@ func (s *Service) UpdateFunctionConfiguration(_ context.Context, in UpdateFuncti
 	}
 	applyLogging(c, in.LoggingConfig)
 	if err := validateConfig(c); err != nil {
+		s.mu.Unlock()
+		return FunctionConfiguration{}, err
+	}
+	check := s.checkUpdateRuntime
+	if c.Runtime != f.Latest.Config.Runtime {
+		check = s.checkCreateRuntime // moving to a runtime is creating with it
+	}
+	if err := check(c.Runtime); err != nil {
 		s.mu.Unlock()
 		return FunctionConfiguration{}, err
 	}

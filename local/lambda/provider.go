@@ -187,8 +187,13 @@ func functionInput(name string, props map[string]any) (CreateFunctionInput, erro
 	case code == nil:
 		errs = append(errs, errors.New("property Code is required"))
 	case propString(code, "ZipFile") != "":
-		errs = append(errs, errors.New("Code.ZipFile (inline source code) needs one of AWS's managed runtimes, which the local Lambda does not run: "+
-			"upload a zip holding bootstrap and use Code.S3Bucket and Code.S3Key"))
+		// CloudFormation zips inline code itself; the function is then
+		// made from that zip like any other.
+		zipped, err := InlineZip(in.Runtime, propString(code, "ZipFile"))
+		if err != nil {
+			errs = append(errs, err)
+		}
+		in.Code = FunctionCode{ZipFile: zipped}
 	default:
 		in.Code = FunctionCode{S3Bucket: propString(code, "S3Bucket"), S3Key: propString(code, "S3Key"),
 			S3ObjectVersion: propString(code, "S3ObjectVersion"), ImageURI: propString(code, "ImageUri")}
@@ -232,9 +237,13 @@ func (p functionProvider) Update(ctx context.Context, req resource.Request) (res
 	if err := unsupportedPackage(in.PackageType, in.Code.ImageURI, in.Layers); err != nil {
 		return resource.Result{}, err
 	}
-	if resource.ReplaceOnChange(req.OldProperties, req.Properties, "Code", "Architectures") {
+	codeChanged := resource.ReplaceOnChange(req.OldProperties, req.Properties, "Code", "Architectures")
+	if len(in.Code.ZipFile) > 0 && propString(req.OldProperties, "Runtime") != in.Runtime {
+		codeChanged = true // inline code is index.py or index.js by runtime
+	}
+	if codeChanged {
 		if _, err := p.s.UpdateFunctionCode(ctx, UpdateFunctionCodeInput{FunctionName: name,
-			S3Bucket: in.Code.S3Bucket, S3Key: in.Code.S3Key, Architectures: in.Architectures}); err != nil {
+			S3Bucket: in.Code.S3Bucket, S3Key: in.Code.S3Key, ZipFile: in.Code.ZipFile, Architectures: in.Architectures}); err != nil {
 			return resource.Result{}, err
 		}
 	}

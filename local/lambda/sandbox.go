@@ -71,12 +71,9 @@ func (s *Service) spawn(t target, gen int, requestID string) (*sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	if msg := dir.refusal(c.FunctionName); msg != "" {
-		return nil, &invokeFailure{"Runtime.InvalidEntrypoint", msg}
-	}
-	if dir.format == "missing" {
-		return nil, &invokeFailure{"Runtime.InvalidEntrypoint",
-			fmt.Sprintf("RequestId: %s Error: Couldn't find valid bootstrap(s): [%s]", requestID, filepath.Join(dir.path, "bootstrap"))}
+	run, err := s.runtimeCommand(c, dir, requestID)
+	if err != nil {
+		return nil, err
 	}
 	sb := &sandbox{
 		s: s, key: t.key(), gen: gen, cfg: c, group: logGroup(c),
@@ -102,13 +99,13 @@ func (s *Service) spawn(t target, gen int, requestID string) (*sandbox, error) {
 		sb.closeServer()
 		return nil, err
 	}
-	cmd := exec.Command(filepath.Join(dir.path, "bootstrap"))
+	cmd := exec.Command(run.path, run.args...)
 	cmd.Dir = dir.path
-	cmd.Env = s.environment(sb, dir.path, ln.Addr().String())
+	cmd.Env = s.environment(sb, dir.path, ln.Addr().String(), run.env)
 	cmd.Stdout, cmd.Stderr = w, w
 	isolate(cmd)
 	sb.logs.begin()
-	sb.logs.line(fmt.Sprintf("INIT_START Runtime Version: %s.local\tRuntime Version ARN: arn:aws:lambda:%s::runtime:local", runtimeName(c.Runtime), s.cfg.Region))
+	sb.logs.line(fmt.Sprintf("INIT_START Runtime Version: %s.local\tRuntime Version ARN: arn:aws:lambda:%s::runtime:local", run.name, s.cfg.Region))
 	sb.started = time.Now()
 	err = cmd.Start()
 	w.Close()
@@ -137,7 +134,7 @@ func runtimeName(r string) string {
 
 // environment is the process environment Lambda gives a function.
 // See https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-func (s *Service) environment(sb *sandbox, taskRoot, runtimeAPI string) []string {
+func (s *Service) environment(sb *sandbox, taskRoot, runtimeAPI string, extra []string) []string {
 	c := sb.cfg
 	env := []string{
 		"AWS_LAMBDA_FUNCTION_NAME=" + c.FunctionName,
@@ -164,6 +161,7 @@ func (s *Service) environment(sb *sandbox, taskRoot, runtimeAPI string) []string
 	if sb.tmpDir != "" {
 		env = append(env, "TMPDIR="+sb.tmpDir)
 	}
+	env = append(env, extra...)
 	if c.LoggingConfig != nil && c.LoggingConfig.LogFormat == "JSON" {
 		env = append(env, "AWS_LAMBDA_LOG_FORMAT=JSON")
 	}

@@ -100,6 +100,13 @@ type Config struct {
 	// a mapping, as Lambda does at CreateEventSourceMapping; nil skips the
 	// check.
 	IAM RoleChecker
+	// Interpreters names the interpreter of a managed runtime's language
+	// ("python", "nodejs") by path; a language absent here is looked up
+	// on PATH (python3.Y then python3; node). See docs/lambda-runtimes.md.
+	Interpreters map[string]string
+	// Now is the time runtime deprecations are checked against; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Service is the local Lambda service. Build it with [New]; it is an
@@ -118,6 +125,13 @@ type Service struct {
 	codeDirs  map[string]*codeDir
 	unzipping map[string]*sync.Mutex
 	pinned    map[string]int
+
+	// interp caches the host interpreters of managed runtimes; rtDir is
+	// where their runtime clients are written, once.
+	interp interpreters
+	rtOnce sync.Once
+	rtDir  string
+	rtErr  error
 
 	poolMu   sync.Mutex
 	pools    map[poolKey]*pool
@@ -164,6 +178,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.InitTimeout == 0 {
 		cfg.InitTimeout = DefaultInitTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.Log == nil {
 		l := logrus.New()

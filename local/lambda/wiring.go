@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"github.com/sparta-go/sparta/local/core"
 	"github.com/sparta-go/sparta/local/logs"
@@ -39,7 +40,16 @@ func newFromEnv(env *core.Env, concurrency int) (core.Service, error) {
 		Queues:         SQSQueues{Env: env},
 		Streams:        DynamoDBStreams{Env: env},
 		IAM:            LocalIAM{Env: env},
+		Now:            clockOf(env),
 	})
+}
+
+// clockOf is the cloud's clock, for deprecation dates.
+func clockOf(env *core.Env) func() time.Time {
+	if env.Clock == nil {
+		return nil
+	}
+	return env.Clock.Now
 }
 
 // S3Code is a CodeSource reading from the local cloud's S3 service.

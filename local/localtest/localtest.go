@@ -81,8 +81,19 @@ func SignAs(t testing.TB, req *http.Request, service string, body []byte, akid, 
 }
 
 // CLIPath is where Debian's awscli package installs the AWS CLI. A pyenv
-// shim named aws may come first on PATH; tests use this binary directly.
+// shim named aws may come first on PATH; tests use this binary directly,
+// or the one SPARTA_AWS_CLI names (see [CLIBinary]).
 const CLIPath = "/usr/bin/aws"
+
+// CLIBinary returns the AWS CLI the tests run: SPARTA_AWS_CLI when set (a
+// CLI installed elsewhere, e.g. by pip: the real script, not a pyenv
+// shim, since tests run it with PATH=/usr/bin:/bin), else [CLIPath].
+func CLIBinary() string {
+	if p := os.Getenv("SPARTA_AWS_CLI"); p != "" {
+		return p
+	}
+	return CLIPath
+}
 
 // CLI runs the AWS CLI against the cloud with dummy credentials and no
 // user configuration, and returns its standard output. It skips the test
@@ -101,11 +112,19 @@ func CLI(t testing.TB, c *local.Cloud, args ...string) string {
 // failing, for commands expected to fail.
 func RunCLI(t testing.TB, c *local.Cloud, args ...string) (string, error) {
 	t.Helper()
-	if _, err := os.Stat(CLIPath); err != nil {
-		t.Skipf("the AWS CLI is not installed at %s (apt-get install -y awscli): %v", CLIPath, err)
+	return RunCLIEnv(t, c, nil, args...)
+}
+
+// RunCLIEnv is RunCLI with extra environment variables (KEY=VALUE), which
+// override the defaults: other credentials, HTTP_PROXY, AWS_* settings.
+func RunCLIEnv(t testing.TB, c *local.Cloud, env []string, args ...string) (string, error) {
+	t.Helper()
+	cli := CLIBinary()
+	if _, err := os.Stat(cli); err != nil {
+		t.Skipf("the AWS CLI is not installed at %s (apt-get install -y awscli, or set SPARTA_AWS_CLI): %v", cli, err)
 	}
 	home := t.TempDir()
-	cmd := exec.Command(CLIPath, append([]string{"--endpoint-url", c.Endpoint(), "--region", c.Region(), "--output", "json"}, args...)...)
+	cmd := exec.Command(cli, append([]string{"--endpoint-url", c.Endpoint(), "--region", c.Region(), "--output", "json"}, args...)...)
 	cmd.Env = []string{
 		"HOME=" + home,
 		"PATH=/usr/bin:/bin",
@@ -116,6 +135,7 @@ func RunCLI(t testing.TB, c *local.Cloud, args ...string) (string, error) {
 		"AWS_PAGER=",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return string(out) + string(ee.Stderr), err

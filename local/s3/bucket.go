@@ -23,6 +23,11 @@ type bucketMeta struct {
 	Versioning        string             `json:",omitempty"` // "", Enabled, Suspended
 	PublicAccessBlock *PublicAccessBlock `json:",omitempty"`
 	Encryption        *Encryption        `json:",omitempty"`
+	// Policy is the bucket policy's JSON, "" when none.
+	Policy       string                     `json:",omitempty"`
+	Website      *WebsiteConfiguration      `json:",omitempty"`
+	Notification *NotificationConfiguration `json:",omitempty"`
+	Cors         *CORSConfiguration         `json:",omitempty"`
 }
 
 // bucket is a bucket's configuration and, once loaded, its objects.
@@ -126,7 +131,11 @@ func (s *Service) CreateBucket(name, region string) error {
 		return core.Errorf(http.StatusConflict, "BucketAlreadyOwnedByYou",
 			"Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", name)
 	}
-	m := bucketMeta{Name: name, Created: s.env.Clock.Now().UTC().Truncate(time.Millisecond), Region: region}
+	// Since April 2023 every new bucket has all four Block Public Access
+	// settings on; a bucket that will be public turns them off first.
+	// See https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/
+	m := bucketMeta{Name: name, Created: s.env.Clock.Now().UTC().Truncate(time.Millisecond), Region: region,
+		PublicAccessBlock: &PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}}
 	if err := s.bucketsColl().Put(name, m); err != nil {
 		return errInternal("creating bucket", err)
 	}
@@ -135,6 +144,12 @@ func (s *Service) CreateBucket(name, region string) error {
 }
 
 func (s *Service) createBucket(w http.ResponseWriter, r *http.Request, name, _ string) error {
+	if err := aclHeaders(r, true); err != nil {
+		return err
+	}
+	if o := r.Header.Get("X-Amz-Object-Ownership"); o != "" && o != "BucketOwnerEnforced" {
+		return errNotSupported("Object Ownership " + o + " (ACLs; every local bucket is BucketOwnerEnforced)")
+	}
 	var cfg createBucketConfiguration
 	if r.ContentLength != 0 {
 		if err := readXML(r, "CreateBucketConfiguration", &cfg); err != nil {

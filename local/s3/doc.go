@@ -15,9 +15,35 @@
 //
 // Buckets: CreateBucket (LocationConstraint), HeadBucket, DeleteBucket
 // (BucketNotEmpty), ListBuckets, GetBucketLocation, Get/PutBucketVersioning,
-// Get/Put/DeletePublicAccessBlock, Get/Put/DeleteBucketEncryption (stored and
+// Get/Put/DeletePublicAccessBlock (all four settings on for new buckets, as
+// on AWS since April 2023), Get/Put/DeleteBucketEncryption (stored and
 // reported; every bucket defaults to SSE-S3 as on AWS since 2023),
-// ListMultipartUploads (one page).
+// Get/Put/DeleteBucketPolicy and GetBucketPolicyStatus (policy.go),
+// Get/Put/DeleteBucketWebsite (website_config.go), Get/Put/DeleteBucketCors
+// (cors.go), Get/PutBucketNotificationConfiguration (notification*.go),
+// GetBucketOwnershipControls and PutBucketAcl (BucketOwnerEnforced: owner-only
+// ACLs accepted, others refused, acl.go), ListMultipartUploads (one page).
+//
+// # Access
+//
+// Signed requests are authorized by the router with the caller's identity
+// policies and the bucket policy ([Service.ResourcePolicy]). Unsigned
+// requests are served ([Service.Public]) on website endpoints
+// (http://<bucket>.s3-website.localhost:<port>/, or the path form
+// /_website/<bucket>/...; website.go) and for GET/HEAD of objects the bucket
+// policy opens to everyone; both are decided by the bucket policy and the
+// public access block (BlockPublicPolicy refuses public policies,
+// RestrictPublicBuckets refuses anonymous access).
+//
+// # Notifications
+//
+// ObjectCreated (Put, Copy, CompleteMultipartUpload) and ObjectRemoved
+// (Delete, DeleteMarkerCreated) events, with prefix/suffix filters and
+// wildcards, go in AWS's event shape ([Event]) to functions (asynchronous
+// invocation), queues and topics through [Destinations], which the local
+// cloud wires. Destinations are validated when a configuration is put (the
+// function's or queue's resource policy must allow s3.amazonaws.com for the
+// bucket; topics must exist) and queues and topics receive s3:TestEvent.
 //
 // Objects: PutObject, GetObject (single Range, conditional headers,
 // response-* overrides, versionId), HeadObject, DeleteObject, DeleteObjects,
@@ -43,10 +69,12 @@
 //
 // # Not supported
 //
-// Refused with 501 NotImplemented naming the sub-resource: ACLs, policies,
-// CORS, lifecycle, website, notifications, replication, object tagging and
-// lock, ListObjectVersions, UploadPartCopy, GetObject by partNumber, SSE-C,
-// POST (browser form) uploads. Signatures and presigned URL expiry are not
+// Refused with 501 NotImplemented naming the sub-resource: lifecycle,
+// replication, object tagging and lock, EventBridge notifications,
+// ListObjectVersions, UploadPartCopy, GetObject by partNumber, SSE-C, POST
+// (browser form) uploads. AWS::S3::Bucket properties are each applied, kept
+// without local effect (tags, lifecycle, logging, metrics...) or refused
+// with the reason (provider.go's bucketProperties). Signatures and presigned URL expiry are not
 // checked. CreateBucket on an existing bucket answers
 // BucketAlreadyOwnedByYou (409) in every region, where AWS answers 200 in
 // us-east-1.

@@ -105,6 +105,9 @@ func (s *Service) createUpload(w http.ResponseWriter, r *http.Request, bucketNam
 	if _, err := s.bucketFor(bucketName); err != nil {
 		return err
 	}
+	if err := aclHeaders(r, false); err != nil {
+		return err
+	}
 	v, err := versionFromHeaders(r)
 	if err != nil {
 		return err
@@ -272,6 +275,7 @@ func (s *Service) completeUpload(w http.ResponseWriter, r *http.Request, bucketN
 		return err
 	}
 	s.closeUpload(u)
+	s.notify(r.Context(), bucketName, changeFrom(r, "ObjectCreated:CompleteMultipartUpload", key, v))
 	res := completeMultipartUploadResult{NS: Namespace, Location: s.env.Endpoint + "/" + bucketName + "/" + key,
 		Bucket: bucketName, Key: key, ETag: v.ETag}
 	if composite != nil {

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -186,6 +187,8 @@ func (s *Service) PutObject(bucket, key, contentType string, body io.Reader) (Ob
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	s.notify(context.Background(), bucket, change{name: "ObjectCreated:Put", key: key, size: v.Size, etag: v.ETag,
+		versionID: v.VersionID, principal: "AWS:" + s.env.AccountID, sourceIP: "127.0.0.1", requestID: core.NewRequestID()})
 	return v.info(bucket, key), nil
 }
 
@@ -361,6 +364,9 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucketName, 
 	if err != nil {
 		return err
 	}
+	if err := aclHeaders(r, false); err != nil {
+		return err
+	}
 	v, err := versionFromHeaders(r)
 	if err != nil {
 		return err
@@ -378,6 +384,7 @@ func (s *Service) putObject(w http.ResponseWriter, r *http.Request, bucketName, 
 	if err != nil {
 		return err
 	}
+	s.notify(r.Context(), bucketName, changeFrom(r, "ObjectCreated:Put", key, v))
 	h := w.Header()
 	h.Set("ETag", v.ETag)
 	h.Set("X-Amz-Server-Side-Encryption", v.SSE)
@@ -671,6 +678,7 @@ func (s *Service) deleteObject(w http.ResponseWriter, r *http.Request, bucketNam
 	if err != nil {
 		return err
 	}
+	s.notifyRemoval(r, bucketName, d)
 	if d.DeleteMarker {
 		w.Header().Set("X-Amz-Delete-Marker", "true")
 		if d.DeleteMarkerVersionID != "" {
@@ -714,6 +722,7 @@ func (s *Service) deleteObjects(w http.ResponseWriter, r *http.Request, bucketNa
 			res.Errors = append(res.Errors, deleteErrorXM{Key: o.Key, Code: e.Code, Message: e.Message})
 			continue
 		}
+		s.notifyRemoval(r, bucketName, d)
 		if !req.Quiet {
 			if d.VersionID == "" {
 				d.VersionID = o.VersionID
@@ -744,6 +753,9 @@ func copySource(h string) (bucket, key, versionID string, err error) {
 func (s *Service) copyObject(w http.ResponseWriter, r *http.Request, bucketName, key string) error {
 	srcBucket, srcKey, srcVersion, err := copySource(r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
+		return err
+	}
+	if err := aclHeaders(r, false); err != nil {
 		return err
 	}
 	dst, err := s.bucketFor(bucketName)
@@ -787,6 +799,7 @@ func (s *Service) copyObject(w http.ResponseWriter, r *http.Request, bucketName,
 	if err != nil {
 		return err
 	}
+	s.notify(r.Context(), bucketName, changeFrom(r, "ObjectCreated:Copy", key, n))
 	if n.VersionID != "" {
 		w.Header().Set("X-Amz-Version-Id", n.VersionID)
 	}

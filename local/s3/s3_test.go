@@ -36,7 +36,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 	}
 }
 
-func mustCreate(t *testing.T, cl *s3.Client, name string) {
+func mustCreate(t testing.TB, cl *s3.Client, name string) {
 	t.Helper()
 	if _, err := cl.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatalf("CreateBucket(%s) = %v", name, err)
@@ -126,6 +126,16 @@ func TestBuckets(t *testing.T) {
 	if v, _ := cl.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("artifacts")}); v.Status != types.BucketVersioningStatusEnabled {
 		t.Errorf("GetBucketVersioning = %q, want Enabled", v.Status)
 	}
+	// New buckets block public access since April 2023:
+	// https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/
+	def, err := cl.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("artifacts")})
+	if err != nil || !*def.PublicAccessBlockConfiguration.BlockPublicAcls || !*def.PublicAccessBlockConfiguration.IgnorePublicAcls ||
+		!*def.PublicAccessBlockConfiguration.BlockPublicPolicy || !*def.PublicAccessBlockConfiguration.RestrictPublicBuckets {
+		t.Errorf("GetPublicAccessBlock(new bucket) = %+v, %v; want all four on", def, err)
+	}
+	if _, err := cl.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("artifacts")}); err != nil {
+		t.Fatalf("DeletePublicAccessBlock = %v", err)
+	}
 	_, err = cl.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("artifacts")})
 	wantCode(t, "GetPublicAccessBlock(unset)", err, "NoSuchPublicAccessBlockConfiguration")
 	if _, err := cl.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("artifacts"),
@@ -165,8 +175,13 @@ func TestBuckets(t *testing.T) {
 	wantCode(t, "DeleteBucket(deleted)", err, "NoSuchBucket")
 
 	// Unsupported sub-resources are refused, not ignored.
+	_, err = cl.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("artifacts"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{ID: aws.String("r"),
+			Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)}}}}})
+	wantCode(t, "PutBucketLifecycleConfiguration", err, "NotImplemented")
 	_, err = cl.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("artifacts"), Policy: aws.String("{}")})
-	wantCode(t, "PutBucketPolicy", err, "NotImplemented")
+	wantCode(t, "PutBucketPolicy({})", err, "MalformedPolicy")
 }
 
 func TestDeleteBucketNotEmpty(t *testing.T) {

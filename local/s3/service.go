@@ -29,11 +29,15 @@ type Service struct {
 
 	uploadsMu sync.Mutex
 	uploads   map[string]*upload
+
+	destMu sync.RWMutex
+	dest   Destinations
 }
 
 var (
 	_ core.Service  = (*Service)(nil)
 	_ core.Fallback = (*Service)(nil)
+	_ core.Public   = (*Service)(nil)
 )
 
 // New builds the S3 service, reloading bucket metadata and in-progress
@@ -138,7 +142,18 @@ func subresource(r *http.Request) string {
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call := core.CallFrom(r.Context())
 	w.Header().Set("X-Amz-Id-2", call.RequestID)
+	if bucket, key, ok := websiteTarget(r); ok {
+		if !s.corsPreflight(w, r, bucket) {
+			s.corsHeaders(w, r, bucket)
+			s.serveWebsite(w, r, bucket, key)
+		}
+		return
+	}
 	bucket, key := address(r)
+	if s.corsPreflight(w, r, bucket) {
+		return
+	}
+	s.corsHeaders(w, r, bucket)
 	sub := subresource(r)
 	op, fn := s.operation(r, bucket, key, sub)
 	call.SetOperation(op)
@@ -239,6 +254,16 @@ func (s *Service) bucketOperation(method, sub, listType string) (string, handler
 			return "PutPublicAccessBlock", s.putPublicAccessBlock
 		case "encryption":
 			return "PutBucketEncryption", s.putBucketEncryption
+		case "policy":
+			return "PutBucketPolicy", s.putBucketPolicy
+		case "website":
+			return "PutBucketWebsite", s.putBucketWebsite
+		case "notification":
+			return "PutBucketNotificationConfiguration", s.putBucketNotification
+		case "cors":
+			return "PutBucketCors", s.putBucketCors
+		case "acl":
+			return "PutBucketAcl", s.putBucketACL
 		}
 		return "PutBucket?" + sub, nil
 	case http.MethodGet:
@@ -258,6 +283,18 @@ func (s *Service) bucketOperation(method, sub, listType string) (string, handler
 			return "GetBucketEncryption", s.getBucketEncryption
 		case "uploads":
 			return "ListMultipartUploads", s.listUploads
+		case "policy":
+			return "GetBucketPolicy", s.getBucketPolicy
+		case "policyStatus":
+			return "GetBucketPolicyStatus", s.getBucketPolicyStatus
+		case "website":
+			return "GetBucketWebsite", s.getBucketWebsite
+		case "notification":
+			return "GetBucketNotificationConfiguration", s.getBucketNotification
+		case "cors":
+			return "GetBucketCors", s.getBucketCors
+		case "ownershipControls":
+			return "GetBucketOwnershipControls", s.getOwnershipControls
 		}
 		return "GetBucket?" + sub, nil
 	case http.MethodHead:
@@ -272,6 +309,12 @@ func (s *Service) bucketOperation(method, sub, listType string) (string, handler
 			return "DeletePublicAccessBlock", s.deletePublicAccessBlock
 		case "encryption":
 			return "DeleteBucketEncryption", s.deleteBucketEncryption
+		case "policy":
+			return "DeleteBucketPolicy", s.deleteBucketPolicy
+		case "website":
+			return "DeleteBucketWebsite", s.deleteBucketWebsite
+		case "cors":
+			return "DeleteBucketCors", s.deleteBucketCors
 		}
 		return "DeleteBucket?" + sub, nil
 	case http.MethodPost:

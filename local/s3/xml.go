@@ -55,8 +55,10 @@ type versioningConfiguration struct {
 	MfaDelete string   `xml:",omitempty"`
 }
 
-// PublicAccessBlock is a bucket's public access block configuration. The
-// local cloud stores and returns it; nothing is public locally anyway.
+// PublicAccessBlock is a bucket's public access block configuration:
+// BlockPublicPolicy refuses public bucket policies, RestrictPublicBuckets
+// refuses anonymous access through a public one. BlockPublicAcls and
+// IgnorePublicAcls hold trivially, as the local cloud refuses ACLs.
 type PublicAccessBlock struct {
 	XMLName               xml.Name `xml:"PublicAccessBlockConfiguration" json:"-"`
 	NS                    string   `xml:"xmlns,attr,omitempty" json:"-"`
@@ -230,6 +232,12 @@ type partEntry struct {
 	ChecksumCRC64NVME string `xml:",omitempty"`
 	ChecksumSHA1      string `xml:",omitempty"`
 	ChecksumSHA256    string `xml:",omitempty"`
+}
+
+type policyStatus struct {
+	XMLName  xml.Name `xml:"PolicyStatus"`
+	NS       string   `xml:"xmlns,attr"`
+	IsPublic bool
 }
 
 type listMultipartUploadsResult struct {

@@ -174,20 +174,20 @@ func (s *Service) apiStartExecution(_ context.Context, in StartExecutionInput) (
 // executionOutput is DescribeExecution's result; StartSyncExecution's has
 // the same members bar the status set.
 type executionOutput struct {
-	ExecutionARN    string        `json:"executionArn"`
-	StateMachineARN string        `json:"stateMachineArn"`
-	Name            string        `json:"name"`
-	Status          string        `json:"status"`
-	StartDate       *epochSeconds `json:"startDate"`
-	StopDate        *epochSeconds `json:"stopDate,omitempty"`
-	Input           string        `json:"input"`
-	InputDetails    DataDetails   `json:"inputDetails"`
-	Output          *string       `json:"output,omitempty"`
-	OutputDetails   *DataDetails  `json:"outputDetails,omitempty"`
-	Error           string        `json:"error,omitempty"`
-	Cause           string        `json:"cause,omitempty"`
-	TraceHeader     string        `json:"traceHeader,omitempty"`
-	MapRunARN       string        `json:"mapRunArn,omitempty"`
+	ExecutionARN    string           `json:"executionArn"`
+	StateMachineARN string           `json:"stateMachineArn"`
+	Name            string           `json:"name"`
+	Status          string           `json:"status"`
+	StartDate       *epochSeconds    `json:"startDate"`
+	StopDate        *epochSeconds    `json:"stopDate,omitempty"`
+	Input           string           `json:"input"`
+	InputDetails    includedDetails  `json:"inputDetails"`
+	Output          *string          `json:"output,omitempty"`
+	OutputDetails   *includedDetails `json:"outputDetails,omitempty"`
+	Error           string           `json:"error,omitempty"`
+	Cause           string           `json:"cause,omitempty"`
+	TraceHeader     string           `json:"traceHeader,omitempty"`
+	MapRunARN       string           `json:"mapRunArn,omitempty"`
 }
 
 func toExecutionOutput(e Execution) executionOutput {
@@ -195,12 +195,22 @@ func toExecutionOutput(e Execution) executionOutput {
 		ExecutionARN: e.ARN, StateMachineARN: e.StateMachineARN, Name: e.Name, Status: e.Status,
 		StartDate: epoch(e.StartDate), StopDate: epoch(e.StopDate), Input: e.Input,
 		Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader, MapRunARN: e.MapRunARN,
+		InputDetails: includedDetails{Included: true},
 	}
 	if e.Status == "SUCCEEDED" {
 		o := e.Output
-		out.Output, out.OutputDetails = &o, &DataDetails{}
+		out.Output, out.OutputDetails = &o, &includedDetails{Included: true}
 	}
 	return out
+}
+
+// includedDetails is the CloudWatchEventsExecutionDataDetails of
+// DescribeExecution and StartSyncExecution: whether the input or output is
+// in the response, which AWS answers with {"included": true} (history
+// events carry {"truncated": ...} instead).
+// See https://docs.aws.amazon.com/step-functions/latest/apireference/API_CloudWatchEventsExecutionDataDetails.html
+type includedDetails struct {
+	Included bool `json:"included"`
 }
 
 func (s *Service) apiStartSyncExecution(ctx context.Context, in StartExecutionInput) (any, error) {
@@ -215,7 +225,25 @@ type executionARNInput struct {
 	ExecutionARN string `json:"executionArn"`
 }
 
+// refuseExpress is AWS's answer to DescribeExecution and
+// GetExecutionHistory for an execution of an EXPRESS machine (whose record
+// lives in CloudWatch Logs there), but for the child executions of a
+// Distributed Map run.
+// See https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+// and https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+func (s *Service) refuseExpress(arn string) error {
+	if ref, ok := s.parseExecutionARN(arn); ok && ref.express && s.mapRunChild(arn) == nil {
+		return apiError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'")
+	}
+	return nil
+}
+
+// apiDescribeExecution refuses the executions of EXPRESS machines, as AWS
+// does (see refuseExpress).
 func (s *Service) apiDescribeExecution(_ context.Context, in executionARNInput) (any, error) {
+	if err := s.refuseExpress(in.ExecutionARN); err != nil {
+		return nil, err
+	}
 	e, err := s.DescribeExecution(in.ExecutionARN)
 	if err != nil {
 		return nil, err
@@ -287,6 +315,9 @@ func (s *Service) apiGetExecutionHistory(_ context.Context, in struct {
 	ReverseOrder         bool   `json:"reverseOrder,omitempty"`
 	IncludeExecutionData *bool  `json:"includeExecutionData,omitempty"`
 }) (any, error) {
+	if err := s.refuseExpress(in.ExecutionARN); err != nil {
+		return nil, err
+	}
 	events, err := s.History(in.ExecutionARN)
 	if err != nil {
 		return nil, err

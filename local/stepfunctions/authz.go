@@ -9,7 +9,8 @@ import (
 // Permissions maps a Step Functions request to states:<Operation> on the
 // machine or execution it names (CreateStateMachine: the ARN the machine
 // will have), and to iam:PassRole on the role CreateStateMachine and
-// UpdateStateMachine hand to the service.
+// UpdateStateMachine hand to the service. SendTask* name the machine whose
+// task holds the token.
 // See https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
 func (s *Service) Permissions(r *http.Request) ([]core.Permission, error) {
 	op := core.Operation(r)
@@ -19,6 +20,16 @@ func (s *Service) Permissions(r *http.Request) ([]core.Permission, error) {
 			resource = v
 			break
 		}
+	}
+	if token := core.JSONString(r, "taskToken"); token != "" {
+		// SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat act on the
+		// machine whose task holds the token, so a role may be granted them
+		// on that machine only.
+		s.mu.Lock()
+		if t := s.tokens[token]; t != nil && t.machine != "" {
+			resource = t.machine
+		}
+		s.mu.Unlock()
 	}
 	if op == "CreateStateMachine" {
 		if name := core.JSONString(r, "name"); name != "" {

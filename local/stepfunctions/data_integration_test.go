@@ -22,6 +22,13 @@ import (
 func dataCloud(t *testing.T) (*local.Cloud, *sfn.Client, string, string) {
 	t.Helper()
 	c := localtest.Start(t)
+	cl, role, url := dataOn(t, c)
+	return c, cl, role, url
+}
+
+// dataOn creates dataCloud's table, queue and role on c.
+func dataOn(t *testing.T, c *local.Cloud) (*sfn.Client, string, string) {
+	t.Helper()
 	db := c.DynamoDB()
 	create := `{"TableName":"Sightings","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}`
 	if _, err := db.Do(context.Background(), "CreateTable", []byte(create)); err != nil {
@@ -40,7 +47,7 @@ func dataCloud(t *testing.T) (*local.Cloud, *sfn.Client, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, newClient(c.Endpoint()), role.Arn, url
+	return newClient(c.Endpoint()), role.Arn, url
 }
 
 func runOn(t *testing.T, c *local.Cloud, cl *sfn.Client, name, definition, role, input string) string {
@@ -80,13 +87,7 @@ func finish(t *testing.T, cl *sfn.Client, arn string) *sfn.DescribeExecutionOutp
 // https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
 func TestDynamoDBAndSQSCallback(t *testing.T) {
 	c, cl, role, url := dataCloud(t)
-	definition := `{"StartAt":"Store","States":{
-	  "Store":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem","ResultPath":null,
-	    "Parameters":{"TableName":"Sightings","Item":{"id":{"S.$":"$.id"},"heads":{"N.$":"States.Format('{}', $.heads)"}},"ConditionExpression":"attribute_not_exists(id)"},"Next":"Read"},
-	  "Read":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:getItem","ResultSelector":{"heads.$":"$.Item.heads.N"},"ResultPath":"$.stored",
-	    "Parameters":{"TableName":"Sightings","Key":{"id":{"S.$":"$.id"}}},"Next":"Confirm"},
-	  "Confirm":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","HeartbeatSeconds":30,"ResultPath":"$.confirmation",
-	    "Parameters":{"QueueUrl":"` + url + `","MessageBody":{"id.$":"$.id","token.$":"$$.Task.Token"}},"End":true}}}`
+	definition := confirmDefinition(url)
 	arn := runOn(t, c, cl, "Confirm", definition, role, `{"id":"smaug","heads":3}`)
 
 	// The confirming consumer: receive the message, answer with its token.
@@ -146,3 +147,68 @@ func TestDataIntegrationsRefusals(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// confirmDefinition is the workshop's store-and-confirm machine on the
+// queue url.
+func confirmDefinition(url string) string {
+	return `{"StartAt":"Store","States":{
+	  "Store":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem","ResultPath":null,
+	    "Parameters":{"TableName":"Sightings","Item":{"id":{"S.$":"$.id"},"heads":{"N.$":"States.Format('{}', $.heads)"}},"ConditionExpression":"attribute_not_exists(id)"},"Next":"Read"},
+	  "Read":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:getItem","ResultSelector":{"heads.$":"$.Item.heads.N"},"ResultPath":"$.stored",
+	    "Parameters":{"TableName":"Sightings","Key":{"id":{"S.$":"$.id"}}},"Next":"Confirm"},
+	  "Confirm":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","HeartbeatSeconds":30,"ResultPath":"$.confirmation",
+	    "Parameters":{"QueueUrl":"` + url + `","MessageBody":{"id.$":"$.id","token.$":"$$.Task.Token"}},"End":true}}}`
+}
+
+// The same machine survives a restart of the whole local cloud while it
+// waits in Confirm: the cloud is closed and started again on its state
+// directory, the consumer receives the message from the (durable) queue,
+// and `aws stepfunctions send-task-success` with its token completes the
+// execution.
+func TestCallbackSurvivesCloudRestart(t *testing.T) {
+	dir := t.TempDir()
+	c1, err := local.Start(context.Background(), local.Options{StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, role, url := dataOn(t, c1)
+	arn := runOn(t, c1, cl, "Confirm", confirmDefinition(url), role, `{"id":"smaug","heads":3}`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		d, err := cl.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := cl.GetExecutionHistory(context.Background(), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(h.Events); n > 0 && h.Events[n-1].Type == sfntypes.HistoryEventTypeTaskSubmitted {
+			break
+		}
+		if d.Status != sfntypes.ExecutionStatusRunning || time.Now().After(deadline) {
+			t.Fatalf("the execution never waited in Confirm: %s", d.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := c1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	c2 := localtest.Start(t, local.Options{StateDir: dir})
+	cl = newClient(c2.Endpoint())
+	got, err := c2.SQS().Receive(context.Background(), url, sqs.ReceiveInput{Wait: ptr(10 * time.Second)})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Receive after restart = %v, %v", got, err)
+	}
+	var body struct{ Token string }
+	if err := json.Unmarshal([]byte(got[0].Body), &body); err != nil || body.Token == "" {
+		t.Fatalf("message body = %s, %v", got[0].Body, err)
+	}
+	// The consumer is the AWS CLI, an outside client.
+	localtest.CLI(t, c2, "stepfunctions", "send-task-success", "--task-token", body.Token, "--task-output", `{"confirmed":true}`)
+	d := finish(t, cl, arn)
+	if d.Status != sfntypes.ExecutionStatusSucceeded || !strings.Contains(aws.ToString(d.Output), `"confirmation":{"confirmed":true}`) {
+		t.Errorf("execution after restart = %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+	}
+}

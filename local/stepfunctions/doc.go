@@ -17,10 +17,20 @@
 // naming it. The same operations are Go methods. [Service.Providers]
 // returns the CloudFormation provider of AWS::StepFunctions::StateMachine.
 //
-// Clients must not put StartSyncExecution's "sync-" host prefix in front
-// of a loopback endpoint: with aws-sdk-go-v2, add a middleware that calls
-// smithyhttp.DisableEndpointHostPrefix (see the tests); the AWS CLI needs
-// no change when given --endpoint-url.
+// StartSyncExecution's endpoint carries the host prefix "sync-": SDKs and
+// the AWS CLI call sync-HOST even with an endpoint URL, and
+// sync-127.0.0.1 does not resolve. The cloud answers for its names behind
+// the prefix (local/guard.go), so a client reaches it with the prefix
+// disabled (aws-sdk-go-v2: a middleware calling
+// smithyhttp.DisableEndpointHostPrefix, see the tests; the AWS CLI:
+// AWS_DISABLE_HOST_PREFIX_INJECTION=true since March 2025) or, with any
+// CLI, through HTTP_PROXY set to the cloud's endpoint.
+//
+// DescribeExecution and GetExecutionHistory refuse the executions of
+// EXPRESS machines (InvalidArn "Resource type not valid in this context:
+// express") but for a Distributed Map's children, as AWS does.
+// DescribeExecution and StartSyncExecution answer inputDetails and
+// outputDetails {"included": true}.
 //
 // # Tasks
 //
@@ -68,10 +78,18 @@
 // persist in the store given to [New]: machines/<name>,
 // executions/<machine>/<name>, history/<machine>/<name> (a log appended as
 // events happen) and running/<execution ARN> (a marker kept while an
-// execution runs). [Service.Close] stops running executions and records
-// them FAILED with a cause saying the local cloud stopped; executions a
-// kill left running are marked the same way by [New] on restart. Task
-// tokens live in memory: after a restart every old token is InvalidToken.
+// execution runs). An execution waiting for a task token in a top-level
+// ".waitForTaskToken" Task survives a restart: its running marker holds
+// the engine's checkpoint (the state, its input, the token, the history's
+// length), and after [Service.Close] or a kill, [New] resumes it there,
+// so that SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat with the
+// old token complete it (resume.go). Any other running execution is
+// stopped by [Service.Close] and recorded FAILED with a cause saying the
+// local cloud stopped, and one a kill left running is marked the same way
+// by [New]; its tokens are then TaskDoesNotExist, and a token this cloud
+// never issued is InvalidToken. SendTaskSuccess, SendTaskFailure and
+// SendTaskHeartbeat are authorized on the ARN of the machine whose task
+// holds the token.
 //
 // Not supported: activities, versions and aliases (publish is accepted and
 // ignored), redrive, map runs (Distributed Map runs inline), tags

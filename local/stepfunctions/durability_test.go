@@ -2,10 +2,12 @@ package stepfunctions_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -76,6 +78,19 @@ func TestRestartAfterKill(t *testing.T) {
 	start, err := f.client.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(m)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The abandoned service goes on running in this process, where a
+	// killed one would not: let it store the history it will write (up to
+	// the Wait) first, or its late append lands after the restart's.
+	arn := aws.ToString(start.ExecutionArn)
+	deadline := time.Now().Add(10 * time.Second)
+	for n := 0; n < 2; {
+		n = 0
+		_ = f.st.Collection("states").Sub("history", "Slow").ReadLog(arn[strings.LastIndex(arn, ":")+1:], func(json.RawMessage) error { n++; return nil })
+		if time.Now().After(deadline) {
+			t.Fatalf("the history was not stored: %d events", n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	// A kill: the service never closes; only the store's lock goes with
 	// the process. The abandoned execution waits an hour, past the test.

@@ -72,6 +72,17 @@ type run struct {
 	ready chan struct{}
 	// finished is closed once the end is stored.
 	finished chan struct{}
+	// waiting is the checkpoint of the top-level callback task the
+	// execution waits in, if any (under mu): kept in its running marker,
+	// it lets the execution survive a restart (see resume.go).
+	waiting *engine.Checkpoint
+	// flushMu orders history appends: the checkpoint flushes too.
+	flushMu sync.Mutex
+	// markerMu orders the writes of the running marker's checkpoint
+	// (a heartbeat's against the task's end).
+	markerMu sync.Mutex
+	// before is the history a resumed execution had when it resumed.
+	before []HistoryEvent
 }
 
 // runningMarker is the document kept under Store/running while an
@@ -82,6 +93,9 @@ type run struct {
 type runningMarker struct {
 	Machine, Key string
 	Execution    Execution
+	// Waiting is set while a top-level callback task waits for its token:
+	// on restart the execution resumes there instead of failing.
+	Waiting *engine.Checkpoint `json:",omitempty"`
 }
 
 // historyFlushDelay batches the history appends of a running execution:
@@ -193,17 +207,7 @@ func (s *Service) start(in StartExecutionInput, syncCall bool) (*run, error) {
 		s.wg.Done()
 		return nil, err
 	}
-	exec, err := m.prog.Start(s.ctx, json.RawMessage(input), engine.Options{
-		Invoke:           s.invoker(r),
-		Clock:            s.cfg.Clock,
-		ExecutionName:    in.Name,
-		ExecutionARN:     arn,
-		StateMachineName: m.Name,
-		StateMachineARN:  m.ARN,
-		RoleARN:          m.RoleARN,
-		Observer:         r.observe,
-		OnMapRun:         s.registerMapRun,
-	})
+	exec, err := m.prog.Start(s.ctx, json.RawMessage(input), s.engineOptions(r, m))
 	if err != nil {
 		// Checked above; the engine's own check is the last word.
 		close(r.ready)
@@ -217,6 +221,26 @@ func (s *Service) start(in StartExecutionInput, syncCall bool) (*run, error) {
 	s.log.WithField("execution", arn).Debug("execution started")
 	go r.wait()
 	return r, nil
+}
+
+// engineOptions are the engine's options for the run r of machine m.
+func (s *Service) engineOptions(r *run, m *machine) engine.Options {
+	opts := engine.Options{
+		Invoke:           s.invoker(r),
+		Clock:            s.cfg.Clock,
+		ExecutionName:    r.rec.Name,
+		ExecutionARN:     r.rec.ARN,
+		StateMachineName: m.Name,
+		StateMachineARN:  m.ARN,
+		RoleARN:          m.RoleARN,
+		Observer:         r.observe,
+		OnMapRun:         s.registerMapRun,
+	}
+	if !r.ref.express {
+		// Express executions are not durable on AWS either.
+		opts.Checkpoint = r.checkpoint
+	}
+	return opts
 }
 
 // persistStart writes the running marker with the RUNNING record.
@@ -293,6 +317,9 @@ func (r *run) wait() {
 		break
 	}
 	res := r.exec.Wait()
+	if r.keepWaiting() {
+		return
+	}
 	r.flush(hist)
 
 	r.mu.Lock()
@@ -327,6 +354,8 @@ func (r *run) wait() {
 
 // flush appends the queued events to the execution's history log.
 func (r *run) flush(hist *store.Collection) {
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
 	r.mu.Lock()
 	batch := r.pending
 	r.pending = nil
@@ -357,6 +386,9 @@ func (s *Service) recoverInterrupted() error {
 	}
 	now := time.Now().UTC()
 	for i, m := range markers {
+		if m.Waiting != nil && s.resume(m) {
+			continue
+		}
 		execs := s.executionsOf(m.Machine)
 		var done Execution
 		if err := execs.Get(m.Key, &done); err != nil {

@@ -258,9 +258,12 @@ func (s *Service) History(arn string) ([]HistoryEvent, error) {
 	if r != nil {
 		if exec := r.engine(); exec != nil {
 			evs := exec.History()
-			out := make([]HistoryEvent, len(evs))
-			for i, ev := range evs {
-				out[i] = s.historyEvent(ev, r.role)
+			// A resumed execution's engine holds the events since the
+			// resume; the ones before were read from the store.
+			out := make([]HistoryEvent, len(r.before), len(r.before)+len(evs))
+			copy(out, r.before)
+			for _, ev := range evs {
+				out = append(out, s.historyEvent(ev, r.role))
 			}
 			return out, nil
 		}

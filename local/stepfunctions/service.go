@@ -69,6 +69,9 @@ type Config struct {
 	DynamoDB DynamoDBCaller
 	// SQS runs sqs:sendMessage tasks; nil fails them with States.Runtime.
 	SQS MessageSender
+	// Events runs events:putEvents tasks; nil fails them with
+	// States.Runtime.
+	Events EventPutter
 	// IAM enforces machine roles: the trust policy on CreateStateMachine
 	// and UpdateStateMachine, the role's policies before every task; an
 	// *iam.Service is one. Nil disables enforcement, for embedders that
@@ -198,7 +201,7 @@ func (s *Service) Close() error {
 // could not finish: it stopped (Close) or was killed (found on restart).
 const (
 	errCloudStopped   = "States.Runtime"
-	causeCloudStopped = "The local cloud stopped while this execution was running; executions do not survive a restart of the local cloud. Start the execution again."
+	causeCloudStopped = "The local cloud stopped while this execution was running; only an execution waiting for a task token in a top-level Task survives a restart of the local cloud. Start the execution again."
 )
 
 // arn builds a Step Functions ARN of the given resource type.

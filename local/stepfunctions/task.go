@@ -28,7 +28,7 @@ func (s *Service) invoker(r *run) func(ctx context.Context, req *engine.TaskRequ
 	return func(ctx context.Context, req *engine.TaskRequest) (any, error) {
 		if req.TaskToken != "" {
 			s.mu.Lock()
-			s.tokens[req.TaskToken] = &tokenEntry{run: r, execution: req.ExecutionARN}
+			s.tokens[req.TaskToken] = &tokenEntry{run: r, execution: req.ExecutionARN, machine: r.rec.StateMachineARN}
 			s.mu.Unlock()
 		}
 		if req.Credentials != nil {
@@ -49,6 +49,8 @@ func (s *Service) invoker(r *run) func(ctx context.Context, req *engine.TaskRequ
 			return s.dynamoDBTask(ctx, r, req)
 		case base == resourceSQSSendMessage:
 			return s.sqsSendMessageTask(ctx, r, req)
+		case base == resourceEventsPutEvents:
+			return s.eventsPutEventsTask(ctx, r, req)
 		}
 		return nil, &engine.TaskError{Name: engine.ErrRuntime, Cause: fmt.Sprintf(
 			"The resource '%s' of state '%s' is not supported by the local cloud, which runs Lambda functions (function ARNs and %s), %s, %s, %s, arn:aws:states:::dynamodb:getItem, putItem, updateItem and deleteItem; run this machine on AWS",

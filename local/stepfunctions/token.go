@@ -16,6 +16,9 @@ type tokenEntry struct {
 	// execution is the ARN of the execution whose task holds the token:
 	// the run's, or a child execution of one of its Distributed Maps.
 	execution string
+	// machine is the ARN of the run's state machine, the resource IAM
+	// checks SendTask* against.
+	machine string
 }
 
 // SendTaskSuccess completes the ".waitForTaskToken" task waiting on token
@@ -44,9 +47,13 @@ func (s *Service) SendTaskFailure(token, errName, cause string) error {
 // SendTaskHeartbeat resets the HeartbeatSeconds clock of the task waiting
 // on token.
 func (s *Service) SendTaskHeartbeat(token string) error {
-	return s.withToken(token, func(e *engine.Execution) error {
+	err := s.withToken(token, func(e *engine.Execution) error {
 		return e.SendTaskHeartbeat(token)
 	})
+	if err == nil {
+		s.noteHeartbeat(token)
+	}
+	return err
 }
 
 func (s *Service) withToken(token string, fn func(*engine.Execution) error) error {

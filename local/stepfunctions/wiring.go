@@ -28,6 +28,7 @@ func Factory(env *core.Env) (core.Service, error) {
 		ECS:       LocalECS{Env: env},
 		DynamoDB:  LocalDynamoDB{Env: env},
 		SQS:       LocalSQS{Env: env},
+		Events:    LocalEvents{Env: env},
 		IAM:       &LocalIAM{Env: env},
 		Log:       env.Log.WithField(core.FieldService, "states"),
 	})

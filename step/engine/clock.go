@@ -2,7 +2,7 @@ package engine
 
 import (
 	"context"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,8 +45,10 @@ func (realClock) SleepUntil(ctx context.Context, t time.Time) error {
 // Task timeouts and heartbeats are not virtual: they bound real handler code,
 // so they use real time.
 type VirtualClock struct {
-	mu  sync.Mutex
-	now time.Time
+	// now is read at every state transition and rarely moved (by a Wait
+	// state or a retry): an atomic pointer to an immutable reading costs
+	// those reads no lock.
+	now atomic.Pointer[time.Time]
 }
 
 // NewVirtualClock returns a virtual clock reading start (the current time
@@ -55,14 +57,18 @@ func NewVirtualClock(start time.Time) *VirtualClock {
 	if start.IsZero() {
 		start = time.Now()
 	}
-	return &VirtualClock{now: start.UTC()}
+	c := &VirtualClock{}
+	start = start.UTC()
+	c.now.Store(&start)
+	return c
 }
 
 // Now returns the clock's reading.
 func (c *VirtualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
+	if p := c.now.Load(); p != nil {
+		return *p
+	}
+	return time.Time{}
 }
 
 // SleepUntil advances the clock to t when t is later than its reading.
@@ -70,17 +76,27 @@ func (c *VirtualClock) SleepUntil(ctx context.Context, t time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	if t.After(c.now) {
-		c.now = t
-	}
-	c.mu.Unlock()
+	c.move(func(now time.Time) (time.Time, bool) { return t, t.After(now) })
 	return nil
 }
 
 // Advance moves the clock forward by d.
 func (c *VirtualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+	c.move(func(now time.Time) (time.Time, bool) { return now.Add(d), true })
+}
+
+// move sets the reading to next(now) when next says so, retrying when a
+// concurrent move came first.
+func (c *VirtualClock) move(next func(now time.Time) (time.Time, bool)) {
+	for {
+		old := c.now.Load()
+		var now time.Time
+		if old != nil {
+			now = *old
+		}
+		t, ok := next(now)
+		if !ok || c.now.CompareAndSwap(old, &t) {
+			return
+		}
+	}
 }

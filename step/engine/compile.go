@@ -85,8 +85,7 @@ type state struct {
 	// Task
 	resource     string
 	waitForToken bool
-	timeout      intField
-	heartbeat    intField
+	times        *taskTimes
 	credentials  any
 	retriers     []*retrier
 	catchers     []*catcher
@@ -98,12 +97,10 @@ type state struct {
 	nextName string
 
 	// Wait
-	waitSeconds   intField
-	waitTimestamp strField
+	wait *waitSpec
 
 	// Fail
-	failError strField
-	failCause strField
+	fail *failSpec
 
 	// Parallel
 	branches []*machine
@@ -111,6 +108,18 @@ type state struct {
 	// Map
 	mapSpec *mapSpec
 }
+
+// taskTimes, waitSpec and failSpec hold fields that only Task, Wait and
+// Fail states use, apart from state: compiling allocates a state per state,
+// and Pass and Choice states make up most machines.
+type taskTimes struct{ timeout, heartbeat intField }
+
+type waitSpec struct {
+	seconds   intField
+	timestamp strField
+}
+
+type failSpec struct{ error, cause strField }
 
 // optPath is InputPath or OutputPath: absent means "$", null means {}.
 type optPath struct {
@@ -136,11 +145,21 @@ func Compile(definition []byte) (*Program, error) {
 	if err != nil {
 		return nil, &CompileError{Reason: fmt.Sprintf("the definition is not JSON: %v", err)}
 	}
-	top, ok := raw.(map[string]any)
+	return CompileValue(raw)
+}
+
+// CompileValue is Compile of a definition already decoded into the value
+// model (map[string]any, []any, string, json.Number, bool, nil), as
+// encoding/json with UseNumber gives it: step.FromJSON decodes a definition
+// once, for its typed states and for the engine. The program keeps references to
+// parts of definition (a Pass state's Result, template constants), which
+// must not change afterwards.
+func CompileValue(definition any) (*Program, error) {
+	top, ok := definition.(map[string]any)
 	if !ok {
 		return nil, &CompileError{Reason: "the definition must be a JSON object with StartAt and States"}
 	}
-	c := &compiler{names: map[string]bool{}}
+	c := &compiler{} // names is made, sized, by the top-level machine
 	o := c.object("", "", top)
 	p := &Program{}
 	p.comment, _ = o.str("Comment", false)
@@ -174,6 +193,8 @@ type compiler struct {
 	names      map[string]bool // state names are unique across the whole machine
 	topJSONata bool
 	scopes     []map[string]string // variable names assigned per enclosing scope -> state
+	// paths and refs cache parsed paths by text (see path).
+	paths, refs map[string]pathRef
 }
 
 func (c *compiler) err() error {
@@ -331,11 +352,18 @@ func (o *object) list(field string, required bool) ([]any, bool) {
 
 // machine compiles StartAt and States of o.
 func (c *compiler) machine(o *object, owner string, depth int, isolated bool) *machine {
-	m := &machine{states: map[string]*state{}, depth: depth, isolated: isolated}
+	m := &machine{depth: depth, isolated: isolated}
 	start, hasStart := o.str("StartAt", true)
 	states, ok := o.sub("States", true)
 	if !ok {
+		m.states = map[string]*state{}
 		return m
+	}
+	// Sized up front: a machine of a hundred states would otherwise grow
+	// both maps step by step.
+	m.states = make(map[string]*state, len(states.m))
+	if len(c.names) == 0 {
+		c.names = make(map[string]bool, len(states.m))
 	}
 	c.scopes = append(c.scopes, map[string]string{})
 	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
@@ -418,7 +446,7 @@ func (c *compiler) link(m *machine) {
 // reachable reports states that no path from StartAt reaches, which AWS
 // rejects.
 func (c *compiler) reachable(m *machine) {
-	seen := map[*state]bool{}
+	seen := make(map[*state]bool, len(m.states))
 	var walk func(s *state)
 	walk = func(s *state) {
 		if s == nil || seen[s] {
@@ -556,7 +584,7 @@ func (c *compiler) jsonPathResultFields(o *object, s *state, selector bool) []st
 		case nil:
 			s.resultPath.discard = true
 		case string:
-			p, err := parseReference(x)
+			p, err := c.reference(x)
 			if err != nil {
 				o.errorf("ResultPath", "%v", err)
 			} else if p.Root() != "$" {
@@ -571,7 +599,39 @@ func (c *compiler) jsonPathResultFields(o *object, s *state, selector bool) []st
 	if selector {
 		return jsonPathResult
 	}
-	return []string{"Parameters", "ResultPath"}
+	return passResultFields
+}
+
+var passResultFields = []string{"Parameters", "ResultPath"}
+
+// path and reference parse a JSONPath (see parsePath and parseReference)
+// once per text and compilation: a machine repeats "$.a" state after state,
+// and a compiled Path is immutable.
+func (c *compiler) path(s string) (pathRef, error) { return c.cachedPath(s, false) }
+
+func (c *compiler) reference(s string) (pathRef, error) { return c.cachedPath(s, true) }
+
+func (c *compiler) cachedPath(s string, reference bool) (pathRef, error) {
+	cache := &c.paths
+	if reference {
+		cache = &c.refs
+	}
+	if p, ok := (*cache)[s]; ok {
+		return p, nil
+	}
+	parse := parsePath
+	if reference {
+		parse = parseReference
+	}
+	p, err := parse(s)
+	if err != nil {
+		return nil, err
+	}
+	if *cache == nil {
+		*cache = map[string]pathRef{}
+	}
+	(*cache)[s] = p
+	return p, nil
 }
 
 func (c *compiler) optPath(o *object, field string) optPath {
@@ -586,7 +646,7 @@ func (c *compiler) optPath(o *object, field string) optPath {
 		if x == "$" {
 			return optPath{}
 		}
-		p, err := parsePath(x)
+		p, err := c.path(x)
 		if err != nil {
 			o.errorf(field, "%v", err)
 			return optPath{}

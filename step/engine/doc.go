@@ -83,6 +83,13 @@
 // and HeartbeatSeconds bound real handler code and use real time. The
 // machine's TimeoutSeconds ends the execution as TIMED_OUT on either clock.
 //
+// # Surviving a restart
+//
+// A top-level ".waitForTaskToken" task hands its embedder a [Checkpoint]
+// (Options.Checkpoint) while it waits; Options.Resume continues the
+// execution from it in another process, with the same token, the history
+// numbered on and the retry counts kept (see checkpoint.go).
+//
 // # Variables
 //
 // Assign (both query languages) evaluates all its values against the

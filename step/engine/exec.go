@@ -52,6 +52,16 @@ type Options struct {
 	// UUID returns version 4 UUIDs for States.UUID, $uuid and task tokens;
 	// nil uses crypto/rand.
 	UUID func() string
+	// Checkpoint, when set, is called with a Checkpoint when a top-level
+	// ".waitForTaskToken" task starts waiting for its token, and with nil
+	// when it stops waiting (answered, timed out or stopped), from the
+	// execution's goroutine: what an embedder stores so that the execution
+	// survives a restart of its process (see Resume).
+	Checkpoint func(*Checkpoint)
+	// Resume, when set, continues an execution from a Checkpoint instead
+	// of starting it: Start's input is ignored, no ExecutionStarted event
+	// is recorded, and the task waits for its token again.
+	Resume *Checkpoint
 }
 
 // TaskRequest is what a Task state asks the embedder to run.
@@ -94,8 +104,11 @@ type Execution struct {
 	transitions atomic.Int64
 	max         int64
 
-	hmu         sync.Mutex
-	events      []event
+	hmu    sync.Mutex
+	events []event
+	// idBase is the number of events recorded before a Resume, which the
+	// IDs of this process's events follow.
+	idBase      int64
 	path        []string
 	maxEvents   int64
 	historyFull bool      // the history reached maxEvents: see appendLocked
@@ -173,6 +186,11 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 	e.events = make([]event, 0, capHint(p.eventsHint.Load(), 2*states+2, e.maxEvents))
 	e.path = make([]string, 0, capHint(p.pathHint.Load(), states, e.maxEvents))
 	e.start = e.clock.Now()
+	if cp := opts.Resume; cp != nil {
+		if err := e.resumeFrom(cp); err != nil {
+			return nil, err
+		}
+	}
 	e.fillNames()
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
 	if p.timeout > 0 {
@@ -184,7 +202,9 @@ func (p *Program) Start(ctx context.Context, input json.RawMessage, opts Options
 			e.cancel = chainCancel(e.cancel, cancel)
 		}
 	}
-	e.record(event{typ: "ExecutionStarted", input: in, hasInput: true, resource: e.smARN()}, 0)
+	if opts.Resume == nil {
+		e.record(event{typ: "ExecutionStarted", input: in, hasInput: true, resource: e.smARN()}, 0)
+	}
 	go e.run()
 	return e, nil
 }
@@ -218,14 +238,18 @@ func (e *Execution) run() {
 	e.finish(out, fl, r.last)
 }
 
-// runSafe runs the machine and turns an engine panic into a failure: a bug
-// must fail one execution, not the process that embeds the engine.
+// runSafe runs the machine (or resumes it) and turns an engine panic into
+// a failure: a bug must fail one execution, not the process that embeds
+// the engine.
 func (r *runner) runSafe(input any) (out any, fl *failure) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, fl = nil, executionFailure("internal error in the execution engine: %v\n%s", p, debug.Stack())
 		}
 	}()
+	if cp := r.exec.opts.Resume; cp != nil {
+		return r.resume(cp)
+	}
 	return r.run(input)
 }
 
@@ -238,7 +262,7 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	full := e.historyFull
 	if full {
 		// AWS's last event follows the last one the machine produced.
-		last = int64(len(e.events))
+		last = e.idBase + int64(len(e.events))
 	}
 	e.hmu.Unlock()
 	if full {
@@ -255,14 +279,14 @@ func (e *Execution) finish(out any, fl *failure, last int64) {
 	switch {
 	case aborted != nil:
 		res.Status, res.Error, res.Cause = StatusAborted, aborted.name, aborted.cause
-		ev = event{typ: "ExecutionAborted", errName: aborted.name, cause: aborted.cause}
+		ev = event{typ: "ExecutionAborted", more: &eventMore{errName: aborted.name, cause: aborted.cause}}
 	case timedOut:
 		res.Status, res.Error = StatusTimedOut, ErrTimeout
 		res.Cause = fmt.Sprintf("The execution ran longer than the state machine's TimeoutSeconds (%d)", e.prog.timeout)
-		ev = event{typ: "ExecutionTimedOut", errName: res.Error, cause: res.Cause}
+		ev = event{typ: "ExecutionTimedOut", more: &eventMore{errName: res.Error, cause: res.Cause}}
 	case fl != nil:
 		res.Status, res.Error, res.Cause = StatusFailed, fl.name, fl.cause
-		ev = event{typ: "ExecutionFailed", errName: fl.name, cause: fl.cause}
+		ev = event{typ: "ExecutionFailed", more: &eventMore{errName: fl.name, cause: fl.cause}}
 	default:
 		res.Status = StatusSucceeded
 		res.Output = marshalValue(out)
@@ -390,6 +414,9 @@ type runner struct {
 	// inBound bounds the JSON size of the input of the state run's loop
 	// passes to step (the previous state's output); 0 when unknown.
 	inBound int
+	// spare is a frame to reuse: one of a state that started nothing that
+	// could outlive it (see reusesFrame).
+	spare *frame
 }
 
 func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *runner {
@@ -401,7 +428,11 @@ func (r *runner) child(ctx context.Context, m *machine, last int64, fn *fan) *ru
 }
 
 func (r *runner) run(input any) (any, *failure) {
-	s := r.m.start
+	return r.runFrom(r.m.start, input)
+}
+
+// runFrom walks the machine from state s.
+func (r *runner) runFrom(s *state, input any) (any, *failure) {
 	r.inBound = 0
 	for {
 		if fl := r.enter(); fl != nil {
@@ -433,7 +464,17 @@ var exitedEvents = [...]string{
 // step runs one state and returns its output and the next state (nil at
 // the end of the machine).
 func (r *runner) step(s *state, input any) (any, *state, *failure) {
-	f := &frame{r: r, st: s, input: input, entered: r.exec.clock.Now(), enteredPrev: r.last}
+	f := r.spare
+	if f == nil {
+		f = &frame{}
+	}
+	r.spare = nil
+	*f = frame{r: r, st: s, input: input, entered: r.exec.clock.Now(), enteredPrev: r.last}
+	if reusesFrame[s.kind] {
+		// Nothing keeps the frame once step returns: the next state's step
+		// can have it.
+		defer func() { r.spare = f }()
+	}
 	f.enteredID = r.emitEntered(s, input)
 	var (
 		out  any
@@ -458,6 +499,12 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 	case kindMap:
 		out, next, fl = r.withRetry(f, r.mapAttempt)
 	}
+	return r.exit(f, out, next, fl)
+}
+
+// exit ends a state: its data limit, its failure or its exited event.
+func (r *runner) exit(f *frame, out any, next *state, fl *failure) (any, *state, *failure) {
+	s := f.st
 	if fl == nil {
 		r.inBound, fl = dataLimit(s, r.inBound, out)
 	}
@@ -476,6 +523,12 @@ func (r *runner) step(s *state, input any) (any, *state, *failure) {
 	return out, next, nil
 }
 
+// reusesFrame marks the kinds whose frame no goroutine, handler or branch
+// can still hold when their step returns (a Task's handler may outlive its
+// timeout; Parallel and Map hand frames to other runners).
+var reusesFrame = [...]bool{kindPass: true, kindChoice: true, kindWait: true, kindSucceed: true, kindFail: true,
+	kindTask: false, kindParallel: false, kindMap: false}
+
 // frame is the run-time record of one state being executed.
 type frame struct {
 	r       *runner
@@ -483,8 +536,11 @@ type frame struct {
 	input   any // the raw state input
 	entered time.Time
 	retry   int
-	token   string
-	item    *mapItem // set while evaluating a Map's ItemSelector
+	// retryCounts counts the attempts each retrier has made (see
+	// retryDelay); a checkpoint carries them.
+	retryCounts []int
+	token       string
+	item        *mapItem // set while evaluating a Map's ItemSelector
 	// enteredID is the state's entered event, which failure causes name;
 	// enteredPrev is the event before it.
 	enteredID, enteredPrev int64

@@ -59,8 +59,6 @@ type event struct {
 	output    any
 	hasInput  bool
 	hasOutput bool
-	errName   string
-	cause     string
 	resource  string
 	index     int
 	// more holds the details few events have, so that the common event
@@ -68,8 +66,11 @@ type event struct {
 	more *eventMore
 }
 
-// eventMore holds the rarer details of an event.
+// eventMore holds the rarer details of an event: failures' error and cause
+// among them, so that the events of a run that fails nowhere stay small.
 type eventMore struct {
+	errName   string
+	cause     string
 	vars      *assigned // Assign of a *StateExited
 	location  string    // EvaluationFailed
 	timeout   int64     // TaskScheduled
@@ -111,7 +112,7 @@ func (e *Execution) record(ev event, prev int64) int64 {
 // history is full, events other than the execution's last are dropped and
 // the execution is cancelled, to end as AWS ends it (see finish).
 func (e *Execution) appendLocked(ev *event) int64 {
-	n := int64(len(e.events))
+	n := e.idBase + int64(len(e.events))
 	if e.historyFull && !isExecutionEnd(ev.typ) {
 		return n
 	}
@@ -154,10 +155,10 @@ func (r *runner) emitEntered(s *state, input any) int64 {
 func (ev *event) public() Event {
 	out := Event{
 		ID: ev.id, PreviousEventID: ev.prev, Timestamp: ev.ts, Type: ev.typ,
-		StateName: ev.state, Error: ev.errName, Cause: ev.cause,
-		Resource: ev.resource, Index: ev.index,
+		StateName: ev.state, Resource: ev.resource, Index: ev.index,
 	}
 	if m := ev.more; m != nil {
+		out.Error, out.Cause = m.errName, m.cause
 		out.Location, out.TimeoutSeconds, out.HeartbeatSeconds = m.location, m.timeout, m.heartbeat
 		if m.vars != nil {
 			out.AssignedVariables = make(map[string]json.RawMessage, len(m.vars.names))

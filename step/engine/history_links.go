@@ -117,7 +117,7 @@ func (f *frame) locate(fl *failure) *failure {
 		if f.st.kind == kindWait {
 			prev = f.enteredID
 		}
-		f.r.last = f.r.exec.record(event{typ: "EvaluationFailed", state: f.st.name, errName: fl.name, cause: fl.cause, more: &eventMore{location: fl.location}}, prev)
+		f.r.last = f.r.exec.record(event{typ: "EvaluationFailed", state: f.st.name, more: &eventMore{errName: fl.name, cause: fl.cause, location: fl.location}}, prev)
 	}
 	return fl
 }

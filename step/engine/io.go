@@ -176,9 +176,13 @@ func (f *frame) finish(result any, hasResult bool) (any, *failure) {
 			return nil, fl
 		}
 	}
-	vals, fl := st.assign.eval(&env{f: f, doc: sel})
-	if fl != nil {
-		return nil, fl
+	var vals []any
+	if st.assign != nil {
+		// Only then: the env escapes, and most states assign nothing.
+		var fl *failure
+		if vals, fl = st.assign.eval(&env{f: f, doc: sel}); fl != nil {
+			return nil, fl
+		}
 	}
 	out, fl := f.applyResultPath(st.resultPath, sel)
 	if fl != nil {

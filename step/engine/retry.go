@@ -187,7 +187,6 @@ func (c *compiler) compileCatch(o *object, s *state) {
 // execution and every entry into the state starts afresh.
 func (r *runner) withRetry(f *frame, attempt func(*frame) (any, *failure)) (any, *state, *failure) {
 	st := f.st
-	var counts []int
 	for {
 		f.failedPrev = 0
 		out, fl := attempt(f)
@@ -201,7 +200,7 @@ func (r *runner) withRetry(f *frame, attempt func(*frame) (any, *failure)) (any,
 			}
 			return nil, nil, fl
 		}
-		if delay, ok := f.retryDelay(fl, &counts); ok {
+		if delay, ok := f.retryDelay(fl, &f.retryCounts); ok {
 			if f.failedPrev != 0 {
 				r.last = f.failedPrev // the next *StateStarted links there
 			}

@@ -179,7 +179,7 @@ func (r *runner) mapRun(f *frame, sp mapRunSpec) (any, *failure) {
 	run.mu.Unlock()
 	if first != nil {
 		if !first.fatal {
-			r.emit(event{typ: "MapRunFailed", state: st.name, errName: first.name, cause: first.cause})
+			r.emit(event{typ: "MapRunFailed", state: st.name, more: &eventMore{errName: first.name, cause: first.cause}})
 		}
 		return nil, first
 	}

@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Pass, Succeed and Fail states.
 //
@@ -14,11 +17,13 @@ func (c *compiler) compilePass(o *object, s *state) []string {
 	allowed := c.jsonPathResultFields(o, s, false)
 	if v, ok := o.m["Result"]; ok {
 		s.result, s.hasResult = v, true
-		allowed = append(allowed, "Result")
 		s.outGrow, s.outOfInput = passGrowth(s)
+		return passFields
 	}
 	return allowed
 }
+
+var passFields = append(slices.Clip(passResultFields), "Result")
 
 // passGrowth bounds the output of a JSONPath Pass state with a Result (see
 // sizeBound), so that its data-limit check need not walk the output: the
@@ -88,9 +93,12 @@ func (f *frame) finishPlain(eff any, assign *assignment, output tmpl) (any, *fai
 		}
 		return out, nil
 	}
-	vals, fl := assign.eval(&env{f: f, doc: eff})
-	if fl != nil {
-		return nil, fl
+	var vals []any
+	if assign != nil {
+		var fl *failure
+		if vals, fl = assign.eval(&env{f: f, doc: eff}); fl != nil {
+			return nil, fl
+		}
 	}
 	out, fl := f.applyOutputPath(eff)
 	if fl != nil {
@@ -114,8 +122,8 @@ func (r *runner) runSucceed(f *frame) (any, *failure) {
 }
 
 func (c *compiler) compileFail(o *object, s *state) []string {
-	s.failError = c.strOrPath(o, s, "Error")
-	s.failCause = c.strOrPath(o, s, "Cause")
+	s.fail = &failSpec{error: c.strOrPath(o, s, "Error")}
+	s.fail.cause = c.strOrPath(o, s, "Cause")
 	if s.jsonata {
 		return []string{"Error", "Cause"}
 	}
@@ -125,11 +133,11 @@ func (c *compiler) compileFail(o *object, s *state) []string {
 // runFail ends the machine with the state's error. A Fail state in a
 // Parallel branch or Map iteration fails that state, which may catch it.
 func (r *runner) runFail(f *frame) *failure {
-	name, fl := f.evalStr(f.st.failError, f.input)
+	name, fl := f.evalStr(f.st.fail.error, f.input)
 	if fl != nil {
 		return fl
 	}
-	cause, fl := f.evalStr(f.st.failCause, f.input)
+	cause, fl := f.evalStr(f.st.fail.cause, f.input)
 	if fl != nil {
 		return fl
 	}

@@ -36,9 +36,9 @@ func (c *compiler) compileTask(o *object, s *state, depth int) []string {
 		allowed = append(allowed, c.jsonPathResultFields(o, s, true)...)
 		allowed = append(allowed, "TimeoutSecondsPath", "HeartbeatSecondsPath")
 	}
-	s.timeout = c.intOrPath(o, s, "TimeoutSeconds", 1)
-	s.heartbeat = c.intOrPath(o, s, "HeartbeatSeconds", 1)
-	if t, h := s.timeout, s.heartbeat; t.set && h.set && t.path == nil && t.expr == nil && h.path == nil && h.expr == nil && h.static >= t.static {
+	s.times = &taskTimes{timeout: c.intOrPath(o, s, "TimeoutSeconds", 1)}
+	s.times.heartbeat = c.intOrPath(o, s, "HeartbeatSeconds", 1)
+	if t, h := s.times.timeout, s.times.heartbeat; t.set && h.set && t.path == nil && t.expr == nil && h.path == nil && h.expr == nil && h.static >= t.static {
 		o.errorf("HeartbeatSeconds", "must be smaller than TimeoutSeconds")
 	}
 	if v, ok := o.m["Credentials"]; ok {
@@ -64,11 +64,11 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 	if fl != nil {
 		return nil, fl
 	}
-	timeout, fl := f.taskSeconds(st.timeout)
+	timeout, fl := f.taskSeconds(st.times.timeout)
 	if fl != nil {
 		return nil, fl
 	}
-	heartbeat, fl := f.taskSeconds(st.heartbeat)
+	heartbeat, fl := f.taskSeconds(st.times.heartbeat)
 	if fl != nil {
 		return nil, fl
 	}
@@ -93,13 +93,20 @@ func (r *runner) taskAttempt(f *frame) (any, *failure) {
 	} else {
 		result, fl = r.invoke(req)
 	}
+	return r.taskOutcome(f, ev, result, fl)
+}
+
+// taskOutcome records how an attempt of a Task ended and, when it
+// succeeded, computes the state's output.
+func (r *runner) taskOutcome(f *frame, ev *taskEvents, result any, fl *failure) (any, *failure) {
+	st := f.st
 	if fl != nil {
 		typ := ev.failed
 		if fl.name == ErrTimeout || fl.name == ErrHeartbeatTimeout {
 			typ = ev.timedOut
 		}
 		if fl.name != "" || !fl.fatal {
-			r.emit(event{typ: typ, state: st.name, resource: st.resource, errName: fl.name, cause: fl.cause})
+			r.emit(event{typ: typ, state: st.name, resource: st.resource, more: &eventMore{errName: fl.name, cause: fl.cause}})
 		}
 		return nil, fl
 	}
@@ -210,18 +217,8 @@ type tokenOutcome struct {
 // back.
 func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 	e := r.exec
-	cb := &callback{done: make(chan tokenOutcome, 1), heartbeat: make(chan struct{}, 1)}
-	e.tmu.Lock()
-	if e.tokens == nil {
-		e.tokens = map[string]*callback{}
-	}
-	e.tokens[req.TaskToken] = cb
-	e.tmu.Unlock()
-	defer func() {
-		e.tmu.Lock()
-		delete(e.tokens, req.TaskToken)
-		e.tmu.Unlock()
-	}()
+	cb, release := e.register(req.TaskToken)
+	defer release()
 	start := time.Now()
 	submitted, fl := r.invoke(&TaskRequest{
 		StateName: req.StateName, Resource: req.Resource, Input: req.Input, TaskToken: req.TaskToken,
@@ -234,6 +231,18 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 	// taskSubmittedEventDetails holds what the call that started the work
 	// returned (recorded AWS behaviour).
 	r.emit(event{typ: "TaskSubmitted", state: req.StateName, resource: req.Resource, output: submitted, hasOutput: submitted != nil})
+	waiting := time.Now()
+	if r.top && e.opts.Checkpoint != nil {
+		e.opts.Checkpoint(r.checkpoint(f, req, start, waiting))
+		defer e.opts.Checkpoint(nil)
+	}
+	return r.awaitToken(cb, req, start, waiting)
+}
+
+// awaitToken waits for the token of a task whose work was submitted at
+// start, under its TimeoutSeconds (from start) and HeartbeatSeconds (from
+// lastBeat, then from each heartbeat).
+func (r *runner) awaitToken(cb *callback, req *TaskRequest, start, lastBeat time.Time) (any, *failure) {
 	var timeoutC, heartbeatC <-chan time.Time
 	if req.Timeout > 0 {
 		t := time.NewTimer(req.Timeout - time.Since(start))
@@ -242,7 +251,7 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 	}
 	var hb *time.Timer
 	if req.Heartbeat > 0 {
-		hb = time.NewTimer(req.Heartbeat)
+		hb = time.NewTimer(req.Heartbeat - time.Since(lastBeat))
 		defer hb.Stop()
 		heartbeatC = hb.C
 	}
@@ -262,6 +271,22 @@ func (r *runner) invokeWithToken(f *frame, req *TaskRequest) (any, *failure) {
 		case <-r.ctx.Done():
 			return nil, r.ctxFailure()
 		}
+	}
+}
+
+// register makes token answerable until release is called.
+func (e *Execution) register(token string) (cb *callback, release func()) {
+	cb = &callback{done: make(chan tokenOutcome, 1), heartbeat: make(chan struct{}, 1)}
+	e.tmu.Lock()
+	if e.tokens == nil {
+		e.tokens = map[string]*callback{}
+	}
+	e.tokens[token] = cb
+	e.tmu.Unlock()
+	return cb, func() {
+		e.tmu.Lock()
+		delete(e.tokens, token)
+		e.tmu.Unlock()
 	}
 }
 

@@ -9,17 +9,18 @@ import (
 // See https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html.
 
 func (c *compiler) compileWait(o *object, s *state) []string {
-	s.waitSeconds = c.intOrPath(o, s, "Seconds", 0)
-	s.waitTimestamp = c.strOrPath(o, s, "Timestamp")
-	if ts := s.waitTimestamp; ts.set && ts.path == nil && ts.expr == nil {
+	s.wait = &waitSpec{}
+	s.wait.seconds = c.intOrPath(o, s, "Seconds", 0)
+	s.wait.timestamp = c.strOrPath(o, s, "Timestamp")
+	if ts := s.wait.timestamp; ts.set && ts.path == nil && ts.expr == nil {
 		if _, err := parseTimestamp(ts.static); err != nil {
 			o.errorf("Timestamp", "%q is not an RFC 3339 timestamp such as 2016-03-14T01:59:00Z", ts.static)
 		}
 	}
 	switch {
-	case s.waitSeconds.set && s.waitTimestamp.set:
+	case s.wait.seconds.set && s.wait.timestamp.set:
 		o.errorf("Seconds", "a Wait state takes exactly one of Seconds, SecondsPath, Timestamp and TimestampPath")
-	case !s.waitSeconds.set && !s.waitTimestamp.set:
+	case !s.wait.seconds.set && !s.wait.timestamp.set:
 		o.errorf("Seconds", "a Wait state needs one of Seconds, SecondsPath, Timestamp or TimestampPath")
 	}
 	if s.jsonata {
@@ -42,13 +43,13 @@ func (r *runner) runWait(f *frame) (any, *state, *failure) {
 		}
 	}
 	var until time.Time
-	if st.waitSeconds.path != nil || st.waitTimestamp.path != nil {
+	if st.wait.seconds.path != nil || st.wait.timestamp.path != nil {
 		var fl *failure
 		if until, fl = f.waitPathUntil(eff); fl != nil {
 			return nil, nil, fl
 		}
-	} else if st.waitSeconds.set {
-		n, _, fl := f.evalInt(st.waitSeconds, eff)
+	} else if st.wait.seconds.set {
+		n, _, fl := f.evalInt(st.wait.seconds, eff)
 		if fl != nil {
 			return nil, nil, fl
 		}
@@ -57,7 +58,7 @@ func (r *runner) runWait(f *frame) (any, *state, *failure) {
 		}
 		until = f.entered.Add(time.Duration(n) * time.Second)
 	} else {
-		s, fl := f.evalStr(st.waitTimestamp, eff)
+		s, fl := f.evalStr(st.wait.timestamp, eff)
 		if fl != nil {
 			return nil, nil, fl
 		}
@@ -88,7 +89,7 @@ func (r *runner) waitFieldFailure(f *frame, msg string) *failure {
 // offset.
 func (f *frame) waitPathUntil(doc any) (time.Time, *failure) {
 	st := f.st
-	if p := st.waitSeconds.path; p != nil {
+	if p := st.wait.seconds.path; p != nil {
 		v, err := (&env{f: f, doc: doc}).resolve(p)
 		if err != nil {
 			return time.Time{}, runtimeFailure("The SecondsPath parameter does not reference an input value: %s", p)
@@ -102,7 +103,7 @@ func (f *frame) waitPathUntil(doc any) (time.Time, *failure) {
 		}
 		return f.entered.Add(time.Duration(n) * time.Second), nil
 	}
-	p := st.waitTimestamp.path
+	p := st.wait.timestamp.path
 	v, err := (&env{f: f, doc: doc}).resolve(p)
 	if err != nil {
 		return time.Time{}, runtimeFailure("The TimestampPath parameter does not reference an input value: %s", p)

@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/sparta-go/sparta/step/internal/jsonvalue"
 )
 
 // Values flowing through an execution are decoded JSON as
@@ -17,18 +18,7 @@ import (
 // output to the next without marshaling.
 
 // decodeJSON decodes one JSON document into the value model.
-func decodeJSON(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("unexpected data after the JSON value")
-	}
-	return v, nil
-}
+func decodeJSON(data []byte) (any, error) { return jsonvalue.Decode(data) }
 
 // normalize converts a value produced by an embedder (a task result) into the
 // value model. Model values pass through without copying; Go numbers become

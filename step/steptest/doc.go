@@ -14,6 +14,13 @@
 // aborted", event for event); Retries, Aborted, Entered and Events read it
 // directly.
 //
+// Case.Data runs the machine's DynamoDB and SQS tasks against in-memory
+// tables and queues (step.NewOfflineData), and Case.Callbacks plays the
+// consumer of its ".waitForTaskToken" tasks: it receives each task's
+// token and message and answers with Success, Failure or Heartbeat, with
+// HeartbeatSeconds and TimeoutSeconds on the virtual clock (Advance);
+// Succeed and Fail are the common consumers.
+//
 // The helper runs on the CLI side of the build (it needs the execution
 // engine), so its files are excluded from the lambdabinary build.
 package steptest

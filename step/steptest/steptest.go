@@ -35,6 +35,18 @@ type Case struct {
 	// History is the expected history, event for event, in the form of
 	// Events: "id previousEventId Type [name]".
 	History []string
+	// Data is the in-memory DynamoDB tables and SQS queues the run's
+	// DynamoDB and SQS tasks use (step.WithOfflineData); nil gives the run
+	// empty data of its own. Read it after Run to check what was stored
+	// and sent.
+	Data *step.OfflineData
+	// Callbacks plays the consumer of the run's ".waitForTaskToken" tasks
+	// (step.WithCallbacks): it receives each task's token and message and
+	// answers with Success or Failure, heartbeats, or lets virtual time
+	// pass with Advance. Succeed and Fail build the common ones. Nil leaves
+	// every callback task unanswered: it times out at its HeartbeatSeconds
+	// or TimeoutSeconds on the virtual clock.
+	Callbacks func(*step.CallbackTask)
 	// Options are passed to Execute; WithVirtualClock is always added so
 	// that Wait states cost no test time.
 	Options []step.ExecuteOption
@@ -48,7 +60,14 @@ func Run(t testing.TB, sm *step.StateMachine, c Case) *step.Execution {
 	if s, ok := input.(string); ok {
 		input = json.RawMessage(s)
 	}
-	exec, err := sm.Execute(context.Background(), input, append([]step.ExecuteOption{step.WithVirtualClock()}, c.Options...)...)
+	opts := []step.ExecuteOption{step.WithVirtualClock()}
+	if c.Data != nil {
+		opts = append(opts, step.WithOfflineData(c.Data))
+	}
+	if c.Callbacks != nil {
+		opts = append(opts, step.WithCallbacks(c.Callbacks))
+	}
+	exec, err := sm.Execute(context.Background(), input, append(opts, c.Options...)...)
 	if err != nil {
 		t.Fatalf("Execute(%s): %v", sm.Name(), err)
 		return nil

@@ -86,6 +86,11 @@ func main() {
 	fargateMachine := step.NewStateMachine("Sparta15Fargate", fargate).
 		WithRoleArn(cloudformation.GetAtt(fargateRoleID, "Arn"))
 
+	// An Express machine: execute runs it with StartSyncExecution.
+	express := step.NewStateMachine("Sparta15Express",
+		step.NewPassState("greet").WithResult(map[string]any{"greeting": "express"})).
+		WithType(step.Express)
+
 	workflowHooks := &sparta.WorkflowHooks{
 		Context:          map[string]interface{}{contextKeyDisplayName: "Sparta15 " + sparta.ProperName},
 		PreBuild:         logHook("PreBuild"),
@@ -98,6 +103,7 @@ func main() {
 			topicDecorator(),
 			dockerDecorator(),
 			fargateMachine.StateMachineDecorator(),
+			express.StateMachineDecorator(),
 		},
 	}
 	err = sparta.MainEx(spartaCF.UserScopedStackName("Sparta15"),

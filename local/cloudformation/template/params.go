@@ -45,7 +45,22 @@ var ec2Types = map[string]bool{
 
 // IsList reports whether Ref to the parameter yields a list of strings.
 func (p *Parameter) IsList() bool {
-	return p.Type == "CommaDelimitedList" || strings.HasPrefix(p.Type, "List<")
+	t := p.Type
+	if v := p.SSMValueType(); v != "" {
+		t = v
+	}
+	return t == "CommaDelimitedList" || strings.HasPrefix(t, "List<")
+}
+
+// SSMValueType returns T of a parameter of type
+// AWS::SSM::Parameter::Value<T>, whose given value is the name of a
+// Systems Manager parameter that holds the value; "" for other types.
+// See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types
+func (p *Parameter) SSMValueType() string {
+	if t, ok := strings.CutPrefix(p.Type, "AWS::SSM::Parameter::Value<"); ok && strings.HasSuffix(t, ">") {
+		return t[:len(t)-1]
+	}
+	return ""
 }
 
 func (p *Parameter) isNumber() bool { return p.Type == "Number" || p.Type == "List<Number>" }
@@ -56,8 +71,12 @@ func checkType(name, typ string) error {
 		return nil
 	case typ == "AWS::SSM::Parameter::Name":
 		return nil
-	case strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<"):
-		return fmt.Errorf("Template format error: parameter %s: type %s is not supported by the local cloud (it has no SSM Parameter Store); declare it as String and pass the value", name, typ)
+	case strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") && strings.HasSuffix(typ, ">"):
+		switch inner := strings.TrimSuffix(strings.TrimPrefix(typ, "AWS::SSM::Parameter::Value<"), ">"); {
+		case inner == "String" || inner == "CommaDelimitedList" || inner == "List<String>" || ec2Types[inner] ||
+			strings.HasPrefix(inner, "List<") && strings.HasSuffix(inner, ">") && ec2Types[inner[5:len(inner)-1]]:
+			return nil
+		}
 	case ec2Types[typ]:
 		return nil
 	case strings.HasPrefix(typ, "List<") && strings.HasSuffix(typ, ">") && ec2Types[typ[5:len(typ)-1]]:
@@ -186,7 +205,7 @@ func paramText(v any) (string, error) {
 // messages are AWS's.
 func (p *Parameter) Check(value string) error {
 	values := []string{value}
-	if p.IsList() {
+	if p.IsList() && p.SSMValueType() == "" { // an SSM type's value is one parameter name
 		values = SplitList(value)
 	}
 	for _, v := range values {

@@ -31,6 +31,9 @@ func TestParameterRules(t *testing.T) {
 		{name: "EC2 type is a string", decl: `{"Type": "AWS::EC2::VPC::Id"}`, value: "vpc-1"},
 		{name: "list of EC2 type", decl: `{"Type": "List<AWS::EC2::Subnet::Id>"}`, value: "subnet-1,subnet-2"},
 		{name: "SSM parameter name", decl: `{"Type": "AWS::SSM::Parameter::Name"}`, value: "/my/param"},
+		{name: "SSM value: the value is a name", decl: `{"Type": "AWS::SSM::Parameter::Value<String>"}`, value: "/my/param"},
+		{name: "SSM list value: one name", decl: `{"Type": "AWS::SSM::Parameter::Value<List<String>>", "AllowedValues": ["/a,b"]}`, value: "/a,b"},
+		{name: "SSM EC2 value", decl: `{"Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"}`, value: "/ami"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,7 +53,7 @@ func TestParameterDeclarationErrors(t *testing.T) {
 	tests := []struct {
 		name, decl, wantErr string
 	}{
-		{name: "SSM value type refused", decl: `{"Type": "AWS::SSM::Parameter::Value<String>"}`, wantErr: "is not supported by the local cloud"},
+		{name: "SSM value of a type SSM does not hold", decl: `{"Type": "AWS::SSM::Parameter::Value<Number>"}`, wantErr: "Unrecognized parameter type: AWS::SSM::Parameter::Value<Number>"},
 		{name: "unknown type", decl: `{"Type": "Strin"}`, wantErr: "Unrecognized parameter type: Strin"},
 		{name: "no type", decl: `{"Default": "x"}`, wantErr: "must contain a Type member"},
 		{name: "default breaks constraint", decl: `{"Type": "String", "AllowedValues": ["a"], "Default": "b"}`, wantErr: "Default value: Parameter 'P' must be one of AllowedValues"},

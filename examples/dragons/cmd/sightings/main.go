@@ -3,9 +3,13 @@
 // Command sightings is the dragons demo's client: after
 // `go run ./examples/dragons provision --local`, it opens the same local
 // cloud (its state in .sparta/local), finds the API of the Dragons stack
-// and, with a plain net/http client, POSTs one valid and one invalid
-// sighting to /dragons, prints the responses and the execution's result,
-// and lists the dragons with GET /dragons. `make demo-dragons` runs both.
+// and, with a plain net/http client, POSTs a valid sighting (stored in the
+// Sightings table), one that needs confirmation (it waits on the
+// Confirmations queue until confirmSighting, invoked by the queue's event
+// source mapping, answers its task token; then it is stored) and an
+// invalid one (refused by the model), prints each execution and the stored
+// items, shows the report machine's nightly schedule and runs it, and
+// lists the dragons with GET /dragons. `make demo-dragons` runs both.
 package main
 
 import (
@@ -24,7 +28,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cfnsdk "github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/sparta-go/sparta/cfn"
 	"github.com/sparta-go/sparta/local"
@@ -34,6 +37,11 @@ import (
 const valid = `{"dragonName": "Frank", "description": "New dragon", "family": "purple", "city": "Dallas", "country": "USA",
   "state": "TX", "neighborhood": "Downtown", "reportingPhoneNumber": "15555555555", "confirmationRequired": false,
   "sizeFeet": 40, "latitude": 32.78, "longitude": -96.8}`
+
+// needsWitness asks for confirmation before it is stored.
+const needsWitness = `{"dragonName": "Smok", "description": "Breathes fire", "family": "red", "city": "Krakow", "country": "Poland",
+  "state": "Lesser Poland", "neighborhood": "Wawel", "reportingPhoneNumber": "15555550100", "confirmationRequired": true,
+  "sizeFeet": 60, "latitude": 50.05, "longitude": 19.93}`
 
 // invalid lacks most of the model's required fields.
 const invalid = `{"dragonName": "Nameless", "family": 7}`
@@ -102,38 +110,56 @@ func run(stateDir string) error {
 		return resp.StatusCode, string(b), err
 	}
 
-	fmt.Println("A valid sighting:")
-	status, body, err := send(http.MethodPost, "/dragons", valid)
+	d := &demo{ctx: ctx, cfg: cfg, stack: stack, outputs: map[string]string{}}
+	for _, o := range out.Stacks[0].Outputs {
+		d.outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	post := func(title, body string) (string, error) {
+		fmt.Println(title)
+		status, resp, err := send(http.MethodPost, "/dragons", body)
+		if err != nil {
+			return "", err
+		}
+		if status != http.StatusOK {
+			return "", fmt.Errorf("the sighting was refused")
+		}
+		var started struct {
+			ExecutionArn string `json:"executionArn"`
+		}
+		if err := json.Unmarshal([]byte(resp), &started); err != nil || started.ExecutionArn == "" {
+			return "", fmt.Errorf("no execution ARN in %s", resp)
+		}
+		return started.ExecutionArn, nil
+	}
+
+	arn, err := post("A valid sighting, with its reporter as witness:", valid)
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK {
-		return fmt.Errorf("the valid sighting was refused")
+	if err := d.finish(arn, "DragonAdded"); err != nil {
+		return err
 	}
-	var started struct {
-		ExecutionArn string `json:"executionArn"`
+
+	arn, err = post("A sighting that needs confirmation:", needsWitness)
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal([]byte(body), &started); err != nil || started.ExecutionArn == "" {
-		return fmt.Errorf("no execution ARN in %s", body)
+	if err := d.confirm(arn); err != nil {
+		return err
 	}
-	states := sfn.NewFromConfig(cfg)
-	for {
-		e, err := states.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(started.ExecutionArn)})
-		if err != nil {
-			return err
-		}
-		if e.Status != "RUNNING" {
-			fmt.Printf("  execution %s\n  input:  %s\n  output: %s\n\n", e.Status, aws.ToString(e.Input), aws.ToString(e.Output))
-			if e.Status != "SUCCEEDED" {
-				return fmt.Errorf("the execution did not succeed: %s %s", aws.ToString(e.Error), aws.ToString(e.Cause))
-			}
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := d.finish(arn, "DragonAdded"); err != nil {
+		return err
+	}
+	if err := d.items(); err != nil {
+		return err
+	}
+	if err := d.report(); err != nil {
+		return err
 	}
 
 	fmt.Println("An invalid sighting (refused by the model before any execution starts):")
-	if status, _, err = send(http.MethodPost, "/dragons", invalid); err != nil {
+	status, _, err := send(http.MethodPost, "/dragons", invalid)
+	if err != nil {
 		return err
 	}
 	if status != http.StatusBadRequest {
