@@ -68,9 +68,12 @@ func TestScheduleResumesAfterRestart(t *testing.T) {
 	defer c.Close()
 	svc, _ := c.Service("states")
 	sfn := svc.(*stepfunctions.Service)
-	clock.Advance(time.Minute)
+	// The restarted scheduler plans in its own goroutine, and a clock moved
+	// before that plan counts from the moved time: keep moving it a minute
+	// at a time until a firing starts the machine.
 	waitFor(t, "a scheduled execution after the restart", func() bool {
+		clock.Advance(time.Minute)
 		out, _ := sfn.ListExecutions(f.machineARN, "")
-		return len(out) == 1
+		return len(out) >= 1
 	})
 }
