@@ -188,30 +188,14 @@ func (s *Service) httpInvoke(w http.ResponseWriter, r *http.Request, p []string)
 func (s *Service) httpListFunctions(w http.ResponseWriter, r *http.Request, _ []string) error {
 	q := r.URL.Query()
 	all := s.ListFunctions(r.Context(), q.Get("FunctionVersion") == "ALL")
-	start, max := 0, 50
-	if m := q.Get("Marker"); m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil || n < 0 || n > len(all) {
-			return errInvalid("Invalid Marker %q: pass the NextMarker of the previous page", m)
-		}
-		start = n
+	start, end, next, err := page(q, len(all), 50)
+	if err != nil {
+		return err
 	}
-	if m := q.Get("MaxItems"); m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil || n < 1 || n > 10000 {
-			return errValidation("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000", m)
-		}
-		max = n
-	}
-	end := min(start+max, len(all))
 	out := struct {
 		Functions  []FunctionConfiguration
 		NextMarker *string `json:",omitempty"`
-	}{Functions: all[start:end]}
-	if end < len(all) {
-		m := strconv.Itoa(end)
-		out.NextMarker = &m
-	}
+	}{Functions: all[start:end], NextMarker: nextMarker(next)}
 	return writeJSON(w, http.StatusOK, out)
 }
 

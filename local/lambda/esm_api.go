@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"sort"
-	"strconv"
 
 	"github.com/sparta-go/sparta/local/core"
 )
@@ -108,29 +107,13 @@ func (s *Service) httpListMappings(w http.ResponseWriter, r *http.Request, _ []s
 	if err != nil {
 		return err
 	}
-	start, max := 0, 100
-	if m := q.Get("Marker"); m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil || n < 0 || n > len(all) {
-			return errInvalid("Invalid Marker %q: pass the NextMarker of the previous page", m)
-		}
-		start = n
+	start, end, next, err := page(q, len(all), 100)
+	if err != nil {
+		return err
 	}
-	if m := q.Get("MaxItems"); m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil || n < 1 || n > 10000 {
-			return errValidation("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000", m)
-		}
-		max = n
-	}
-	end := min(start+max, len(all))
 	out := struct {
 		EventSourceMappings []EventSourceMappingConfiguration
 		NextMarker          *string `json:",omitempty"`
-	}{EventSourceMappings: all[start:end]}
-	if end < len(all) {
-		m := strconv.Itoa(end)
-		out.NextMarker = &m
-	}
+	}{EventSourceMappings: all[start:end], NextMarker: nextMarker(next)}
 	return writeJSON(w, http.StatusOK, out)
 }
