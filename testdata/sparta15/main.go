@@ -13,8 +13,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 
 	sparta "github.com/sparta-go/sparta"
+	spartaCF "github.com/sparta-go/sparta/aws/cloudformation"
 	iamBuilder "github.com/sparta-go/sparta/aws/iam/builder"
-	spartaCF "github.com/sparta-go/sparta/cfn"
 	step "github.com/sparta-go/sparta/step"
 )
 
