@@ -24,6 +24,10 @@ type scheduler struct {
 	// fired observes firings (scheduled time, actual time), for the
 	// accuracy benchmark; nil in service.
 	fired func(rule string, scheduled, actual time.Time)
+	// started is the clock when the scheduler was made, read before its
+	// goroutine runs: a rule is planned from its creation or from started,
+	// whichever is later, never from whenever the goroutine first looks.
+	started time.Time
 }
 
 type planned struct {
@@ -33,7 +37,7 @@ type planned struct {
 }
 
 func newScheduler(s *Service, clock core.Clock) *scheduler {
-	sc := &scheduler{s: s, clock: clock, wakeC: make(chan struct{}, 1), done: make(chan struct{}), ended: make(chan struct{}), next: map[string]planned{}}
+	sc := &scheduler{s: s, clock: clock, wakeC: make(chan struct{}, 1), done: make(chan struct{}), ended: make(chan struct{}), next: map[string]planned{}, started: clock.Now().UTC()}
 	go sc.loop()
 	return sc
 }
@@ -98,7 +102,18 @@ func (sc *scheduler) plan(now time.Time) ([]firing, time.Time) {
 		}
 		seen[key] = true
 		p, ok := sc.next[key]
-		if !ok || p.expr != r.ScheduleExpression || !p.created.Equal(r.Created) {
+		switch {
+		case !ok:
+			// A rule seen for the first time fires first at its schedule's
+			// first time after it was created (or after the scheduler
+			// started, for rules reloaded at a restart): planning from now
+			// would skip that firing when the goroutine looks late.
+			from := r.Created.UTC()
+			if from.Before(sc.started) {
+				from = sc.started
+			}
+			p = planned{expr: r.ScheduleExpression, created: r.Created, at: r.schedule.Next(from)}
+		case p.expr != r.ScheduleExpression || !p.created.Equal(r.Created):
 			p = planned{expr: r.ScheduleExpression, created: r.Created, at: r.schedule.Next(now)}
 		}
 		if !p.at.IsZero() && !p.at.After(now) {
