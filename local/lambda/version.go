@@ -16,6 +16,11 @@ import (
 
 var aliasPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
 
+// accountPattern is a principal written as an account ID. Compiled once:
+// every API Gateway request, S3 notification and EventBridge delivery
+// reads the function's policy.
+var accountPattern = regexp.MustCompile(`^\d{12}$`)
+
 // publish snapshots $LATEST as the next version, unless it is unchanged
 // since the last published version (Lambda then returns that version).
 func publish(f *function, description string) version {
@@ -349,7 +354,7 @@ func (s *Service) GetPolicy(_ context.Context, ref string) (string, error) {
 
 func (s *Service) statementDoc(name string, st policyStatement) map[string]any {
 	principal := any(map[string]string{"Service": st.Principal})
-	if regexp.MustCompile(`^\d{12}$`).MatchString(st.Principal) {
+	if accountPattern.MatchString(st.Principal) {
 		principal = map[string]string{"AWS": "arn:aws:iam::" + st.Principal + ":root"}
 	} else if st.Principal == "*" {
 		principal = "*"
